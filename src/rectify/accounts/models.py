@@ -1,0 +1,109 @@
+"""Users, their role and their data scope.
+
+A user's scope is either everything (commission, inspection office, leader, admin) or one
+org-unit subtree (unit lead, unit member). Scope is applied in every app's selectors.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.db import models
+
+
+class Role(models.TextChoices):
+    COMMISSION = "commission", "纪委监委监督检查室"
+    INSPECTION_OFFICE = "inspection_office", "巡视办"
+    UNIT_LEAD = "unit_lead", "被巡视单位整改牵头人"
+    UNIT_MEMBER = "unit_member", "被巡视单位整改责任人"
+    LEADER = "leader", "领导（只读）"
+    ADMIN = "admin", "系统管理员"
+
+
+UNIT_ROLES = frozenset({Role.UNIT_LEAD, Role.UNIT_MEMBER})
+REVIEWER_ROLES = frozenset({Role.COMMISSION, Role.INSPECTION_OFFICE})
+
+
+class User(AbstractUser):
+    display_name = models.CharField("姓名", max_length=50, blank=True)
+    role = models.CharField("角色", max_length=32, choices=Role.choices)
+    unit = models.ForeignKey(
+        "orgs.OrgUnit",
+        verbose_name="所属单位",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="users",
+        help_text="单位用户只能看到本单位及下级单位的数据。",
+    )
+
+    class Meta:
+        verbose_name = "用户"
+        verbose_name_plural = "用户"
+
+    def clean(self) -> None:
+        super().clean()
+        if self.role in UNIT_ROLES and self.unit_id is None:
+            raise ValidationError({"unit": "单位用户必须指定所属单位。"})
+
+    def __str__(self) -> str:
+        return self.display_name or self.username
+
+    # Capabilities, named by what the user may do. Keep every role check here.
+    @property
+    def is_unit_user(self) -> bool:
+        return self.role in UNIT_ROLES
+
+    @property
+    def sees_all_units(self) -> bool:
+        return not self.is_unit_user
+
+    @property
+    def sees_clues(self) -> bool:
+        return self.role == Role.COMMISSION
+
+    @property
+    def can_review_close_out(self) -> bool:
+        return self.role in REVIEWER_ROLES
+
+    @property
+    def can_reopen(self) -> bool:
+        return self.role in REVIEWER_ROLES
+
+    @property
+    def can_submit_close_out(self) -> bool:
+        return self.role == Role.UNIT_LEAD
+
+    @property
+    def can_report_progress(self) -> bool:
+        return self.role in (Role.UNIT_LEAD, Role.UNIT_MEMBER)
+
+
+class ApiToken(models.Model):
+    """A bearer token for integrations. Only its SHA-256 is stored."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens", verbose_name="用户")
+    name = models.CharField("用途", max_length=100, blank=True)
+    key_hash = models.CharField(max_length=64, unique=True)
+    prefix = models.CharField("前缀", max_length=8)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    last_used_at = models.DateTimeField("最近使用", null=True, blank=True)
+    revoked_at = models.DateTimeField("吊销时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "接口令牌"
+        verbose_name_plural = "接口令牌"
+
+    @staticmethod
+    def hash_key(key: str) -> str:
+        return hashlib.sha256(key.encode("utf-8")).hexdigest()
+
+    @staticmethod
+    def new_key() -> str:
+        return "rct_" + secrets.token_urlsafe(32)
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.prefix}…"

@@ -1,0 +1,71 @@
+"""Writes to users and API tokens."""
+
+from __future__ import annotations
+
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from rectify.accounts.models import UNIT_ROLES, ApiToken, Role, User
+from rectify.audit.services import audit_record
+from rectify.core import clock
+from rectify.core.errors import DomainError
+from rectify.orgs.models import OrgUnit
+
+
+@transaction.atomic
+def user_create(
+    *, actor: User | None, username: str, role: str, password: str, unit_code: str | None = None,
+    display_name: str = "", check_password: bool = True,
+) -> User:
+    username = (username or "").strip()
+    if not username:
+        raise DomainError("请填写用户名。", code="username_required")
+    if role not in Role.values:
+        raise DomainError(f"角色“{role}”不存在，可选：{'、'.join(Role.values)}。", code="bad_role")
+    if User.objects.filter(username=username).exists():
+        raise DomainError(f"用户名“{username}”已被使用。", code="duplicate_username")
+    unit = None
+    if unit_code:
+        unit = OrgUnit.objects.filter(code=unit_code).first()
+        if unit is None:
+            raise DomainError(f"单位编码“{unit_code}”不存在。", code="unknown_unit")
+    if role in UNIT_ROLES and unit is None:
+        raise DomainError("单位用户必须用 --unit 指定所属单位。", code="unit_required")
+    user = User(username=username, role=role, unit=unit, display_name=display_name or username)
+    if check_password:
+        try:
+            validate_password(password, user)
+        except ValidationError as exc:
+            raise DomainError("密码不符合要求：" + "；".join(exc.messages), code="weak_password") from exc
+    user.set_password(password)
+    user.is_staff = role == Role.ADMIN
+    user.full_clean(exclude=["password"])
+    user.save()
+    audit_record(actor=actor, action="user.created", obj=user,
+                 after={"username": username, "role": role, "unit": unit_code})
+    return user
+
+
+@transaction.atomic
+def api_token_create(*, actor: User | None, user: User, name: str = "") -> str:
+    """Create a token and return the key; only its hash is stored, so it is shown once."""
+    key = ApiToken.new_key()
+    token = ApiToken.objects.create(user=user, name=name, key_hash=ApiToken.hash_key(key), prefix=key[:8])
+    audit_record(actor=actor, action="api_token.created", obj=token, after={"user": user.pk, "name": name})
+    return key
+
+
+def api_token_authenticate(key: str) -> User | None:
+    """The user a bearer token belongs to, or None. Touches last_used_at at most once a minute."""
+    token = (
+        ApiToken.objects.select_related("user", "user__unit")
+        .filter(key_hash=ApiToken.hash_key(key), revoked_at__isnull=True, user__is_active=True)
+        .first()
+    )
+    if token is None:
+        return None
+    now = clock.now()
+    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user

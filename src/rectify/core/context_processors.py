@@ -1,0 +1,32 @@
+"""Navigation by task, built for the signed-in user's role."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import reverse
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    from rectify.rectification.selectors import pending_close_out_count_for
+
+    path = request.path
+    items: list[dict[str, Any]] = [
+        {"label": "工作台", "url": reverse("core:home"), "match": ("/",), "exact": True},
+        {"label": "巡视轮次", "url": reverse("inspections:round_list"), "match": ("/rounds/",)},
+        {"label": "整改台账", "url": reverse("rectification:ledger_index"), "match": ("/ledger/", "/problems/", "/tasks/")},
+    ]
+    if user.can_review_close_out:
+        items.append({"label": "销号审核", "url": reverse("rectification:review_queue"), "match": ("/close-outs/",),
+                      "badge": pending_close_out_count_for(user=user) or None})
+    for item in items:
+        if item.pop("exact", False):
+            item["active"] = path == item["url"]
+        else:
+            item["active"] = any(path.startswith(m) for m in item["match"])
+        item.pop("match")
+    return {"nav_items": items}

@@ -1,0 +1,35 @@
+"""Small portable SQL expressions used by derived state."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import models
+
+
+class DaysUntil(models.Func):
+    """Whole days from ``today`` until the date expression (negative once it is past).
+
+    PostgreSQL subtracts dates to an integer; SQLite needs julianday().
+    """
+
+    output_field = models.IntegerField()
+
+    def __init__(self, expression: Any, today: dt.date, **extra: Any) -> None:
+        super().__init__(expression, models.Value(today, output_field=models.DateField()), **extra)
+
+    def as_sql(self, compiler, connection, **extra_context):  # type: ignore[override]
+        return self.as_postgresql(compiler, connection, **extra_context)
+
+    def as_postgresql(self, compiler, connection, **extra_context):  # type: ignore[no-untyped-def]
+        return super().as_sql(compiler, connection, template="(%(expressions)s)", arg_joiner=" - ", **extra_context)
+
+    def as_sqlite(self, compiler, connection, **extra_context):  # type: ignore[no-untyped-def]
+        return super().as_sql(
+            compiler,
+            connection,
+            template="CAST(julianday(%(expressions)s) AS INTEGER)",
+            arg_joiner=") - julianday(",
+            **extra_context,
+        )

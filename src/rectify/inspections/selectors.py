@@ -1,0 +1,72 @@
+"""Reads of rounds, inspected units and clues — always scoped to the acting user."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+
+from rectify.accounts.models import User
+from rectify.accounts.selectors import unit_scope_q
+from rectify.core.errors import NotFound
+from rectify.inspections.models import Clue, InspectedUnit, InspectionRound, Problem, ProblemCategory
+
+
+def inspected_units_for(*, user: User) -> QuerySet[InspectedUnit]:
+    return InspectedUnit.objects.filter(unit_scope_q(user, unit_path_field="unit__path"))
+
+
+def round_list_for(*, user: User) -> QuerySet[InspectionRound]:
+    visible = inspected_units_for(user=user).filter(round=OuterRef("pk"))
+    qs = InspectionRound.objects.all()
+    if not user.sees_all_units:
+        qs = qs.filter(Exists(visible))
+    return qs.annotate(
+        unit_count=Count("inspected_units", filter=Q(inspected_units__in=inspected_units_for(user=user)),
+                         distinct=True),
+    ).order_by("-start_date", "code")
+
+
+def round_get_for(*, user: User, code: str) -> InspectionRound:
+    try:
+        return round_list_for(user=user).get(code=code)
+    except InspectionRound.DoesNotExist:
+        raise NotFound(f"未找到巡视轮次“{code}”，或您无权查看。") from None
+
+
+def inspected_unit_get_for(*, user: User, round_code: str, unit_code: str) -> InspectedUnit:
+    try:
+        return (
+            inspected_units_for(user=user)
+            .select_related("round", "unit", "team")
+            .get(round__code=round_code, unit__code=unit_code)
+        )
+    except InspectedUnit.DoesNotExist:
+        raise NotFound(f"未找到轮次“{round_code}”中的被巡视单位“{unit_code}”，或您无权查看。") from None
+
+
+def inspected_units_of_round_for(*, user: User, round: InspectionRound) -> QuerySet[InspectedUnit]:
+    return inspected_units_for(user=user).filter(round=round).select_related("unit", "team", "round")
+
+
+def problems_in_scope(*, user: User) -> QuerySet[Problem]:
+    """Problems the user may see, not yet annotated (rectification.selectors adds derived state)."""
+    return Problem.objects.filter(unit_scope_q(user, unit_path_field="inspected_unit__unit__path"))
+
+
+def clues_for(*, user: User) -> QuerySet[Clue]:
+    """Clues are confidential: only commission supervisors see them at all."""
+    if not user.sees_clues:
+        return Clue.objects.none()
+    return Clue.objects.filter(unit_scope_q(user, unit_path_field="inspected_unit__unit__path"))
+
+
+def clue_counts_by_unit(*, user: User, round: InspectionRound) -> dict[int, int]:
+    rows = clues_for(user=user).filter(inspected_unit__round=round).values("inspected_unit_id").annotate(n=Count("id"))
+    return {row["inspected_unit_id"]: row["n"] for row in rows}
+
+
+def categories_top_level() -> QuerySet[ProblemCategory]:
+    return ProblemCategory.objects.filter(parent__isnull=True).order_by("code")
+
+
+def categories_all() -> QuerySet[ProblemCategory]:
+    return ProblemCategory.objects.select_related("parent").order_by("code")

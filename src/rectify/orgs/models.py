@@ -1,0 +1,122 @@
+"""Who is who, and when: the unit tree, people, leadership posts and tenures.
+
+Tenures answer "who was the unit's principal when the problem happened?", which precise
+accountability depends on; a person who left a post keeps their tenure, with an end date.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+
+from rectify.core.models import TimeStampedModel
+
+
+class OrgKind(models.TextChoices):
+    PROVINCE = "province", "省级党委"
+    PREFECTURE = "prefecture", "州（市）"
+    COUNTY = "county", "县（市、区）"
+    DEPARTMENT = "department", "省直部门"
+    ENTERPRISE = "enterprise", "省属企业"
+    INTERNAL = "internal", "内设机构"
+    OTHER = "other", "其他"
+
+
+class OrgUnit(TimeStampedModel):
+    """A node of the organisation tree.
+
+    ``path`` is a materialised path of zero-padded ids (``/000001/000007/``) so that
+    "this unit and everything below it" is one indexed ``LIKE 'prefix%'`` in SQL.
+    """
+
+    code = models.CharField("单位编码", max_length=40, unique=True)
+    name = models.CharField("单位名称", max_length=100)
+    short_name = models.CharField("简称", max_length=50, blank=True)
+    kind = models.CharField("类型", max_length=20, choices=OrgKind.choices, default=OrgKind.OTHER)
+    parent = models.ForeignKey(
+        "self", verbose_name="上级单位", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    path = models.CharField(max_length=255, db_index=True, editable=False)
+
+    class Meta:
+        verbose_name = "单位"
+        verbose_name_plural = "单位"
+        ordering = ["path"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def label(self) -> str:
+        return self.short_name or self.name
+
+
+class Person(TimeStampedModel):
+    name = models.CharField("姓名", max_length=50)
+    unit = models.ForeignKey(
+        OrgUnit, verbose_name="所在单位", null=True, blank=True, on_delete=models.PROTECT, related_name="people"
+    )
+    title = models.CharField("职务", max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = "人员"
+        verbose_name_plural = "人员"
+        indexes = [models.Index(fields=["unit", "name"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Post(TimeStampedModel):
+    """A seat in a unit's leadership body, e.g. 党组书记、厅长 or 党组成员、副厅长 (分管 areas)."""
+
+    unit = models.ForeignKey(OrgUnit, verbose_name="单位", on_delete=models.PROTECT, related_name="posts")
+    title = models.CharField("职务名称", max_length=100)
+    is_principal = models.BooleanField("主要负责人（一把手）", default=False)
+    is_leadership_member = models.BooleanField("领导班子成员", default=True)
+    areas = models.CharField("分管领域", max_length=500, blank=True, help_text="用顿号分隔")
+    sort_order = models.PositiveSmallIntegerField("排序", default=0)
+
+    class Meta:
+        verbose_name = "职务"
+        verbose_name_plural = "职务"
+        ordering = ["unit", "sort_order", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.unit.label} {self.title}"
+
+
+class Tenure(TimeStampedModel):
+    """A person held a post from ``start`` (inclusive) to ``end`` (exclusive; null = still holds it)."""
+
+    person = models.ForeignKey(Person, verbose_name="人员", on_delete=models.PROTECT, related_name="tenures")
+    post = models.ForeignKey(Post, verbose_name="职务", on_delete=models.PROTECT, related_name="tenures")
+    start = models.DateField("任职日期")
+    end = models.DateField("离任日期", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "任职经历"
+        verbose_name_plural = "任职经历"
+        ordering = ["post", "start"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__isnull=True) | Q(end__gt=models.F("start")), name="tenure_end_after_start"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} {self.post.title} {self.start}–{self.end or '至今'}"
+
+    def clean(self) -> None:
+        if self.end is not None and self.end <= self.start:
+            raise ValidationError({"end": "离任日期必须晚于任职日期。"})
+
+    def covers(self, day: dt.date) -> bool:
+        return self.start <= day and (self.end is None or day < self.end)
+
+    @property
+    def is_current(self) -> bool:
+        return self.end is None

@@ -1,0 +1,429 @@
+"""Reads of problems, tasks and close-outs with their derived state, scoped to the acting user.
+
+Derived state is computed in SQL when read (never stored):
+
+* task warning — closed: none; due date passed: red; due within the round's ``yellow_days``
+  (inclusive, so "due today" is yellow): yellow; otherwise green;
+* problem status — from its tasks: all closed → closed; every open task submitted → submitted;
+  none started → pending; otherwise in_progress (a problem without tasks is pending);
+* problem warning — the worst warning among its open tasks;
+* completion as public reports count it — all tasks closed → completed (已完成); every open
+  task is a started long-term task → basic (基本完成); otherwise incomplete (未完成).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import (
+    Case, CharField, Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Value, When,
+)
+
+from rectify.accounts.models import User
+from rectify.accounts.selectors import unit_scope_q
+from rectify.core import clock
+from rectify.core.db import DaysUntil
+from rectify.core.errors import NotFound
+from rectify.inspections import selectors as inspection_selectors
+from rectify.inspections.models import Clue, InspectedUnit, InspectionRound, Problem
+from rectify.rectification.models import (
+    CloseOut, CloseOutState, DeadlineKind, Evidence, ProgressEntry, Reopening, Responsibility,
+    ResponsibilityKind, Task, TaskStatus,
+)
+
+WARNING_LABELS = {"red": "红灯", "yellow": "黄灯", "green": "绿灯", None: "—"}
+WARNING_ORDER = ("red", "yellow", "green")
+COMPLETION_LABELS = {"completed": "已完成", "basic": "基本完成", "incomplete": "未完成"}
+PROBLEM_STATUS_LABELS = dict(TaskStatus.choices)
+
+
+# --- derived state, as SQL -----------------------------------------------------------------------
+
+def annotate_task_state(qs: QuerySet[Task], *, today: dt.date | None = None) -> QuerySet[Task]:
+    today = today or clock.today()
+    return qs.annotate(
+        days_left=DaysUntil(F("due_date"), today),
+    ).annotate(
+        warning=Case(
+            When(status=TaskStatus.CLOSED, then=Value(None)),
+            When(due_date__lt=today, then=Value("red")),
+            When(days_left__lte=F("problem__inspected_unit__round__yellow_days"), then=Value("yellow")),
+            default=Value("green"),
+            output_field=CharField(null=True),
+        ),
+    )
+
+
+def annotate_problem_state(qs: QuerySet[Problem], *, today: dt.date | None = None) -> QuerySet[Problem]:
+    today = today or clock.today()
+    tasks = Task.objects.filter(problem=OuterRef("pk"))
+    open_tasks = tasks.exclude(status=TaskStatus.CLOSED)
+    yellow_tasks = open_tasks.annotate(days_left=DaysUntil(F("due_date"), today)).filter(
+        days_left__lte=OuterRef("inspected_unit__round__yellow_days")
+    )
+    return qs.annotate(
+        status=Case(
+            When(~Exists(tasks), then=Value(TaskStatus.PENDING.value)),
+            When(~Exists(open_tasks), then=Value(TaskStatus.CLOSED.value)),
+            When(~Exists(open_tasks.exclude(status=TaskStatus.SUBMITTED)), then=Value(TaskStatus.SUBMITTED.value)),
+            When(~Exists(tasks.exclude(status=TaskStatus.PENDING)), then=Value(TaskStatus.PENDING.value)),
+            default=Value(TaskStatus.IN_PROGRESS.value),
+            output_field=CharField(),
+        ),
+        warning=Case(
+            When(~Exists(open_tasks), then=Value(None)),
+            When(Exists(open_tasks.filter(due_date__lt=today)), then=Value("red")),
+            When(Exists(yellow_tasks), then=Value("yellow")),
+            default=Value("green"),
+            output_field=CharField(null=True),
+        ),
+        completion=Case(
+            When(~Exists(tasks), then=Value("incomplete")),
+            When(~Exists(open_tasks), then=Value("completed")),
+            When(
+                ~Exists(open_tasks.filter(~Q(deadline_kind=DeadlineKind.LONG_TERM) | Q(status=TaskStatus.PENDING))),
+                then=Value("basic"),
+            ),
+            default=Value("incomplete"),
+            output_field=CharField(),
+        ),
+        has_clues=Exists(Clue.objects.filter(problem=OuterRef("pk"))),
+    )
+
+
+# --- problems --------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ProblemFilters:
+    round_code: str | None = None
+    unit_code: str | None = None
+    inspected_unit_id: int | None = None
+    status: str | None = None
+    warning: str | None = None
+    category_code: str | None = None
+    department: str | None = None
+    query: str | None = None
+
+
+def problem_list_for(*, user: User, filters: ProblemFilters | None = None) -> QuerySet[Problem]:
+    """Problems in the user's scope with derived state, filtered; ordered as in the ledger."""
+    f = filters or ProblemFilters()
+    qs = annotate_problem_state(inspection_selectors.problems_in_scope(user=user))
+    if f.round_code:
+        qs = qs.filter(inspected_unit__round__code=f.round_code)
+    if f.unit_code:
+        qs = qs.filter(inspected_unit__unit__code=f.unit_code)
+    if f.inspected_unit_id:
+        qs = qs.filter(inspected_unit_id=f.inspected_unit_id)
+    if f.status:
+        qs = qs.filter(status=f.status)
+    if f.warning:
+        qs = qs.filter(warning=f.warning)
+    if f.category_code:
+        qs = qs.filter(Q(category__code=f.category_code) | Q(category__parent__code=f.category_code))
+    if f.department:
+        qs = qs.filter(
+            Exists(
+                Responsibility.objects.filter(
+                    task__problem=OuterRef("pk"), kind=ResponsibilityKind.DEPARTMENT, name=f.department
+                )
+            )
+        )
+    if f.query:
+        qs = qs.filter(Q(description__icontains=f.query) | Q(detail__icontains=f.query))
+    return qs.select_related("category", "category__parent", "inspected_unit__unit", "inspected_unit__round").order_by(
+        "inspected_unit__round__start_date", "inspected_unit__unit__path", "number"
+    )
+
+
+def tasks_with_state(*, today: dt.date | None = None) -> QuerySet[Task]:
+    return annotate_task_state(Task.objects.all(), today=today).order_by("number")
+
+
+def prefetch_ledger_rows(problems: list[Problem]) -> list[Problem]:
+    """Attach each problem's tasks (with warning) and their responsibilities: two queries in all."""
+    from django.db.models import prefetch_related_objects
+
+    prefetch_related_objects(
+        problems,
+        Prefetch(
+            "tasks",
+            queryset=tasks_with_state().prefetch_related(
+                Prefetch("responsibilities", queryset=Responsibility.objects.order_by("kind", "-is_lead", "id"))
+            ),
+        ),
+    )
+    return problems
+
+
+def problem_get_for(*, user: User, problem_id: int) -> Problem:
+    try:
+        problem = problem_list_for(user=user).get(pk=problem_id)
+    except Problem.DoesNotExist:
+        raise NotFound("未找到该问题，或您无权查看。") from None
+    prefetch_ledger_rows([problem])
+    return problem
+
+
+def departments_of(*, inspected_unit: InspectedUnit) -> list[str]:
+    """Responsible departments named in a unit's responsibility list (for the ledger filter)."""
+    return list(
+        Responsibility.objects.filter(
+            task__problem__inspected_unit=inspected_unit, kind=ResponsibilityKind.DEPARTMENT
+        )
+        .values_list("name", flat=True)
+        .distinct()
+        .order_by("name")
+    )
+
+
+# --- tasks -----------------------------------------------------------------------------------
+
+def tasks_in_scope(*, user: User) -> QuerySet[Task]:
+    return Task.objects.filter(unit_scope_q(user, unit_path_field="problem__inspected_unit__unit__path"))
+
+
+def task_get_for(*, user: User, task_id: int) -> Task:
+    """A task with its warning, or NotFound if it does not exist or is outside the user's scope."""
+    qs = annotate_task_state(tasks_in_scope(user=user)).select_related(
+        "problem", "problem__category", "problem__inspected_unit__unit", "problem__inspected_unit__round"
+    )
+    try:
+        return qs.get(pk=task_id)
+    except Task.DoesNotExist:
+        raise NotFound("未找到该整改任务，或您无权查看。") from None
+
+
+@dataclass
+class TaskHistory:
+    responsibilities: list[Responsibility]
+    progress: list[ProgressEntry]
+    evidence: list[Evidence]
+    close_outs: list[CloseOut]
+    reopenings: list[Reopening]
+    timeline: list[dict] = field(default_factory=list)
+
+
+def task_history(*, task: Task) -> TaskHistory:
+    """Everything that happened to a task, merged into one timeline (newest first)."""
+    progress = list(ProgressEntry.objects.filter(task=task).select_related("author"))
+    evidence = list(Evidence.objects.filter(task=task).select_related("uploaded_by"))
+    close_outs = list(
+        CloseOut.objects.filter(task=task).select_related("submitted_by", "reviewed_by").prefetch_related("evidence")
+    )
+    reopenings = list(Reopening.objects.filter(task=task).select_related("reopened_by"))
+    history = TaskHistory(
+        responsibilities=list(Responsibility.objects.filter(task=task).select_related("tenure__person")),
+        progress=progress,
+        evidence=evidence,
+        close_outs=close_outs,
+        reopenings=reopenings,
+    )
+    events: list[dict] = []
+    events += [{"at": p.created_at, "kind": "progress", "actor": p.author, "title": "填报进展", "text": p.text}
+               for p in progress]
+    events += [{"at": e.uploaded_at, "kind": "evidence", "actor": e.uploaded_by, "title": "上传佐证材料",
+                "text": e.original_name} for e in evidence]
+    for c in close_outs:
+        events.append({"at": c.submitted_at, "kind": "submitted", "actor": c.submitted_by, "title": "申请销号",
+                       "text": c.note or c.no_evidence_reason})
+        if c.state == CloseOutState.APPROVED:
+            events.append({"at": c.reviewed_at, "kind": "approved", "actor": c.reviewed_by, "title": "审核通过，予以销号",
+                           "text": c.review_comment})
+        elif c.state == CloseOutState.RETURNED:
+            events.append({"at": c.reviewed_at, "kind": "returned", "actor": c.reviewed_by, "title": "退回重新整改",
+                           "text": c.review_comment})
+    events += [{"at": r.reopened_at, "kind": "reopened", "actor": r.reopened_by, "title": "重新打开",
+                "text": r.reason} for r in reopenings]
+    history.timeline = sorted(events, key=lambda e: e["at"], reverse=True)
+    return history
+
+
+def evidence_get_for(*, user: User, evidence_id: int) -> Evidence:
+    try:
+        return Evidence.objects.select_related("task").get(
+            unit_scope_q(user, unit_path_field="task__problem__inspected_unit__unit__path"), pk=evidence_id
+        )
+    except Evidence.DoesNotExist:
+        raise NotFound("未找到该佐证材料，或您无权查看。") from None
+
+
+# --- close-outs ------------------------------------------------------------------------------
+
+def close_outs_in_scope(*, user: User) -> QuerySet[CloseOut]:
+    return CloseOut.objects.filter(unit_scope_q(user, unit_path_field="task__problem__inspected_unit__unit__path"))
+
+
+def close_out_queue_for(*, user: User, state: str = CloseOutState.PENDING) -> QuerySet[CloseOut]:
+    """The review queue: pending close-outs in scope, oldest first (first come, first reviewed)."""
+    return (
+        close_outs_in_scope(user=user)
+        .filter(state=state)
+        .select_related(
+            "submitted_by", "reviewed_by", "task__problem__inspected_unit__unit", "task__problem__inspected_unit__round"
+        )
+        .annotate(evidence_count=Count("evidence"))
+        .order_by("submitted_at" if state == CloseOutState.PENDING else "-reviewed_at", "id")
+    )
+
+
+def close_out_get_for(*, user: User, close_out_id: int) -> CloseOut:
+    try:
+        return close_outs_in_scope(user=user).select_related("task", "submitted_by").get(pk=close_out_id)
+    except CloseOut.DoesNotExist:
+        raise NotFound("未找到该销号申请，或您无权查看。") from None
+
+
+def pending_close_out_count_for(*, user: User) -> int:
+    if not user.can_review_close_out:
+        return 0
+    return close_outs_in_scope(user=user).filter(state=CloseOutState.PENDING).count()
+
+
+# --- progress of units and rounds ---------------------------------------------------------------
+
+def completion_rate(completed: int, problems: int) -> Decimal:
+    """Completion rate in percent, two decimals, as public reports state it (688/697 → 98.71)."""
+    if problems == 0:
+        return Decimal("0.00")
+    return (Decimal(completed) * 100 / Decimal(problems)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+@dataclass
+class UnitProgress:
+    inspected_unit: InspectedUnit
+    problems: int = 0
+    by_status: dict[str, int] = field(default_factory=dict)
+    by_warning: dict[str, int] = field(default_factory=dict)
+    by_completion: dict[str, int] = field(default_factory=dict)
+    tasks: int = 0
+    tasks_closed: int = 0
+    tasks_overdue: int = 0
+    clues: int | None = None
+
+    @property
+    def completed(self) -> int:
+        return self.by_completion.get("completed", 0)
+
+    @property
+    def basic(self) -> int:
+        return self.by_completion.get("basic", 0)
+
+    @property
+    def incomplete(self) -> int:
+        return self.by_completion.get("incomplete", 0)
+
+    @property
+    def rate(self) -> Decimal:
+        return completion_rate(self.completed, self.problems)
+
+    @property
+    def worst_warning(self) -> str | None:
+        return next((w for w in WARNING_ORDER if self.by_warning.get(w)), None)
+
+
+def round_progress_for(*, user: User, round: InspectionRound, today: dt.date | None = None) -> list[UnitProgress]:
+    """Progress of every inspected unit of the round in the user's scope: four queries in all."""
+    today = today or clock.today()
+    units = list(inspection_selectors.inspected_units_of_round_for(user=user, round=round))
+    progress = {iu.pk: UnitProgress(inspected_unit=iu) for iu in units}
+    if not progress:
+        return []
+    problem_rows = (
+        annotate_problem_state(Problem.objects.filter(inspected_unit_id__in=progress), today=today)
+        .values("inspected_unit_id", "status", "warning", "completion")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    for row in problem_rows:
+        p = progress[row["inspected_unit_id"]]
+        p.problems += row["n"]
+        p.by_status[row["status"]] = p.by_status.get(row["status"], 0) + row["n"]
+        if row["warning"]:
+            p.by_warning[row["warning"]] = p.by_warning.get(row["warning"], 0) + row["n"]
+        p.by_completion[row["completion"]] = p.by_completion.get(row["completion"], 0) + row["n"]
+    task_rows = (
+        Task.objects.filter(problem__inspected_unit_id__in=progress)
+        .values("problem__inspected_unit_id")
+        .annotate(
+            n=Count("id"),
+            closed=Count("id", filter=Q(status=TaskStatus.CLOSED)),
+            overdue=Count("id", filter=~Q(status=TaskStatus.CLOSED) & Q(due_date__lt=today)),
+        )
+        .order_by()
+    )
+    for row in task_rows:
+        p = progress[row["problem__inspected_unit_id"]]
+        p.tasks, p.tasks_closed, p.tasks_overdue = row["n"], row["closed"], row["overdue"]
+    if user.sees_clues:
+        for iu_id, n in inspection_selectors.clue_counts_by_unit(user=user, round=round).items():
+            if iu_id in progress:
+                progress[iu_id].clues = n
+        for p in progress.values():
+            p.clues = p.clues or 0
+    return list(progress.values())
+
+
+@dataclass
+class RoundTotals:
+    units: int
+    problems: int
+    completed: int
+    basic: int
+    incomplete: int
+    red: int
+    yellow: int
+    green: int
+    tasks: int
+    tasks_closed: int
+    tasks_overdue: int
+    clues: int | None
+
+    @property
+    def rate(self) -> Decimal:
+        return completion_rate(self.completed, self.problems)
+
+
+def round_totals(progress: list[UnitProgress]) -> RoundTotals:
+    sees_clues = any(p.clues is not None for p in progress)
+    return RoundTotals(
+        units=len(progress),
+        problems=sum(p.problems for p in progress),
+        completed=sum(p.completed for p in progress),
+        basic=sum(p.basic for p in progress),
+        incomplete=sum(p.incomplete for p in progress),
+        red=sum(p.by_warning.get("red", 0) for p in progress),
+        yellow=sum(p.by_warning.get("yellow", 0) for p in progress),
+        green=sum(p.by_warning.get("green", 0) for p in progress),
+        tasks=sum(p.tasks for p in progress),
+        tasks_closed=sum(p.tasks_closed for p in progress),
+        tasks_overdue=sum(p.tasks_overdue for p in progress),
+        clues=sum(p.clues or 0 for p in progress) if sees_clues else None,
+    )
+
+
+# --- the workbench -----------------------------------------------------------------------------
+
+def attention_tasks_for(*, user: User, limit: int = 12) -> list[Task]:
+    """Open tasks in scope that are red or yellow, most urgent first."""
+    qs = (
+        annotate_task_state(tasks_in_scope(user=user).exclude(status=TaskStatus.CLOSED))
+        .filter(warning__in=["red", "yellow"])
+        .select_related("problem__inspected_unit__unit", "problem__inspected_unit__round")
+        .order_by("due_date", "id")
+    )
+    return list(qs[:limit])
+
+
+def returned_close_outs_for(*, user: User, limit: int = 8) -> list[CloseOut]:
+    """Close-outs returned to the unit whose task is still being reworked."""
+    qs = (
+        close_outs_in_scope(user=user)
+        .filter(state=CloseOutState.RETURNED, task__status=TaskStatus.IN_PROGRESS)
+        .exclude(task__close_outs__state=CloseOutState.PENDING)
+        .select_related("task__problem__inspected_unit__unit", "reviewed_by")
+        .order_by("-reviewed_at")
+    )
+    return list(qs[:limit])

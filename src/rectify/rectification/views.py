@@ -1,0 +1,242 @@
+"""Pages of the rectification ledger. Thin: selectors read, services write."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from rectify.core.errors import DomainError
+from rectify.inspections import selectors as inspection_selectors
+from rectify.rectification import forms, selectors, services
+from rectify.rectification.models import CloseOutState, TaskStatus
+from rectify.rectification.selectors import COMPLETION_LABELS, PROBLEM_STATUS_LABELS, WARNING_LABELS
+
+
+def _labels() -> dict[str, Any]:
+    return {"warning_labels": WARNING_LABELS, "status_labels": PROBLEM_STATUS_LABELS,
+            "completion_labels": COMPLETION_LABELS}
+
+
+@login_required
+def ledger_index(request: HttpRequest) -> HttpResponse:
+    """Pick a unit's ledger; a user with exactly one unit goes straight to it."""
+    units = list(
+        inspection_selectors.inspected_units_for(user=request.user)
+        .select_related("round", "unit", "team")
+        .order_by("-round__start_date", "unit__path")
+    )
+    if len(units) == 1:
+        return redirect("rectification:ledger", round_code=units[0].round.code, unit_code=units[0].unit.code)
+    return render(request, "rectification/ledger_index.html", {"inspected_units": units})
+
+
+@login_required
+def ledger(request: HttpRequest, round_code: str, unit_code: str) -> HttpResponse:
+    """The unit's ledger (整改台账): problem rows spanning their tasks, filtered and paginated."""
+    inspected = inspection_selectors.inspected_unit_get_for(user=request.user, round_code=round_code,
+                                                            unit_code=unit_code)
+    form = forms.LedgerFilterForm(
+        request.GET or None,
+        categories=inspection_selectors.categories_top_level(),
+        departments=selectors.departments_of(inspected_unit=inspected),
+    )
+    filters = selectors.ProblemFilters(inspected_unit_id=inspected.pk)
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        filters = selectors.ProblemFilters(
+            inspected_unit_id=inspected.pk, status=data["status"] or None, warning=data["warning"] or None,
+            category_code=data["category"] or None, department=data["department"] or None, query=data["q"] or None,
+        )
+    paginator = Paginator(selectors.problem_list_for(user=request.user, filters=filters), settings.RECTIFY_PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    selectors.prefetch_ledger_rows(list(page.object_list))
+    query = {k: v for k, v in request.GET.items() if k != "page" and v}
+    context = {
+        "inspected": inspected,
+        "form": form,
+        "page_obj": page,
+        "querystring": urlencode(query),
+        **_labels(),
+    }
+    if request.htmx and request.htmx.target == "ledger-table":
+        return render(request, "rectification/_ledger_table.html", context)
+    return render(request, "rectification/ledger.html", context)
+
+
+@login_required
+def problem_detail(request: HttpRequest, problem_id: int) -> HttpResponse:
+    problem = selectors.problem_get_for(user=request.user, problem_id=problem_id)
+    clues = list(inspection_selectors.clues_for(user=request.user).filter(problem=problem))
+    return render(request, "rectification/problem_detail.html",
+                  {"problem": problem, "clues": clues, **_labels()})
+
+
+def _task_page(request: HttpRequest, task_id: int, *, status: int = 200, **forms_: Any) -> HttpResponse:
+    task = selectors.task_get_for(user=request.user, task_id=task_id)
+    history = selectors.task_history(task=task)
+    pending = next((c for c in history.close_outs if c.state == CloseOutState.PENDING), None)
+    context = {
+        "task": task,
+        "problem": task.problem,
+        "history": history,
+        "pending_close_out": pending,
+        "progress_form": forms_.get("progress_form") or forms.ProgressForm(),
+        "evidence_form": forms_.get("evidence_form") or forms.EvidenceForm(),
+        "close_out_form": forms_.get("close_out_form") or forms.CloseOutForm(initial={"version": task.version}),
+        "reopen_form": forms_.get("reopen_form") or forms.ReasonForm(),
+        "review_form": forms.ReviewForm(),
+        "return_form": forms.ReasonForm(),
+        "is_open": task.status in (TaskStatus.PENDING, TaskStatus.IN_PROGRESS),
+        "is_closed": task.status == TaskStatus.CLOSED,
+        **_labels(),
+    }
+    return render(request, "rectification/task_detail.html", context, status=status)
+
+
+@login_required
+def task_detail(request: HttpRequest, task_id: int) -> HttpResponse:
+    return _task_page(request, task_id)
+
+
+def _fail(form: Any, error: DomainError) -> None:
+    field = (error.details or {}).get("field") if isinstance(error.details, dict) else None
+    form.add_error(field if field in form.fields else None, error.message)
+
+
+@require_POST
+@login_required
+def task_progress(request: HttpRequest, task_id: int) -> HttpResponse:
+    form = forms.ProgressForm(request.POST)
+    if form.is_valid():
+        try:
+            services.task_add_progress(actor=request.user, task_id=task_id, text=form.cleaned_data["text"])
+        except DomainError as error:
+            _fail(form, error)
+        else:
+            messages.success(request, "整改进展已填报。")
+            return redirect("rectification:task_detail", task_id=task_id)
+    return _task_page(request, task_id, status=400, progress_form=form)
+
+
+@require_POST
+@login_required
+def task_evidence(request: HttpRequest, task_id: int) -> HttpResponse:
+    form = forms.EvidenceForm(request.POST, request.FILES)
+    if form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            services.evidence_upload(actor=request.user, task_id=task_id, file=upload, name=upload.name,
+                                     description=form.cleaned_data["description"])
+        except DomainError as error:
+            _fail(form, error)
+        else:
+            messages.success(request, f"佐证材料“{upload.name}”已上传。")
+            return redirect("rectification:task_detail", task_id=task_id)
+    return _task_page(request, task_id, status=400, evidence_form=form)
+
+
+@require_POST
+@login_required
+def task_close_out(request: HttpRequest, task_id: int) -> HttpResponse:
+    form = forms.CloseOutForm(request.POST)
+    if form.is_valid():
+        try:
+            services.close_out_submit(
+                actor=request.user, task_id=task_id, note=form.cleaned_data["note"],
+                no_evidence_reason=form.cleaned_data["no_evidence_reason"],
+                expected_version=form.cleaned_data["version"],
+            )
+        except DomainError as error:
+            _fail(form, error)
+        else:
+            messages.success(request, "销号申请已提交，等待审核。")
+            return redirect("rectification:task_detail", task_id=task_id)
+    return _task_page(request, task_id, status=400, close_out_form=form)
+
+
+@require_POST
+@login_required
+def task_reopen(request: HttpRequest, task_id: int) -> HttpResponse:
+    form = forms.ReasonForm(request.POST)
+    if form.is_valid():
+        try:
+            services.task_reopen(actor=request.user, task_id=task_id, reason=form.cleaned_data["reason"])
+        except DomainError as error:
+            _fail(form, error)
+        else:
+            messages.success(request, "任务已重新打开，单位须继续整改。")
+            return redirect("rectification:task_detail", task_id=task_id)
+    return _task_page(request, task_id, status=400, reopen_form=form)
+
+
+@login_required
+def evidence_download(request: HttpRequest, evidence_id: int) -> FileResponse:
+    evidence = selectors.evidence_get_for(user=request.user, evidence_id=evidence_id)
+    return FileResponse(evidence.file.open("rb"), as_attachment=True, filename=evidence.original_name,
+                        content_type=evidence.content_type)
+
+
+@login_required
+def review_queue(request: HttpRequest) -> HttpResponse:
+    """销号审核: pending close-outs, oldest first; reviewed ones on a second tab."""
+    if not request.user.can_review_close_out:
+        messages.info(request, "销号审核由巡视办和纪委监委监督人员办理。")
+        return redirect("core:home")
+    state = request.GET.get("state", CloseOutState.PENDING)
+    if state not in CloseOutState.values:
+        state = CloseOutState.PENDING
+    paginator = Paginator(selectors.close_out_queue_for(user=request.user, state=state), settings.RECTIFY_PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    return render(request, "rectification/review_queue.html", {
+        "page_obj": page, "state": state, "states": CloseOutState.choices,
+        "querystring": urlencode({"state": state}), "return_form": forms.ReasonForm(),
+    })
+
+
+def _after_review(request: HttpRequest) -> HttpResponse:
+    target = request.POST.get("next") or ""
+    if target.startswith("/") and not target.startswith("//"):
+        return redirect(target)
+    return redirect(reverse("rectification:review_queue"))
+
+
+@require_POST
+@login_required
+def close_out_approve(request: HttpRequest, close_out_id: int) -> HttpResponse:
+    form = forms.ReviewForm(request.POST)
+    form.is_valid()
+    try:
+        close_out = services.close_out_approve(actor=request.user, close_out_id=close_out_id,
+                                               comment=form.cleaned_data.get("comment", ""))
+    except DomainError as error:
+        if error.status == 404:
+            raise
+        messages.error(request, error.message)
+    else:
+        messages.success(request, f"已审核通过，任务“{close_out.task}”予以销号。")
+    return _after_review(request)
+
+
+@require_POST
+@login_required
+def close_out_return(request: HttpRequest, close_out_id: int) -> HttpResponse:
+    form = forms.ReasonForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    try:
+        close_out = services.close_out_return(actor=request.user, close_out_id=close_out_id, reason=reason)
+    except DomainError as error:
+        if error.status == 404:
+            raise
+        messages.error(request, error.message)
+    else:
+        messages.success(request, f"已退回任务“{close_out.task}”的销号申请，单位将收到退回理由。")
+    return _after_review(request)

@@ -1,0 +1,167 @@
+"""One settings module; everything that varies between machines comes from the environment."""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+from rectify.core.env import env_bool, env_int, env_list, env_str
+
+BASE_DIR = Path(__file__).resolve().parent
+RECTIFY_HOME = Path(env_str("RECTIFY_HOME", str(Path.cwd() / "var"))).resolve()
+RECTIFY_HOME.mkdir(parents=True, exist_ok=True)
+
+DEBUG = env_bool("RECTIFY_DEBUG", False)
+
+
+def _secret_key() -> str:
+    configured = env_str("RECTIFY_SECRET_KEY", "")
+    if configured:
+        return configured
+    # Embedded use: keep a generated key in the data directory so sessions survive restarts.
+    key_file = RECTIFY_HOME / "secret_key"
+    if not key_file.exists():
+        key_file.write_text(secrets.token_urlsafe(50), encoding="utf-8")
+        key_file.chmod(0o600)
+    return key_file.read_text(encoding="utf-8").strip()
+
+
+SECRET_KEY = _secret_key()
+ALLOWED_HOSTS = env_list("RECTIFY_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
+CSRF_TRUSTED_ORIGINS = env_list("RECTIFY_CSRF_TRUSTED_ORIGINS", [])
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "django_htmx",
+    "django_tasks",
+    "django_tasks_db",
+    "rectify.core",
+    "rectify.accounts",
+    "rectify.audit",
+    "rectify.orgs",
+    "rectify.inspections",
+    "rectify.rectification",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "rectify.core.middleware.DomainErrorMiddleware",
+]
+
+ROOT_URLCONF = "rectify.urls"
+WSGI_APPLICATION = "rectify.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "rectify.core.context_processors.navigation",
+            ],
+        },
+    }
+]
+
+# --- Database -------------------------------------------------------------------------------
+# SQLite in RECTIFY_HOME is the embedded default; DATABASE_URL selects PostgreSQL in production.
+_database_url = env_str("DATABASE_URL", f"sqlite:///{RECTIFY_HOME / 'rectify.sqlite3'}")
+try:
+    _db = dj_database_url.parse(_database_url, conn_max_age=env_int("RECTIFY_DB_CONN_MAX_AGE", 60))
+except ValueError as exc:
+    raise ImproperlyConfigured(f"DATABASE_URL is not a database URL Rectify understands: {exc}") from exc
+if _db["ENGINE"] == "django.db.backends.sqlite3":
+    _db["CONN_MAX_AGE"] = 0
+    _db["OPTIONS"] = {
+        # WAL lets readers go on while one writer writes; IMMEDIATE takes the write lock at BEGIN
+        # so two writers queue on busy_timeout instead of failing with "database is locked".
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+    }
+    _db["TEST"] = {"NAME": str(RECTIFY_HOME / "test_rectify.sqlite3") if env_bool("RECTIFY_TEST_SQLITE_FILE", False) else None}
+elif _db["ENGINE"] in ("django.db.backends.postgresql",):
+    _db.setdefault("TEST", {})["NAME"] = env_str("RECTIFY_TEST_DB_NAME", "test_rectify")
+else:
+    raise ImproperlyConfigured("DATABASE_URL must point at SQLite or PostgreSQL")
+DATABASES = {"default": _db}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_USER_MODEL = "accounts.User"
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "core:home"
+LOGOUT_REDIRECT_URL = "accounts:login"
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+]
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_AGE = env_int("RECTIFY_SESSION_SECONDS", 8 * 3600, minimum=300)
+SESSION_COOKIE_SECURE = env_bool("RECTIFY_SECURE_COOKIES", False)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+
+# --- Language and time ------------------------------------------------------------------------
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+USE_I18N = True
+USE_TZ = True
+TIME_ZONE = "Asia/Shanghai"  # shown to users; stored in UTC (USE_TZ)
+
+# --- Files -------------------------------------------------------------------------------------
+STATIC_URL = "static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STATIC_ROOT = RECTIFY_HOME / "static"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = True
+MEDIA_ROOT = RECTIFY_HOME / "media"
+MEDIA_URL = "media/"
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# --- Background work -----------------------------------------------------------------------------
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# --- Domain defaults (DOMAIN.md marks these as configurable) ---------------------------------------
+RECTIFY_EVIDENCE_MAX_BYTES = env_int("RECTIFY_EVIDENCE_MAX_MB", 50, minimum=1) * 1024 * 1024
+RECTIFY_EVIDENCE_EXTENSIONS = env_list(
+    "RECTIFY_EVIDENCE_EXTENSIONS",
+    ["pdf", "doc", "docx", "xls", "xlsx", "wps", "et", "ofd", "jpg", "jpeg", "png", "txt", "zip", "rar", "mp4"],
+)
+RECTIFY_YELLOW_DAYS_DEFAULT = env_int("RECTIFY_YELLOW_DAYS", 10, minimum=0)
+RECTIFY_NOTICE_DAYS_DEFAULT = env_int("RECTIFY_NOTICE_DAYS", 20, minimum=0)
+RECTIFY_RECTIFICATION_MONTHS_DEFAULT = env_int("RECTIFY_RECTIFICATION_MONTHS", 3, minimum=1)
+RECTIFY_REPORT_MONTHS_DEFAULT = env_int("RECTIFY_REPORT_MONTHS", 2, minimum=1)
+RECTIFY_PAGE_SIZE = env_int("RECTIFY_PAGE_SIZE", 20, minimum=5)
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env_str("RECTIFY_LOG_LEVEL", "INFO")},
+    "loggers": {"django.db.backends": {"level": "INFO"}},
+}

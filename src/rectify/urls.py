@@ -1,0 +1,15 @@
+from django.urls import include, path
+
+from rectify.api import api
+
+urlpatterns = [
+    path("", include("rectify.core.urls")),
+    path("", include("rectify.accounts.urls")),
+    path("", include("rectify.inspections.urls")),
+    path("", include("rectify.rectification.urls")),
+    path("api/v1/", api.urls),
+]
+
+handler404 = "rectify.core.views.not_found"
+handler403 = "rectify.core.views.forbidden"
+handler500 = "rectify.core.views.server_error"
