@@ -1,0 +1,45 @@
+from __future__ import annotations
+
+import os
+import tempfile
+
+import pytest
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # Each test session gets its own data directory (uploads, secret key), never the user's var/.
+    os.environ.setdefault("RECTIFY_HOME", tempfile.mkdtemp(prefix="rectify-test-"))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _database_is_what_was_asked(django_db_setup, django_db_blocker) -> None:  # type: ignore[no-untyped-def]
+    """If PostgreSQL was requested, the suite runs on it or fails — it never silently falls back."""
+    from django.db import connection
+
+    url = os.environ.get("DATABASE_URL", "")
+    with django_db_blocker.unblock():
+        if url.startswith(("postgres://", "postgresql://")) and connection.vendor != "postgresql":
+            pytest.exit(f"DATABASE_URL asks for PostgreSQL but the suite is on {connection.vendor}", returncode=1)
+
+
+@pytest.fixture
+def world(db):  # type: ignore[no-untyped-def]
+    from tests.factories import world as build
+
+    return build()
+
+
+@pytest.fixture
+def frozen_today():  # type: ignore[no-untyped-def]
+    """Freeze the clock: ``frozen_today(date)`` inside a test."""
+    from contextlib import ExitStack
+
+    from rectify.core import clock
+
+    with ExitStack() as stack:
+        yield lambda day: stack.enter_context(clock.frozen(day))
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):  # type: ignore[no-untyped-def]
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -1,0 +1,125 @@
+"""Test data in one place: small, explicit builders and a named two-unit world.
+
+Builders write rows directly (this is fixture set-up, not behaviour under test); behaviour
+under test always goes through services and selectors.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from dataclasses import dataclass, field
+
+from rectify.accounts.models import Role, User
+from rectify.inspections.models import (
+    Clue, InspectedUnit, InspectionRound, InspectionTeam, Problem, ProblemCategory, RoundKind,
+)
+from rectify.orgs.models import OrgKind, OrgUnit, Person, Post, Tenure
+from rectify.orgs.services import org_units_bulk_create
+from rectify.rectification.models import DeadlineKind, Responsibility, ResponsibilityKind, Task, TaskStatus
+
+_seq = itertools.count(1)
+PASSWORD = "Test-pass-2026"
+
+
+def org_unit(*, name: str | None = None, code: str | None = None, parent: OrgUnit | None = None,
+             kind: str = OrgKind.DEPARTMENT) -> OrgUnit:
+    n = next(_seq)
+    return org_units_bulk_create([OrgUnit(code=code or f"U{n}", name=name or f"单位{n}", kind=kind, parent=parent)])[0]
+
+
+def user(*, role: str, unit: OrgUnit | None = None, username: str | None = None) -> User:
+    u = User(username=username or f"{role}{next(_seq)}", role=role, unit=unit, display_name=username or role)
+    u.set_password(PASSWORD)
+    u.save()
+    return u
+
+
+def inspection_round(*, code: str | None = None, start: dt.date = dt.date(2026, 3, 1), yellow_days: int = 10,
+                     kind: str = RoundKind.LOOK_BACK) -> InspectionRound:
+    n = next(_seq)
+    return InspectionRound.objects.create(code=code or f"R{n}", name=f"测试轮次{n}", kind=kind, start_date=start,
+                                          yellow_days=yellow_days)
+
+
+def inspected_unit(*, rnd: InspectionRound, unit: OrgUnit, feedback: dt.date = dt.date(2026, 5, 1)) -> InspectedUnit:
+    team, _ = InspectionTeam.objects.get_or_create(round=rnd, name="第一巡视组")
+    return InspectedUnit.objects.create(round=rnd, unit=unit, team=team, feedback_date=feedback)
+
+
+def problem(*, iu: InspectedUnit, number: int | None = None, category_code: str = "2.2",
+            description: str = "违规发放津贴补贴问题整改不到位") -> Problem:
+    number = number or (Problem.objects.filter(inspected_unit=iu).count() + 1)
+    return Problem.objects.create(
+        inspected_unit=iu, number=number, description=description,
+        category=ProblemCategory.objects.filter(code=category_code).first(),
+    )
+
+
+def task(*, prob: Problem, due: dt.date = dt.date(2026, 7, 31), status: str = TaskStatus.PENDING,
+         kind: str = DeadlineKind.DEADLINE, department: str = "财务处", leader: str = "王副厅长",
+         person: str = "李四") -> Task:
+    number = Task.objects.filter(problem=prob).count() + 1
+    t = Task.objects.create(problem=prob, number=number, measure=f"整改措施{number}", criterion="清退资金全部到位",
+                            deadline_kind=kind, due_date=due, original_due_date=due, status=status)
+    Responsibility.objects.bulk_create([
+        Responsibility(task=t, kind=ResponsibilityKind.LEADER, name=leader),
+        Responsibility(task=t, kind=ResponsibilityKind.DEPARTMENT, name=department),
+        Responsibility(task=t, kind=ResponsibilityKind.PERSON, name=person),
+    ])
+    return t
+
+
+def clue(*, iu: InspectedUnit, prob: Problem | None = None) -> Clue:
+    return Clue.objects.create(inspected_unit=iu, problem=prob, number=f"XS-{next(_seq)}",
+                               summary="反映某处长违规收受礼金", handed_over_on=dt.date(2026, 5, 2))
+
+
+@dataclass
+class World:
+    """Two inspected units A and B in one round, each with a problem and tasks, and a user per role."""
+
+    round: InspectionRound
+    unit_a: OrgUnit
+    unit_a_dept: OrgUnit
+    unit_b: OrgUnit
+    iu_a: InspectedUnit
+    iu_b: InspectedUnit
+    problem_a: Problem
+    problem_b: Problem
+    task_a: Task
+    task_b: Task
+    clue_a: Clue
+    users: dict[str, User] = field(default_factory=dict)
+
+    def __getitem__(self, role: str) -> User:
+        return self.users[role]
+
+
+def world() -> World:
+    province = org_unit(name="省委", code="PROV", kind=OrgKind.PROVINCE)
+    unit_a = org_unit(name="省教育厅", code="EDU", parent=province)
+    unit_a_dept = org_unit(name="财务处", code="EDU-CW", parent=unit_a, kind=OrgKind.INTERNAL)
+    unit_b = org_unit(name="省财政厅", code="FIN", parent=province)
+    secretary = Person.objects.create(name="张书记", unit=unit_a)
+    post = Post.objects.create(unit=unit_a, title="党组书记、厅长", is_principal=True)
+    Tenure.objects.create(person=secretary, post=post, start=dt.date(2020, 1, 1))
+    rnd = inspection_round(code="R-TEST")
+    iu_a = inspected_unit(rnd=rnd, unit=unit_a)
+    iu_b = inspected_unit(rnd=rnd, unit=unit_b)
+    problem_a = problem(iu=iu_a)
+    problem_b = problem(iu=iu_b, description="选人用人不规范问题整改不到位", category_code="3.2")
+    task_a = task(prob=problem_a)
+    task_b = task(prob=problem_b)
+    users = {
+        Role.COMMISSION: user(role=Role.COMMISSION, username="commission"),
+        Role.INSPECTION_OFFICE: user(role=Role.INSPECTION_OFFICE, username="office"),
+        Role.UNIT_LEAD: user(role=Role.UNIT_LEAD, unit=unit_a, username="lead_a"),
+        Role.UNIT_MEMBER: user(role=Role.UNIT_MEMBER, unit=unit_a, username="member_a"),
+        Role.LEADER: user(role=Role.LEADER, username="leader"),
+        Role.ADMIN: user(role=Role.ADMIN, username="admin"),
+        "unit_lead_b": user(role=Role.UNIT_LEAD, unit=unit_b, username="lead_b"),
+    }
+    return World(round=rnd, unit_a=unit_a, unit_a_dept=unit_a_dept, unit_b=unit_b, iu_a=iu_a, iu_b=iu_b,
+                 problem_a=problem_a, problem_b=problem_b, task_a=task_a, task_b=task_b,
+                 clue_a=clue(iu=iu_a, prob=problem_a), users=users)
