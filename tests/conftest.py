@@ -1,14 +1,8 @@
 from __future__ import annotations
 
 import os
-import tempfile
 
 import pytest
-
-
-def pytest_configure(config: pytest.Config) -> None:
-    # Each test session gets its own data directory (uploads, secret key), never the user's var/.
-    os.environ.setdefault("RECTIFY_HOME", tempfile.mkdtemp(prefix="rectify-test-"))
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -41,5 +35,6 @@ def frozen_today():  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):  # type: ignore[no-untyped-def]
+def _test_settings(settings, tmp_path_factory):  # type: ignore[no-untyped-def]
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.MEDIA_ROOT = tmp_path_factory.getbasetemp() / "media"  # uploads never land in the user's var/

@@ -107,47 +107,54 @@ def task_detail(request: HttpRequest, task_id: int) -> HttpResponse:
     return _task_page(request, task_id)
 
 
-def _fail(form: Any, error: DomainError) -> None:
+def _fail(form: Any, error: DomainError) -> int:
+    """Show a fixable error on the form; let scope (404) and permission (403) errors through."""
+    if error.status in (403, 404):
+        raise error
     field = (error.details or {}).get("field") if isinstance(error.details, dict) else None
     form.add_error(field if field in form.fields else None, error.message)
+    return error.status
 
 
 @require_POST
 @login_required
 def task_progress(request: HttpRequest, task_id: int) -> HttpResponse:
     form = forms.ProgressForm(request.POST)
+    status = 400
     if form.is_valid():
         try:
             services.task_add_progress(actor=request.user, task_id=task_id, text=form.cleaned_data["text"])
         except DomainError as error:
-            _fail(form, error)
+            status = _fail(form, error)
         else:
             messages.success(request, "整改进展已填报。")
             return redirect("rectification:task_detail", task_id=task_id)
-    return _task_page(request, task_id, status=400, progress_form=form)
+    return _task_page(request, task_id, status=status, progress_form=form)
 
 
 @require_POST
 @login_required
 def task_evidence(request: HttpRequest, task_id: int) -> HttpResponse:
     form = forms.EvidenceForm(request.POST, request.FILES)
+    status = 400
     if form.is_valid():
         upload = form.cleaned_data["file"]
         try:
             services.evidence_upload(actor=request.user, task_id=task_id, file=upload, name=upload.name,
                                      description=form.cleaned_data["description"])
         except DomainError as error:
-            _fail(form, error)
+            status = _fail(form, error)
         else:
             messages.success(request, f"佐证材料“{upload.name}”已上传。")
             return redirect("rectification:task_detail", task_id=task_id)
-    return _task_page(request, task_id, status=400, evidence_form=form)
+    return _task_page(request, task_id, status=status, evidence_form=form)
 
 
 @require_POST
 @login_required
 def task_close_out(request: HttpRequest, task_id: int) -> HttpResponse:
     form = forms.CloseOutForm(request.POST)
+    status = 400
     if form.is_valid():
         try:
             services.close_out_submit(
@@ -156,26 +163,27 @@ def task_close_out(request: HttpRequest, task_id: int) -> HttpResponse:
                 expected_version=form.cleaned_data["version"],
             )
         except DomainError as error:
-            _fail(form, error)
+            status = _fail(form, error)
         else:
             messages.success(request, "销号申请已提交，等待审核。")
             return redirect("rectification:task_detail", task_id=task_id)
-    return _task_page(request, task_id, status=400, close_out_form=form)
+    return _task_page(request, task_id, status=status, close_out_form=form)
 
 
 @require_POST
 @login_required
 def task_reopen(request: HttpRequest, task_id: int) -> HttpResponse:
     form = forms.ReasonForm(request.POST)
+    status = 400
     if form.is_valid():
         try:
             services.task_reopen(actor=request.user, task_id=task_id, reason=form.cleaned_data["reason"])
         except DomainError as error:
-            _fail(form, error)
+            status = _fail(form, error)
         else:
             messages.success(request, "任务已重新打开，单位须继续整改。")
             return redirect("rectification:task_detail", task_id=task_id)
-    return _task_page(request, task_id, status=400, reopen_form=form)
+    return _task_page(request, task_id, status=status, reopen_form=form)
 
 
 @login_required

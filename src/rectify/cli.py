@@ -1,0 +1,208 @@
+"""The `rectify` command line. `rectify --help` lists every command.
+
+Every command that touches the database migrates it first, so any of them works as the first
+command on a fresh RECTIFY_HOME.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+DEMO_PASSWORD_HINT = "所有演示账号的密码均为 demo-pass-2026"
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="rectify", description="整改通 Rectify — 巡视巡察整改监督与精准问责")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    serve = sub.add_parser("serve", help="启动网页服务（gunicorn），首次运行自动建库")
+    serve.add_argument("--demo", action="store_true", help="数据库为空时载入演示数据并打印演示账号")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--workers", type=int, default=0, help="工作进程数（默认按 CPU 核数）")
+
+    demo = sub.add_parser("demo-data", help="向空数据库载入演示数据（云南省委巡视“回头看”20家单位）")
+    demo.add_argument("--json", action="store_true", help="只输出一个 JSON 对象")
+
+    createuser = sub.add_parser("createuser", help="创建用户")
+    createuser.add_argument("username")
+    createuser.add_argument("--role", required=True,
+                            choices=["commission", "inspection_office", "unit_lead", "unit_member", "leader", "admin"])
+    createuser.add_argument("--unit", help="单位编码（单位用户必填）")
+    createuser.add_argument("--password", required=True)
+    createuser.add_argument("--display-name", default="")
+
+    token = sub.add_parser("token", help="为用户生成新的接口令牌，只在标准输出打印令牌")
+    token.add_argument("username")
+    token.add_argument("--label", default="", help="令牌用途说明")
+
+    sub.add_parser("verify-audit", help="校验审计日志哈希链是否完整")
+    sub.add_parser("migrate", help="只执行数据库迁移")
+
+    test = sub.add_parser("test", help="运行全部测试（SQLite；DATABASE_URL 指向 PostgreSQL 时再在 PostgreSQL 上运行一遍）")
+    test.add_argument("pytest_args", nargs=argparse.REMAINDER, help="传给 pytest 的参数")
+    return parser
+
+
+def _setup_django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rectify.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=0)
+
+
+def _fail(message: str, code: int = 2) -> int:
+    print(f"rectify: {message}", file=sys.stderr)
+    return code
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from rectify.demo.loader import database_is_empty, demo_load
+
+    logins: list[dict[str, Any]] = []
+    if args.demo:
+        if database_is_empty():
+            print("正在生成演示数据 …", file=sys.stderr)
+            summary = demo_load()
+            logins = summary["logins"]
+        else:
+            from rectify.demo.loader import demo_logins
+
+            logins = demo_logins()
+    url = f"http://{'127.0.0.1' if args.host in ('0.0.0.0', '::') else args.host}:{args.port}/"
+    print(f"\n整改通 Rectify 已启动：{url}")
+    if logins:
+        print("演示账号：")
+        for login in logins:
+            print(f"  {login['username']:<14} {login['password']:<16} {login['role_label']}"
+                  f"{'（' + login['unit_name'] + '）' if login.get('unit_name') else ''}")
+    print("按 Ctrl+C 停止。\n", flush=True)
+    from rectify.core.server import run_gunicorn
+
+    run_gunicorn(host=args.host, port=args.port, workers=args.workers or None)
+    return 0
+
+
+def cmd_demo_data(args: argparse.Namespace) -> int:
+    from rectify.demo.loader import database_is_empty, demo_load
+
+    if not database_is_empty():
+        return _fail("数据库中已有巡视数据，演示数据只能载入空数据库（可换一个 RECTIFY_HOME）。")
+    summary = demo_load()
+    if args.json:
+        out = {k: summary[k] for k in ("round", "units", "problems", "clues", "tasks")}
+        out["logins"] = [{k: login[k] for k in ("username", "password", "role", "unit")} for login in summary["logins"]]
+        print(json.dumps(out, ensure_ascii=False))
+    else:
+        print(f"已载入演示数据：轮次 {summary['round']}，{len(summary['units'])} 个单位，"
+              f"{summary['problems']} 个问题，{summary['tasks']} 项任务，{summary['clues']} 件线索。")
+        for login in summary["logins"]:
+            print(f"  {login['username']:<14} {login['password']:<16} {login['role_label']}")
+    return 0
+
+
+def cmd_createuser(args: argparse.Namespace) -> int:
+    from rectify.accounts.services import user_create
+    from rectify.core.errors import DomainError
+
+    try:
+        user = user_create(actor=None, username=args.username, role=args.role, password=args.password,
+                           unit_code=args.unit, display_name=args.display_name)
+    except DomainError as error:
+        return _fail(error.message)
+    print(f"已创建用户 {user.username}（{user.get_role_display()}）")
+    return 0
+
+
+def cmd_token(args: argparse.Namespace) -> int:
+    from rectify.accounts.models import User
+    from rectify.accounts.services import api_token_create
+
+    user = User.objects.filter(username=args.username, is_active=True).first()
+    if user is None:
+        return _fail(f"用户“{args.username}”不存在或已停用。")
+    print(api_token_create(actor=None, user=user, name=args.label))
+    return 0
+
+
+def cmd_verify_audit(args: argparse.Namespace) -> int:
+    from rectify.audit.services import audit_verify_chain
+
+    checked, problem = audit_verify_chain()
+    if problem:
+        print(f"审计链校验失败（已校验 {checked} 条）：{problem}", file=sys.stderr)
+        return 1
+    print(f"审计链完整：共 {checked} 条事件。")
+    return 0
+
+
+def _ensure_browser() -> None:
+    """Browser tests drive Debian's Chromium; install it (and CJK fonts) when missing and we may."""
+    needed = [pkg for pkg, probe in (("chromium", "/usr/bin/chromium"),
+                                      ("fonts-noto-cjk", "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"))
+              if not Path(probe).exists()]
+    if not needed:
+        return
+    if os.geteuid() != 0 or not shutil.which("apt-get"):
+        raise SystemExit(f"rectify: browser tests need Debian packages {' '.join(needed)}: "
+                         f"sudo apt-get install -y {' '.join(needed)}")
+    print(f"rectify: installing {' '.join(needed)} for the browser tests …", file=sys.stderr)
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    subprocess.run(["apt-get", "update", "-qq"], check=True, env=env, stdout=subprocess.DEVNULL)
+    subprocess.run(["apt-get", "install", "-y", "-qq", "--no-install-recommends", *needed], check=True, env=env,
+                   stdout=subprocess.DEVNULL)
+
+
+def cmd_test(args: argparse.Namespace) -> int:
+    _ensure_browser()
+    root = Path(__file__).resolve().parents[2]
+    extra = [a for a in args.pytest_args if a != "--"]
+    runs: list[tuple[str, dict[str, str]]] = []
+    base_env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    runs.append(("SQLite", base_env))
+    url = os.environ.get("DATABASE_URL", "")
+    if url.startswith(("postgres://", "postgresql://")):
+        runs.append(("PostgreSQL", {**base_env, "DATABASE_URL": url}))
+    elif url:
+        return _fail(f"DATABASE_URL={url!r}: the test command runs on SQLite and, if asked, PostgreSQL only")
+    lint = subprocess.run([sys.executable, "-m", "ruff", "check", "src", "tests", "bench"], cwd=root)
+    if lint.returncode != 0:
+        return _fail("ruff found problems (see above)", 1)
+    for label, env in runs:
+        print(f"\n=== test suite on {label} ===", flush=True)
+        result = subprocess.run([sys.executable, "-m", "pytest", *extra], cwd=root, env=env)
+        if result.returncode != 0:
+            return _fail(f"tests failed on {label}", result.returncode or 1)
+    return 0
+
+
+COMMANDS = {
+    "serve": cmd_serve,
+    "demo-data": cmd_demo_data,
+    "createuser": cmd_createuser,
+    "token": cmd_token,
+    "verify-audit": cmd_verify_audit,
+    "migrate": lambda args: 0,
+    "test": cmd_test,
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    if args.command != "test":
+        _setup_django()
+    return COMMANDS[args.command](args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
