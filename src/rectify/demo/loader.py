@@ -320,14 +320,15 @@ def demo_load(*, seed: int = SEED) -> dict[str, Any]:
             progress_rows.append(ProgressEntry(task=task, author=member, text=rng.choice(corpus.PROGRESS_NOTES),
                                                created_at=at(day, 10)))
         if task.status in (TaskStatus.SUBMITTED, TaskStatus.CLOSED) or rng.random() < 0.3:
-            for name in rng.sample(corpus.EVIDENCE_NAMES, rng.randint(1, 3)):
+            for original in rng.sample(corpus.EVIDENCE_NAMES, rng.randint(1, 3)):
+                name = original.rsplit(".", 1)[0] + ".pdf"  # demo files are real PDFs (scanned versions)
                 content = _pdf(f"task {task.pk}", f"{spec.code} {name}")
                 sha = hashlib.sha256(content).hexdigest()
                 storage_name = f"evidence/{sha[:2]}/{sha}"
                 if not default_storage.exists(storage_name):
                     default_storage.save(storage_name, ContentFile(content))
                 ev = Evidence(task=task, file=storage_name, original_name=name, sha256=sha, size=len(content),
-                              content_type="application/pdf" if name.endswith(".pdf") else "application/octet-stream",
+                              content_type="application/pdf",
                               uploaded_by=member, uploaded_at=at(min(today, start + dt.timedelta(days=20)), 15))
                 evidence_rows.append(ev)
                 evidence_by_task[id(task)].append(ev)
