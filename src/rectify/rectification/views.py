@@ -16,14 +16,9 @@ from django.views.decorators.http import require_POST
 
 from rectify.core.errors import DomainError
 from rectify.inspections import selectors as inspection_selectors
+from rectify.orgs import selectors as org_selectors
 from rectify.rectification import forms, selectors, services
 from rectify.rectification.models import CloseOutState, TaskStatus
-from rectify.rectification.selectors import COMPLETION_LABELS, PROBLEM_STATUS_LABELS, WARNING_LABELS
-
-
-def _labels() -> dict[str, Any]:
-    return {"warning_labels": WARNING_LABELS, "status_labels": PROBLEM_STATUS_LABELS,
-            "completion_labels": COMPLETION_LABELS}
 
 
 @login_required
@@ -65,7 +60,6 @@ def ledger(request: HttpRequest, round_code: str, unit_code: str) -> HttpRespons
         "form": form,
         "page_obj": page,
         "querystring": urlencode(query),
-        **_labels(),
     }
     if request.htmx and request.htmx.target == "ledger-table":
         return render(request, "rectification/_ledger_table.html", context)
@@ -76,8 +70,10 @@ def ledger(request: HttpRequest, round_code: str, unit_code: str) -> HttpRespons
 def problem_detail(request: HttpRequest, problem_id: int) -> HttpResponse:
     problem = selectors.problem_get_for(user=request.user, problem_id=problem_id)
     clues = list(inspection_selectors.clues_for(user=request.user).filter(problem=problem))
+    principals = org_selectors.principals_during(unit=problem.inspected_unit.unit, start=problem.occurred_from,
+                                                 end=problem.occurred_to)
     return render(request, "rectification/problem_detail.html",
-                  {"problem": problem, "clues": clues, **_labels()})
+                  {"problem": problem, "clues": clues, "principals": principals})
 
 
 def _task_page(request: HttpRequest, task_id: int, *, status: int = 200, **forms_: Any) -> HttpResponse:
@@ -97,7 +93,6 @@ def _task_page(request: HttpRequest, task_id: int, *, status: int = 200, **forms
         "return_form": forms.ReasonForm(),
         "is_open": task.status in (TaskStatus.PENDING, TaskStatus.IN_PROGRESS),
         "is_closed": task.status == TaskStatus.CLOSED,
-        **_labels(),
     }
     return render(request, "rectification/task_detail.html", context, status=status)
 
