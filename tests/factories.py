@@ -12,7 +12,13 @@ from dataclasses import dataclass, field
 
 from rectify.accounts.models import Role, User
 from rectify.inspections.models import (
-    Clue, InspectedUnit, InspectionRound, InspectionTeam, Problem, ProblemCategory, RoundKind,
+    Clue,
+    InspectedUnit,
+    InspectionRound,
+    InspectionTeam,
+    Problem,
+    ProblemCategory,
+    RoundKind,
 )
 from rectify.orgs.models import OrgKind, OrgUnit, Person, Post, Tenure
 from rectify.orgs.services import org_units_bulk_create
@@ -123,3 +129,36 @@ def world() -> World:
     return World(round=rnd, unit_a=unit_a, unit_a_dept=unit_a_dept, unit_b=unit_b, iu_a=iu_a, iu_b=iu_b,
                  problem_a=problem_a, problem_b=problem_b, task_a=task_a, task_b=task_b,
                  clue_a=clue(iu=iu_a, prob=problem_a), users=users)
+
+
+# --- bulk builders (appended; for data-driven and query-count tests) ---------------------------
+
+TaskSpec = tuple[str, str]  # (status, deadline kind)
+
+
+def problems_bulk(*, iu: InspectedUnit, count: int, tasks: tuple[TaskSpec, ...] = ((TaskStatus.PENDING,
+                  DeadlineKind.DEADLINE),), due: dt.date = dt.date(2026, 7, 31), category_code: str = "2.2",
+                  with_responsibilities: bool = False, department: str = "财务处") -> list[Problem]:
+    """``count`` problems in ``iu``, numbered after its existing ones, each with one task per spec.
+
+    A fixed handful of queries whatever ``count`` is, so hundreds of problems cost nothing.
+    """
+    start = Problem.objects.filter(inspected_unit=iu).count() + 1
+    category = ProblemCategory.objects.filter(code=category_code).first()
+    problems = Problem.objects.bulk_create([
+        Problem(inspected_unit=iu, number=start + i, category=category, description=f"批量问题{start + i}")
+        for i in range(count)
+    ])
+    created = Task.objects.bulk_create([
+        Task(problem=p, number=n, measure=f"整改措施{n}", criterion="完成", deadline_kind=kind, due_date=due,
+             original_due_date=due, status=status)
+        for p in problems for n, (status, kind) in enumerate(tasks, start=1)
+    ])
+    if with_responsibilities:
+        Responsibility.objects.bulk_create([
+            Responsibility(task=t, kind=kind, name=name)
+            for t in created
+            for kind, name in ((ResponsibilityKind.LEADER, "王副厅长"), (ResponsibilityKind.DEPARTMENT, department),
+                               (ResponsibilityKind.PERSON, "李四"))
+        ])
+    return problems

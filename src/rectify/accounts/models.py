@@ -97,6 +97,9 @@ class ApiToken(models.Model):
         verbose_name = "接口令牌"
         verbose_name_plural = "接口令牌"
 
+    def __str__(self) -> str:
+        return f"{self.user} {self.prefix}…"
+
     @staticmethod
     def hash_key(key: str) -> str:
         return hashlib.sha256(key.encode("utf-8")).hexdigest()
@@ -104,6 +107,3 @@ class ApiToken(models.Model):
     @staticmethod
     def new_key() -> str:
         return "rct_" + secrets.token_urlsafe(32)
-
-    def __str__(self) -> str:
-        return f"{self.user} {self.prefix}…"

@@ -34,3 +34,6 @@ class AuditChainHead(models.Model):
     """A single row locked while appending, so concurrent writers chain one after another."""
 
     last_hash = models.CharField(max_length=64)
+
+    def __str__(self) -> str:
+        return self.last_hash[:12]

@@ -43,6 +43,8 @@ def _payload(event: AuditEvent) -> dict[str, Any]:
     return {
         "at": event.at.isoformat(),
         "actor": event.actor_id,
+        "actor_name": event.actor_name,
+        "object_repr": event.object_repr,
         "action": event.action,
         "object_type": event.object_type,
         "object_id": event.object_id,

@@ -26,13 +26,26 @@ from rectify.audit.services import audit_record
 from rectify.core import clock
 from rectify.demo import corpus
 from rectify.inspections.models import (
-    Clue, ClueDisposition, InspectedUnit, InspectionRound, InspectionTeam, Problem, ProblemCategory, RoundKind,
+    Clue,
+    ClueDisposition,
+    InspectedUnit,
+    InspectionRound,
+    InspectionTeam,
+    Problem,
+    ProblemCategory,
+    RoundKind,
     RoundLevel,
 )
 from rectify.orgs.models import OrgKind, OrgUnit, Person, Post, Tenure
 from rectify.orgs.services import org_units_bulk_create
 from rectify.rectification.models import (
-    CloseOut, CloseOutState, DeadlineKind, Evidence, ProgressEntry, Responsibility, ResponsibilityKind, Task,
+    CloseOut,
+    CloseOutState,
+    Evidence,
+    ProgressEntry,
+    Responsibility,
+    ResponsibilityKind,
+    Task,
     TaskStatus,
 )
 

@@ -95,6 +95,9 @@ class ProgressEntry(models.Model):
         verbose_name_plural = "整改进展"
         ordering = ["task", "created_at", "id"]
 
+    def __str__(self) -> str:
+        return self.text[:40]
+
 
 def evidence_path(instance: Evidence, filename: str) -> str:
     # Stored under the hash, never the user's file name (which is kept in original_name).
@@ -157,6 +160,9 @@ class CloseOut(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.task} {self.get_state_display()}"
+
 
 class Reopening(models.Model):
     """A closed task opened again (e.g. a look-back finds the problem back). History is kept."""
@@ -171,3 +177,6 @@ class Reopening(models.Model):
         verbose_name = "重新打开记录"
         verbose_name_plural = "重新打开记录"
         ordering = ["task", "reopened_at"]
+
+    def __str__(self) -> str:
+        return f"{self.task} {self.reason[:30]}"

@@ -29,7 +29,13 @@ from rectify.core import clock
 from rectify.core.errors import Conflict, DomainError, PermissionDenied
 from rectify.rectification import selectors
 from rectify.rectification.models import (
-    CloseOut, CloseOutState, Evidence, ProgressEntry, Reopening, Task, TaskStatus,
+    CloseOut,
+    CloseOutState,
+    Evidence,
+    ProgressEntry,
+    Reopening,
+    Task,
+    TaskStatus,
 )
 
 OPEN_STATES = (TaskStatus.PENDING, TaskStatus.IN_PROGRESS)
