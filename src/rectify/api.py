@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.parser import Parser
 from ninja.security import HttpBearer
 
 from rectify.accounts.services import api_token_authenticate
@@ -19,12 +21,28 @@ class BearerToken(HttpBearer):
         return user
 
 
+class JsonOrFormParser(Parser):
+    """Bodies are JSON; a form post carries the same fields (so an empty form is an empty body).
+
+    HTTP clients (and Django's test client) send a bare POST as an empty multipart form, which
+    the plain JSON parser rejects — but "approve with no comment" must accept it.
+    """
+
+    FORM_TYPES = ("multipart/form-data", "application/x-www-form-urlencoded")
+
+    def parse_body(self, request: HttpRequest) -> dict:
+        if request.content_type in self.FORM_TYPES:
+            return request.POST.dict()
+        return super().parse_body(request)
+
+
 api = NinjaAPI(
     title="整改通 Rectify API",
     version="1",
     description="巡视巡察整改监督接口。认证：`Authorization: Bearer <token>`（用 `rectify token NAME` 生成）。",
     auth=BearerToken(),
     urls_namespace="api",
+    parser=JsonOrFormParser(),
 )
 
 
@@ -42,14 +60,27 @@ def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpRespo
     return _error(request, 422, "validation_error", "请求参数不正确，请检查 details 中列出的字段。", exc.errors)
 
 
+@api.exception_handler(MultiPartParserError)
+def on_multipart_error(request: HttpRequest, exc: MultiPartParserError) -> HttpResponse:
+    return _error(request, 400, "bad_request", "上传内容无法解析：请用 multipart/form-data 格式提交文件。", str(exc))
+
+
 @api.exception_handler(AuthenticationError)
 def on_auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
     return _error(request, 401, "unauthorized", "未认证：请在 Authorization 头中提供有效的 Bearer 令牌。")
 
 
+# django-ninja raises HttpError itself with English text; users get Chinese (the original in details).
+_HTTP_ERROR_MESSAGES = {
+    400: ("bad_request", "请求体无法解析：请发送有效的 JSON，并设置 Content-Type: application/json。"),
+}
+
+
 @api.exception_handler(HttpError)
 def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
-    return _error(request, exc.status_code, "http_error", str(exc))
+    code, message = _HTTP_ERROR_MESSAGES.get(exc.status_code, ("http_error", str(exc)))
+    details = str(exc) if message != str(exc) else None
+    return _error(request, exc.status_code, code, message, details)
 
 
 from rectify.inspections.api import router as inspections_router  # noqa: E402

@@ -18,8 +18,21 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import (
-    Case, CharField, Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Value, When,
+    Case,
+    CharField,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
 )
+from django.db.models.functions import Coalesce
 
 from rectify.accounts.models import User
 from rectify.accounts.selectors import unit_scope_q
@@ -29,8 +42,16 @@ from rectify.core.errors import NotFound
 from rectify.inspections import selectors as inspection_selectors
 from rectify.inspections.models import Clue, InspectedUnit, InspectionRound, Problem
 from rectify.rectification.models import (
-    CloseOut, CloseOutState, DeadlineKind, Evidence, ProgressEntry, Reopening, Responsibility,
-    ResponsibilityKind, Task, TaskStatus,
+    CloseOut,
+    CloseOutState,
+    DeadlineKind,
+    Evidence,
+    ProgressEntry,
+    Reopening,
+    Responsibility,
+    ResponsibilityKind,
+    Task,
+    TaskStatus,
 )
 
 WARNING_LABELS = {"red": "红灯", "yellow": "黄灯", "green": "绿灯", None: "—"}
@@ -136,6 +157,12 @@ def problem_list_for(*, user: User, filters: ProblemFilters | None = None) -> Qu
     return qs.select_related("category", "category__parent", "inspected_unit__unit", "inspected_unit__round").order_by(
         "inspected_unit__round__start_date", "inspected_unit__unit__path", "number"
     )
+
+
+def annotate_task_count(qs: QuerySet[Problem]) -> QuerySet[Problem]:
+    """Add ``task_count`` as a correlated subquery (no join, so no GROUP BY over the derived state)."""
+    counts = Task.objects.filter(problem=OuterRef("pk")).order_by().values("problem").annotate(n=Count("pk"))
+    return qs.annotate(task_count=Coalesce(Subquery(counts.values("n"), output_field=IntegerField()), 0))
 
 
 def tasks_with_state(*, today: dt.date | None = None) -> QuerySet[Task]:
@@ -274,6 +301,14 @@ def close_out_get_for(*, user: User, close_out_id: int) -> CloseOut:
         return close_outs_in_scope(user=user).select_related("task", "submitted_by").get(pk=close_out_id)
     except CloseOut.DoesNotExist:
         raise NotFound("未找到该销号申请，或您无权查看。") from None
+
+
+def prefetch_close_out_evidence(close_outs: list[CloseOut]) -> list[CloseOut]:
+    """Attach the evidence each close-out was submitted with: one query for the whole page."""
+    from django.db.models import prefetch_related_objects
+
+    prefetch_related_objects(close_outs, Prefetch("evidence", queryset=Evidence.objects.order_by("id")))
+    return close_outs
 
 
 def pending_close_out_count_for(*, user: User) -> int:

@@ -1,0 +1,298 @@
+"""API shapes of problems, tasks, evidence and close-outs, and the functions that fill them.
+
+Builders turn what the selectors return into plain dicts keyed by the API's field names, so
+the wire format is written down in one place and no query runs here beyond relations the
+selectors already loaded (or, on single-object pages, one small fetch).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from django.urls import reverse
+from ninja import Schema
+from pydantic import Field
+
+from rectify.core.schemas import Code, OptionalFilter, Text
+from rectify.inspections.models import Problem
+from rectify.rectification.models import (
+    CloseOut,
+    Evidence,
+    ProgressEntry,
+    Reopening,
+    Responsibility,
+    Task,
+)
+from rectify.rectification.selectors import (
+    COMPLETION_LABELS,
+    PROBLEM_STATUS_LABELS,
+    WARNING_LABELS,
+    TaskHistory,
+)
+
+StatusCode = Literal["pending", "in_progress", "submitted", "closed"]
+WarningCode = Literal["red", "yellow", "green"]
+CompletionCode = Literal["completed", "basic", "incomplete"]
+CloseOutStateCode = Literal["pending", "approved", "returned"]
+DeadlineKindCode = Literal["immediate", "deadline", "long_term"]
+
+MAX_LIMIT = 500
+
+
+# --- query parameters ----------------------------------------------------------------------------
+
+class Page(Schema):
+    limit: int = Field(50, ge=1, le=MAX_LIMIT, description=f"每页条数，默认 50，最大 {MAX_LIMIT}")
+    offset: int = Field(0, ge=0, le=10**9, description="跳过的条数")
+
+
+class ProblemQuery(Page):
+    round: Annotated[Code | None, OptionalFilter] = Field(None, description="轮次编码")
+    unit: Annotated[Code | None, OptionalFilter] = Field(None, description="被巡视单位编码")
+    status: Annotated[StatusCode | None, OptionalFilter] = Field(
+        None, description="问题状态：pending 待整改、in_progress 整改中、submitted 申请销号、closed 已销号")
+    warning: Annotated[WarningCode | None, OptionalFilter] = Field(
+        None, description="预警：red 红灯、yellow 黄灯、green 绿灯（已销号问题无预警）")
+    category: Annotated[Code | None, OptionalFilter] = Field(
+        None, description="问题类别编码，如 “2” 含其全部子类，“2.2” 只含该类")
+    department: Annotated[Code | None, OptionalFilter] = Field(None, description="责任部门名称")
+    q: Annotated[Code | None, OptionalFilter] = Field(None, description="在问题描述和表现中查找的关键词")
+
+
+class CloseOutQuery(Page):
+    state: Annotated[CloseOutStateCode | None, OptionalFilter] = Field(
+        None, description="审核状态：pending 待审核（默认）、approved 已销号、returned 已退回")
+
+
+# --- request bodies ------------------------------------------------------------------------------
+
+class ProgressIn(Schema):
+    text: Text = Field(max_length=4000, description="整改进展内容（不超过 4000 字，同网页表单）")
+
+
+class CloseOutIn(Schema):
+    note: Text = Field("", max_length=10000, description="销号说明：整改完成情况和达到的标准")
+    no_evidence_reason: Text = Field("", max_length=10000, description="未上传佐证材料时必须填写的原因")
+    version: int | None = Field(None, ge=1, le=2**31, description="读取任务时的 version，用于防止覆盖他人的修改")
+
+
+class ApproveIn(Schema):
+    comment: Text = Field("", max_length=10000, description="审核意见（可选）")
+
+
+class ReasonIn(Schema):
+    reason: Text = Field(max_length=2000, description="理由（必填，不超过 2000 字，同网页表单）")
+
+
+# --- responses -----------------------------------------------------------------------------------
+
+class CategoryOut(Schema):
+    code: str
+    name: str
+
+
+class ProblemOut(Schema):
+    id: int
+    round: str = Field(description="轮次编码")
+    unit: str = Field(description="被巡视单位编码")
+    number: int = Field(description="问题序号")
+    category: CategoryOut | None
+    description: str
+    status: StatusCode
+    status_label: str
+    warning: WarningCode | None = Field(description="最严重的未销号任务预警；问题全部销号时为 null")
+    warning_label: str | None
+    completion: CompletionCode = Field(description="按公开通报口径：completed 已完成、basic 基本完成、incomplete 未完成")
+    completion_label: str
+    has_clues: bool = Field(description="是否有相关问题线索（只是标记，线索内容仅纪委监委可见）")
+    task_count: int
+
+
+class ProblemList(Schema):
+    items: list[ProblemOut]
+    count: int = Field(description="符合条件的总数（不受分页影响）")
+
+
+class ResponsibilityOut(Schema):
+    kind: Literal["leader", "department", "person"]
+    kind_label: str
+    name: str
+    is_lead: bool
+
+
+class TaskSummaryOut(Schema):
+    id: int
+    number: int
+    measure: str
+    criterion: str
+    deadline_kind: DeadlineKindCode
+    deadline_kind_label: str
+    deadline: dt.date = Field(description="完成时限")
+    status: StatusCode
+    status_label: str
+    warning: WarningCode | None = Field(description="已销号任务为 null")
+    warning_label: str | None
+    responsibilities: list[ResponsibilityOut]
+
+
+class ProblemDetailOut(ProblemOut):
+    detail: str = Field(description="问题表现")
+    cause: str = Field(description="原因分析")
+    is_common: bool = Field(description="是否共性问题")
+    tasks: list[TaskSummaryOut]
+
+
+class EvidenceOut(Schema):
+    id: int
+    name: str = Field(description="原文件名")
+    sha256: str
+    size: int = Field(description="字节数")
+    content_type: str
+    description: str
+    uploaded_by: str
+    uploaded_at: dt.datetime
+    download_url: str
+
+
+class CloseOutOut(Schema):
+    id: int
+    task: int = Field(description="任务 ID")
+    state: CloseOutStateCode
+    state_label: str
+    note: str
+    no_evidence_reason: str
+    submitted_by: str
+    submitted_at: dt.datetime
+    reviewed_by: str | None
+    reviewed_at: dt.datetime | None
+    review_comment: str = Field(description="审核意见；退回时为退回理由")
+    evidence: list[int] = Field(description="提交时附带的佐证材料 ID")
+    evidence_ids: list[int] = Field(description="同 evidence")
+
+
+class CloseOutList(Schema):
+    items: list[CloseOutOut]
+    count: int
+
+
+class ProgressOut(Schema):
+    id: int
+    text: str
+    author: str
+    created_at: dt.datetime
+
+
+class ReopeningOut(Schema):
+    reason: str
+    reopened_by: str
+    reopened_at: dt.datetime
+
+
+class TaskDetailOut(TaskSummaryOut):
+    problem: int = Field(description="所属问题 ID")
+    problem_id: int = Field(description="同 problem")
+    original_deadline: dt.date = Field(description="原定完成时限（调整时限后仍保留）")
+    days_left: int = Field(description="距完成时限的天数，已过期为负数")
+    version: int = Field(description="申请销号时回传，用于防止覆盖他人的修改")
+    evidence: list[EvidenceOut]
+    close_outs: list[CloseOutOut]
+    progress: list[ProgressOut]
+    reopenings: list[ReopeningOut]
+
+
+# --- builders ------------------------------------------------------------------------------------
+
+def _warning_label(warning: str | None) -> str | None:
+    return WARNING_LABELS[warning] if warning else None
+
+
+def problem_out(p: Problem, *, task_count: int | None = None) -> dict:
+    """A problem row from ``problem_list_for`` (derived state annotated, round/unit/category joined).
+
+    ``task_count`` comes from ``annotate_task_count`` unless given (the detail counts its tasks).
+    """
+    return {
+        "id": p.pk,
+        "round": p.inspected_unit.round.code,
+        "unit": p.inspected_unit.unit.code,
+        "number": p.number,
+        "category": {"code": p.category.code, "name": p.category.name} if p.category_id else None,
+        "description": p.description,
+        "status": p.status, "status_label": PROBLEM_STATUS_LABELS[p.status],  # type: ignore[attr-defined]
+        "warning": p.warning, "warning_label": _warning_label(p.warning),  # type: ignore[attr-defined]
+        "completion": p.completion, "completion_label": COMPLETION_LABELS[p.completion],  # type: ignore[attr-defined]
+        "has_clues": bool(p.has_clues),  # type: ignore[attr-defined]
+        "task_count": p.task_count if task_count is None else task_count,  # type: ignore[attr-defined]
+    }
+
+
+def responsibility_out(r: Responsibility) -> dict:
+    return {"kind": r.kind, "kind_label": r.get_kind_display(), "name": r.name, "is_lead": r.is_lead}
+
+
+def task_summary_out(task: Task, *, responsibilities: list[Responsibility] | None = None) -> dict:
+    """A task annotated by ``annotate_task_state``; responsibilities as prefetched unless given."""
+    rows = task.responsibilities.all() if responsibilities is None else responsibilities
+    return {
+        "id": task.pk, "number": task.number, "measure": task.measure, "criterion": task.criterion,
+        "deadline_kind": task.deadline_kind, "deadline_kind_label": task.get_deadline_kind_display(),
+        "deadline": task.due_date,
+        "status": task.status, "status_label": task.get_status_display(),
+        "warning": task.warning, "warning_label": _warning_label(task.warning),  # type: ignore[attr-defined]
+        "responsibilities": [responsibility_out(r) for r in rows],
+    }
+
+
+def problem_detail_out(problem: Problem) -> dict:
+    """A problem from ``problem_get_for`` (tasks and responsibilities prefetched)."""
+    tasks = list(problem.tasks.all())
+    return {
+        **problem_out(problem, task_count=len(tasks)),
+        "detail": problem.detail, "cause": problem.cause, "is_common": problem.is_common,
+        "tasks": [task_summary_out(t) for t in tasks],
+    }
+
+
+def evidence_out(e: Evidence) -> dict:
+    return {
+        "id": e.pk, "name": e.original_name, "sha256": e.sha256, "size": e.size, "content_type": e.content_type,
+        "description": e.description, "uploaded_by": str(e.uploaded_by), "uploaded_at": e.uploaded_at,
+        "download_url": reverse("api:evidence_download", kwargs={"evidence_id": e.pk}),
+    }
+
+
+def close_out_out(c: CloseOut) -> dict:
+    """A close-out; its evidence ids come from the prefetch cache when the selector filled it."""
+    evidence_ids = [e.pk for e in c.evidence.all()]
+    return {
+        "id": c.pk, "task": c.task_id, "state": c.state, "state_label": c.get_state_display(),
+        "note": c.note, "no_evidence_reason": c.no_evidence_reason,
+        "submitted_by": str(c.submitted_by), "submitted_at": c.submitted_at,
+        "reviewed_by": str(c.reviewed_by) if c.reviewed_by_id else None, "reviewed_at": c.reviewed_at,
+        "review_comment": c.review_comment,
+        "evidence": evidence_ids, "evidence_ids": evidence_ids,
+    }
+
+
+def progress_out(p: ProgressEntry) -> dict:
+    return {"id": p.pk, "text": p.text, "author": str(p.author), "created_at": p.created_at}
+
+
+def reopening_out(r: Reopening) -> dict:
+    return {"reason": r.reason, "reopened_by": str(r.reopened_by), "reopened_at": r.reopened_at}
+
+
+def task_detail_out(task: Task, history: TaskHistory) -> dict:
+    """A task from ``task_get_for`` with everything ``task_history`` found."""
+    return {
+        **task_summary_out(task, responsibilities=history.responsibilities),
+        "problem": task.problem_id, "problem_id": task.problem_id,
+        "original_deadline": task.original_due_date,
+        "days_left": task.days_left,  # type: ignore[attr-defined]
+        "version": task.version,
+        "evidence": [evidence_out(e) for e in history.evidence],
+        "close_outs": [close_out_out(c) for c in history.close_outs],
+        "progress": [progress_out(p) for p in history.progress],
+        "reopenings": [reopening_out(r) for r in history.reopenings],
+    }
