@@ -43,6 +43,21 @@ def _parser() -> argparse.ArgumentParser:
     token.add_argument("username")
     token.add_argument("--label", default="", help="令牌用途说明")
 
+    imp = sub.add_parser("import-ledger", help="导入整改台账（.xlsx/.xls/.csv），先比对后写入，全部成功或全部不写")
+    imp.add_argument("file")
+    imp.add_argument("--round", required=True, dest="round_code", help="巡视轮次编码")
+    imp.add_argument("--unit", required=True, dest="unit_code", help="被巡视单位编码")
+    imp.add_argument("--unit-name", default="", help="单位不存在时新建，用此名称")
+    imp.add_argument("--dry-run", action="store_true", help="只比对、报告差异和错误，不写入")
+    imp.add_argument("--json", action="store_true", help="只输出一个 JSON 对象")
+    imp.add_argument("--password", default=None, help="工作簿打开密码")
+
+    exp = sub.add_parser("export-ledger", help="按标准格式导出整改台账（.xlsx）")
+    exp.add_argument("--round", required=True, dest="round_code")
+    exp.add_argument("--unit", dest="unit_code", default=None, help="只导出一个单位；不填则导出全轮次（含汇总表）")
+    exp.add_argument("-o", "--output", required=True, help="输出文件，如 台账.xlsx")
+
+    sub.add_parser("worker", help="运行后台任务（台账导入等）；serve 会自动启动一个")
     sub.add_parser("verify-audit", help="校验审计日志哈希链是否完整")
     sub.add_parser("migrate", help="只执行数据库迁移")
 
@@ -89,7 +104,16 @@ def cmd_serve(args: argparse.Namespace) -> int:
     print("按 Ctrl+C 停止。\n", flush=True)
     from rectify.core.server import run_gunicorn
 
-    run_gunicorn(host=args.host, port=args.port, workers=args.workers or None)
+    # Background work (ledger imports) runs in one worker process beside the web server.
+    worker = subprocess.Popen([sys.executable, "-m", "rectify.cli", "worker"])
+    try:
+        run_gunicorn(host=args.host, port=args.port, workers=args.workers or None)
+    finally:
+        worker.terminate()
+        try:
+            worker.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            worker.kill()
     return 0
 
 
@@ -132,6 +156,100 @@ def cmd_token(args: argparse.Namespace) -> int:
     if user is None:
         return _fail(f"用户“{args.username}”不存在或已停用。")
     print(api_token_create(actor=None, user=user, name=args.label))
+    return 0
+
+
+class _ProgressBar:
+    """A one-line progress bar on stderr, drawn only when stderr is a terminal."""
+
+    def __init__(self) -> None:
+        self.enabled = sys.stderr.isatty()
+        self.last = -1
+
+    def __call__(self, percent: int, phase: str) -> None:
+        if not self.enabled or percent == self.last:
+            return
+        self.last = percent
+        filled = percent * 30 // 100
+        sys.stderr.write(f"\r{phase:<8} [{'#' * filled}{'.' * (30 - filled)}] {percent:3d}%")
+        sys.stderr.flush()
+
+    def close(self) -> None:
+        if self.enabled and self.last >= 0:
+            sys.stderr.write("\n")
+
+
+def cmd_import_ledger(args: argparse.Namespace) -> int:
+    from rectify.core.errors import DomainError
+    from rectify.ledger.parsing import LedgerFileError
+    from rectify.ledger.services import ledger_import
+
+    path = Path(args.file)
+    if not path.is_file():
+        return _fail(f"找不到文件 {path}")
+    bar = _ProgressBar()
+    try:
+        report = ledger_import(actor=None, data=path.read_bytes(), filename=path.name, round_code=args.round_code,
+                               unit_code=args.unit_code, unit_name=args.unit_name, dry_run=args.dry_run,
+                               password=args.password, progress=bar)
+    except (LedgerFileError, DomainError) as error:
+        bar.close()
+        message = getattr(error, "message", None) or str(error)
+        if args.json:
+            print(json.dumps({"problems": {}, "tasks": {}, "skipped_sheets": [], "notices": [], "committed": False,
+                              "errors": [{"sheet": None, "row": None, "column": None, "message": message}]},
+                             ensure_ascii=False))
+            return 2
+        return _fail(message)
+    bar.close()
+    if args.json:
+        print(json.dumps(report.as_json(), ensure_ascii=False))
+        return 2 if report.errors else 0
+    _print_report(report, dry_run=args.dry_run)
+    return 2 if report.errors else 0
+
+
+def _print_report(report: Any, *, dry_run: bool) -> None:
+    states = (("new", "新增"), ("changed", "变更"), ("unchanged", "未变"), ("missing", "文件中缺少"))
+    for label, counts in (("问题", report.problems), ("措施", report.tasks)):
+        print(f"{label}：" + "，".join(f"{name} {counts[key]}" for key, name in states))
+    for notice in report.notices:
+        print(f"提示：{notice}")
+    if report.skipped_sheets:
+        print("已跳过（不像台账的工作表）：" + "、".join(report.skipped_sheets))
+    shown = [c for c in report.changes if c.state == "changed"][:30]
+    for change in shown:
+        print(f"  {change.key}（{change.sheet} 第{change.row}行）：" +
+              "；".join(f"{f.label} “{f.before[:30]}” → “{f.after[:30]}”" for f in change.fields))
+    if report.errors:
+        print(f"\n发现 {len(report.errors)} 处错误，未写入任何数据。请修改后重新导入：", file=sys.stderr)
+        for e in report.errors:
+            where = "、".join(x for x in (e.sheet, f"第{e.row}行" if e.row else "", f"{e.column}列" if e.column else "") if x)
+            print(f"  [{where}] {e.message}", file=sys.stderr)
+    elif dry_run:
+        print("\n试运行：未写入任何数据。去掉 --dry-run 即按以上差异写入。")
+    else:
+        print("\n已写入。")
+
+
+def cmd_export_ledger(args: argparse.Namespace) -> int:
+    from rectify.accounts.services import cli_operator
+    from rectify.core.errors import DomainError
+    from rectify.ledger.export import ledger_export
+
+    try:
+        data = ledger_export(user=cli_operator(), round_code=args.round_code, unit_code=args.unit_code)
+    except DomainError as error:
+        return _fail(error.message)
+    Path(args.output).write_bytes(data)
+    print(f"已导出 {args.output}（{len(data) // 1024} KB）")
+    return 0
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    from django.core.management import call_command
+
+    call_command("db_worker", queue_name="*", interval=1, reload=False)
     return 0
 
 
@@ -191,6 +309,9 @@ COMMANDS = {
     "demo-data": cmd_demo_data,
     "createuser": cmd_createuser,
     "token": cmd_token,
+    "import-ledger": cmd_import_ledger,
+    "export-ledger": cmd_export_ledger,
+    "worker": cmd_worker,
     "verify-audit": cmd_verify_audit,
     "migrate": lambda args: 0,
     "test": cmd_test,

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", include("rectify.accounts.urls")),
     path("", include("rectify.inspections.urls")),
     path("", include("rectify.rectification.urls")),
+    path("", include("rectify.ledger.urls")),
     path("api/v1/", api.urls),
 ]
 

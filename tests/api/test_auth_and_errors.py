@@ -113,6 +113,8 @@ def test_openapi_documents_every_endpoint_in_chinese(world, client):
         "/api/v1/close-outs/{close_out_id}": ["get"],
         "/api/v1/close-outs/{close_out_id}/approve": ["post"],
         "/api/v1/close-outs/{close_out_id}/return": ["post"],
+        "/api/v1/ledger/import": ["post"],
+        "/api/v1/ledger/export": ["get"],
     }
     for path, methods in expected.items():
         assert path in paths, path

@@ -69,3 +69,11 @@ def api_token_authenticate(key: str) -> User | None:
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user
+
+
+def cli_operator() -> User:
+    """The local operator of the command line: reads everything a supervisor may read, writes as "命令行".
+
+    Not saved: audit events record it by name (actor id empty), and services treat ``actor=None`` as it.
+    """
+    return User(username="cli", display_name="命令行操作员", role=Role.ADMIN, is_active=True)

@@ -18,7 +18,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     items: list[dict[str, Any]] = [
         {"label": "工作台", "url": reverse("core:home"), "match": ("/",), "exact": True},
         {"label": "巡视轮次", "url": reverse("inspections:round_list"), "match": ("/rounds/",)},
-        {"label": "整改台账", "url": reverse("rectification:ledger_index"), "match": ("/ledger/", "/problems/", "/tasks/")},
+        {"label": "整改台账", "url": reverse("rectification:ledger_index"), "match": ("/ledger/", "/problems/", "/tasks/", "/imports/")},
     ]
     if user.can_review_close_out:
         items.append({"label": "销号审核", "url": reverse("rectification:review_queue"), "match": ("/close-outs/",),

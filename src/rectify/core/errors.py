@@ -19,6 +19,11 @@ class DomainError(Exception):
             self.code = code
         self.details = details
 
+    def with_status(self, status: int) -> DomainError:
+        """The same error reported with another HTTP status (e.g. 422 for a file that failed checks)."""
+        self.status = status
+        return self
+
 
 class NotFound(DomainError):
     """Missing *or out of the user's scope*: both look the same so that existence does not leak."""

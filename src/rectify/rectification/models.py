@@ -40,6 +40,7 @@ class Task(TimeStampedModel):
     original_due_date = models.DateField("原定完成时限", help_text="调整时限后仍保留，用于超期统计")
     status = models.CharField("状态", max_length=20, choices=TaskStatus.choices, default=TaskStatus.PENDING)
     closed_at = models.DateTimeField("销号时间", null=True, blank=True)
+    notes = models.TextField("备注", blank=True, help_text="台账中无法对应到字段的列，原样保留")
     version = models.PositiveIntegerField(default=1)
 
     class Meta:
@@ -85,8 +86,8 @@ class Responsibility(models.Model):
 
 class ProgressEntry(models.Model):
     task = models.ForeignKey(Task, verbose_name="任务", on_delete=models.CASCADE, related_name="progress_entries")
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="填报人", on_delete=models.PROTECT,
-                               related_name="+")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="填报人", null=True, blank=True,
+                               on_delete=models.PROTECT, related_name="+", help_text="为空表示由台账导入")
     text = models.TextField("整改进展")
     created_at = models.DateTimeField("填报时间")
 

@@ -1,0 +1,485 @@
+"""Importing a unit's ledger (台账): parse, compare with what is stored, and commit all or nothing.
+
+The algorithm:
+
+1. Resolve the round and the unit. A unit that is not yet inspected in the round is added to it
+   (and, with ``unit_name``, created first); a dry run only says that it would be.
+2. Parse the file (``rectify.ledger.parsing``). File-level problems raise ``LedgerFileError``;
+   everything else is collected as row/column errors.
+3. Compare with what is stored, problem by problem (by 序号) and task by task (by order within the
+   problem): new / changed (field by field) / unchanged / missing from the file. An empty optional
+   cell means "no information" and keeps the stored value; a status column is never imported —
+   a task is closed only by a reviewed close-out.
+4. Dry run, or any error: stop here, nothing written. Otherwise write every change in one
+   transaction with one audit event. Items missing from the file are reported, never deleted,
+   and progress, evidence and close-out history are untouched.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import models, transaction
+
+from rectify.accounts.models import Role, User
+from rectify.audit.services import audit_record
+from rectify.core import clock
+from rectify.core.errors import DomainError, NotFound, PermissionDenied
+from rectify.inspections.models import InspectedUnit, InspectionRound, Problem, add_months
+from rectify.inspections.services import inspected_unit_add
+from rectify.ledger import selectors
+from rectify.ledger.cells import cell_text
+from rectify.ledger.parsing import RAW_DEADLINE_NOTE, parse_ledger
+from rectify.ledger.types import LedgerError, ParsedLedger, ParsedProblem, ParsedTask
+from rectify.orgs.models import OrgKind, OrgUnit
+from rectify.orgs.services import org_unit_create
+from rectify.rectification.models import (
+    DeadlineKind,
+    ProgressEntry,
+    Responsibility,
+    ResponsibilityKind,
+    Task,
+    TaskStatus,
+)
+
+Progress = Callable[[int, str], None]  # (percent 0–100, phase in Chinese)
+
+PROBLEM_LABELS = {"description": "反馈问题", "detail": "问题表现", "cause": "原因分析", "category_id": "问题类别",
+                  "notes": "备注"}
+TASK_LABELS = {"measure": "整改措施", "criterion": "完成标准", "deadline_kind": "整改类型", "due_date": "完成时限",
+               "notes": "备注", "leader": "责任领导", "department": "责任部门", "co_department": "配合部门",
+               "person": "责任人", "progress": "整改进展"}
+RESPONSIBILITY_KEYS = ("leader", "department", "co_department", "person")
+LONG_TERM_REVIEW_MONTHS = 6  # a 长期坚持 task written without a date is reviewed 6 months after feedback
+IMMEDIATE_DAYS = 30  # a 立行立改 task written without a date is due 30 days after feedback
+MAX_CHANGES_SHOWN = 1000
+
+
+@dataclass
+class FieldChange:
+    field: str
+    label: str
+    before: str
+    after: str
+
+
+@dataclass
+class ItemChange:
+    kind: str  # problem | task
+    key: str  # "问题 3" / "问题 3 · 措施 2"
+    state: str  # new | changed | missing
+    sheet: str | None = None
+    row: int | None = None
+    fields: list[FieldChange] = field(default_factory=list)
+
+
+@dataclass
+class ImportReport:
+    problems: dict[str, int] = field(default_factory=lambda: dict.fromkeys(("new", "changed", "unchanged", "missing"), 0))
+    tasks: dict[str, int] = field(default_factory=lambda: dict.fromkeys(("new", "changed", "unchanged", "missing"), 0))
+    errors: list[LedgerError] = field(default_factory=list)
+    skipped_sheets: list[str] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+    changes: list[ItemChange] = field(default_factory=list)
+    committed: bool = False
+
+    def as_json(self) -> dict[str, Any]:
+        return {"problems": self.problems, "tasks": self.tasks, "errors": [e.as_dict() for e in self.errors],
+                "skipped_sheets": self.skipped_sheets, "notices": self.notices, "committed": self.committed}
+
+    def as_full_json(self) -> dict[str, Any]:
+        """Everything, including field-level changes (first MAX_CHANGES_SHOWN), for the web page."""
+        data = self.as_json()
+        data["changes"] = [
+            {"kind": c.kind, "key": c.key, "state": c.state, "sheet": c.sheet, "row": c.row,
+             "fields": [f.__dict__ for f in c.fields]}
+            for c in self.changes[:MAX_CHANGES_SHOWN]
+        ]
+        data["changes_total"] = len(self.changes)
+        return data
+
+
+# --- planning: what the file would change --------------------------------------------------------
+
+@dataclass
+class _Target:
+    round: InspectionRound
+    unit: OrgUnit | None
+    inspected: InspectedUnit | None
+    feedback_date: dt.date
+
+
+def _normalise(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text or "")
+    text = re.sub(r"[\s“”\"'‘’「」]", "", text)
+    return re.sub(r"(方面的问题|方面问题|方面|问题)$", "", text)
+
+
+UNCATEGORISED = {"未分类", "其他", "其它"}
+
+
+def _category_resolver() -> tuple[Callable[[str], int | bool | None], dict[int, str]]:
+    """(category text → id, None for empty text, False when nothing matches; id → name)."""
+    categories = selectors.categories_by_name()
+    exact = {_normalise(c.name): c.pk for c in categories}
+    # Level 2 first, so that "选人用人" finds the specific category rather than its parent.
+    ordered = sorted(categories, key=lambda c: c.parent_id is None)
+
+    def resolve(text: str) -> int | bool | None:
+        key = _normalise(text)
+        if not key or key in UNCATEGORISED:
+            return None
+        if key in exact:
+            return exact[key]
+        for c in ordered:
+            name = _normalise(c.name)
+            if key in name or name in key:
+                return c.pk
+        return False
+
+    return resolve, {c.pk: c.name for c in categories}
+
+
+def _notes_text(notes: dict[str, str]) -> str:
+    if not notes:
+        return ""
+    if set(notes) == {"备注"}:
+        return notes["备注"]
+    return "\n".join(f"{k}：{v}" for k, v in notes.items() if v)
+
+
+def _desired_due(task: ParsedTask, stored: selectors.StoredTask | None, feedback: dt.date) -> dt.date:
+    if task.due_date is not None:
+        return task.due_date
+    if stored is not None:
+        return stored.due_date  # type: ignore[return-value]
+    if task.deadline_kind == DeadlineKind.LONG_TERM:
+        return add_months(feedback, LONG_TERM_REVIEW_MONTHS)
+    return feedback + dt.timedelta(days=IMMEDIATE_DAYS)
+
+
+@dataclass
+class _Plan:
+    report: ImportReport
+    new_problems: list[tuple[ParsedProblem, dict[str, Any]]] = field(default_factory=list)
+    changed_problems: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
+    new_tasks: list[tuple[ParsedProblem, int, ParsedTask, dict[str, Any]]] = field(default_factory=list)
+    changed_tasks: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
+    new_progress: list[tuple[int | None, str]] = field(default_factory=list)  # (task id or None for new, text)
+    responsibilities: dict[Any, dict[str, list[str]]] = field(default_factory=dict)  # task id or (number, n)
+
+
+def _display(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.date):
+        return f"{value.year}年{value.month}月{value.day}日"
+    if isinstance(value, list):
+        return "、".join(value)
+    return str(value)
+
+
+def _same(stored: Any, wanted: Any) -> bool:
+    """Stored text equals the file's when it reads the same: the parser collapses spaces and
+    line endings, so the stored side is read the same way before comparing."""
+    if isinstance(stored, str) and isinstance(wanted, str):
+        return cell_text(stored) == wanted
+    return stored == wanted
+
+
+def _sheet_chooser(target: _Target) -> Callable[[list[str]], str | None]:
+    """For a workbook with a sheet per unit (a whole-round export): read only this unit's sheet."""
+
+    def choose(sheets: list[str]) -> str | None:
+        if len(sheets) < 2 or target.unit is None:
+            return None
+        names = {target.unit.name, target.unit.short_name} - {""}
+        own = [sheet for sheet in sheets if sheet in names or any(sheet in n or n in sheet for n in names)]
+        return own[0] if len(own) == 1 else None
+
+    return choose
+
+
+def _single_task_notes(p: ParsedProblem) -> None:
+    """With one task, a note cannot be told apart from the problem's own (备注 is not merged over one
+    row): it belongs to the problem, as the exporter writes it. The raw deadline stays with the task."""
+    if len(p.tasks) == 1 and not p.notes:
+        task_notes = p.tasks[0].notes
+        for key in [k for k in task_notes if k != RAW_DEADLINE_NOTE]:
+            p.notes[key] = task_notes.pop(key)
+
+
+def _plan(parsed: ParsedLedger, target: _Target) -> _Plan:
+    report = ImportReport(errors=list(parsed.errors), skipped_sheets=list(parsed.skipped_sheets))
+    plan = _Plan(report=report)
+    stored = selectors.ledger_snapshot(inspected_unit=target.inspected)
+    resolve, category_names = _category_resolver()
+    kind_labels = dict(DeadlineKind.choices)
+    unknown_categories: dict[str, int] = {}
+    done_marked = 0
+    seen: set[int] = set()
+
+    for p in parsed.problems:
+        _single_task_notes(p)
+        seen.add(p.number)
+        old = stored.get(p.number)
+        category = resolve(p.category) if p.category else None
+        if category is False:
+            unknown_categories.setdefault(p.category, p.row)
+            category = None
+        desired = {"description": p.description, "detail": p.detail, "cause": p.cause, "notes": _notes_text(p.notes)}
+        if p.category and category is not None:
+            desired["category_id"] = category
+        key = f"问题 {p.number}"
+        if old is None:
+            desired.setdefault("category_id", None)
+            plan.new_problems.append((p, desired))
+            report.problems["new"] += 1
+            report.changes.append(ItemChange("problem", key, "new", p.sheet, p.row))
+        else:
+            diffs = {
+                f: v for f, v in desired.items()
+                if (v != "" or f == "category_id") and not _same(getattr(old, f), v)
+            }
+            if diffs:
+                plan.changed_problems.append((old.id, diffs))
+                report.problems["changed"] += 1
+                report.changes.append(ItemChange("problem", key, "changed", p.sheet, p.row, [
+                    FieldChange(f, PROBLEM_LABELS[f],
+                                category_names.get(getattr(old, f), "") if f == "category_id"
+                                else _display(getattr(old, f)),
+                                category_names.get(v, "") if f == "category_id" else _display(v))
+                    for f, v in diffs.items()
+                ]))
+            else:
+                report.problems["unchanged"] += 1
+
+        for n, t in enumerate(p.tasks, 1):
+            done_marked += t.already_done
+            old_task = old.tasks.get(n) if old else None
+            resp = {"leader": t.leaders, "department": t.departments, "co_department": t.co_departments,
+                    "person": t.persons}
+            desired_t: dict[str, Any] = {
+                "measure": t.measure, "criterion": t.criterion, "deadline_kind": t.deadline_kind,
+                "due_date": _desired_due(t, old_task, target.feedback_date), "notes": _notes_text(t.notes),
+            }
+            tkey = f"{key} · 措施 {n}"
+            if old_task is None:
+                plan.new_tasks.append((p, n, t, desired_t))
+                plan.responsibilities[(p.number, n)] = {k: v for k, v in resp.items() if v}
+                if t.progress:
+                    plan.new_progress.append(((p.number, n), t.progress))  # type: ignore[arg-type]
+                report.tasks["new"] += 1
+                report.changes.append(ItemChange("task", tkey, "new", t.sheet, t.row))
+                continue
+            fields: list[FieldChange] = []
+            diffs_t = {f: v for f, v in desired_t.items() if v not in ("", None) and not _same(getattr(old_task, f), v)}
+            fields += [FieldChange(f, TASK_LABELS[f],
+                                   kind_labels.get(getattr(old_task, f), "") if f == "deadline_kind"
+                                   else _display(getattr(old_task, f)),
+                                   kind_labels.get(v, "") if f == "deadline_kind" else _display(v))
+                       for f, v in diffs_t.items()]
+            merged_resp = {k: (resp[k] or old_task.responsibilities.get(k, [])) for k in RESPONSIBILITY_KEYS}
+            resp_changed = False
+            for k in RESPONSIBILITY_KEYS:
+                if merged_resp[k] != old_task.responsibilities.get(k, []):
+                    resp_changed = True
+                    fields.append(FieldChange(k, TASK_LABELS[k], _display(old_task.responsibilities.get(k, [])),
+                                              _display(merged_resp[k])))
+            if resp_changed:
+                plan.responsibilities[old_task.id] = {k: v for k, v in merged_resp.items() if v}
+            if t.progress and not _same(old_task.progress, t.progress):
+                plan.new_progress.append((old_task.id, t.progress))
+                fields.append(FieldChange("progress", TASK_LABELS["progress"], old_task.progress, t.progress))
+            if diffs_t:
+                plan.changed_tasks.append((old_task.id, diffs_t))
+            if fields:
+                report.tasks["changed"] += 1
+                report.changes.append(ItemChange("task", tkey, "changed", t.sheet, t.row, fields))
+            else:
+                report.tasks["unchanged"] += 1
+        if old:
+            for n in sorted(set(old.tasks) - set(range(1, len(p.tasks) + 1))):
+                report.tasks["missing"] += 1
+                report.changes.append(ItemChange("task", f"{key} · 措施 {n}", "missing"))
+
+    for number in sorted(set(stored) - seen):
+        report.problems["missing"] += 1
+        report.tasks["missing"] += len(stored[number].tasks)
+        report.changes.append(ItemChange("problem", f"问题 {number}", "missing"))
+
+    for text, row in unknown_categories.items():
+        report.notices.append(f"问题类别“{text}”（首见于第{row}行）未能对应到问题类别目录，相关问题按未分类导入。")
+    if done_marked:
+        report.notices.append(f"有 {done_marked} 项措施在台账中标注为“已完成”：导入不会改变任务状态，"
+                              "仍须在系统中上传佐证材料、申请销号并经审核。")
+    if report.problems["missing"] or report.tasks["missing"]:
+        report.notices.append("文件中缺少的问题或措施不会被删除，系统中的记录及其进展、佐证材料和销号记录保持不变。")
+    return plan
+
+
+# --- the service -------------------------------------------------------------------------------
+
+def _may_import(actor: User | None, unit: OrgUnit | None, *, creating: bool) -> None:
+    """Supervisors import for any unit; a unit lead only for an inspected unit in their own subtree."""
+    if actor is None or actor.role in (Role.COMMISSION, Role.INSPECTION_OFFICE, Role.ADMIN):
+        return  # None: the local operator on the command line
+    if actor.role == Role.UNIT_LEAD:
+        if unit is None or actor.unit_id is None or not unit.path.startswith(actor.unit.path):
+            raise NotFound("未找到该单位，或您无权查看。")
+        if creating:
+            raise PermissionDenied("只有巡视办或纪委监委人员可以把新单位加入巡视轮次。")
+        return
+    raise PermissionDenied("只有本单位整改牵头人、巡视办或纪委监委人员可以导入台账。")
+
+
+def _resolve_target(*, actor: User | None, round_code: str, unit_code: str, unit_name: str,
+                    report_notices: list[str]) -> _Target:
+    rnd = InspectionRound.objects.filter(code=round_code).first()
+    if rnd is None:
+        raise NotFound(f"巡视轮次“{round_code}”不存在，请检查轮次编码。")
+    unit = OrgUnit.objects.filter(code=unit_code).first()
+    inspected = InspectedUnit.objects.filter(round=rnd, unit=unit).select_related("round").first() if unit else None
+    if unit is None:
+        if not unit_name:
+            raise DomainError(f"单位编码“{unit_code}”不存在。如需新建该单位，请同时提供单位名称（--unit-name）。",
+                              code="unknown_unit", details={"field": "unit"})
+        report_notices.append(f"单位“{unit_name}”（{unit_code}）尚不存在：导入时将新建该单位并加入本轮被巡视单位。")
+    elif inspected is None:
+        report_notices.append(f"“{unit.name}”尚未列入本轮被巡视单位：导入时将加入本轮。")
+    _may_import(actor, unit, creating=inspected is None)
+    feedback = inspected.feedback_date if inspected else (rnd.end_date or clock.today())
+    if inspected is None:
+        report_notices.append(f"新加入单位的反馈日期按 {feedback:%Y-%m-%d} 记录，可在系统中修改。")
+    return _Target(round=rnd, unit=unit, inspected=inspected, feedback_date=feedback)
+
+
+def ledger_import(
+    *, actor: User | None, data: bytes, filename: str, round_code: str, unit_code: str, unit_name: str = "",
+    dry_run: bool = True, password: str | None = None, progress: Progress | None = None,
+) -> ImportReport:
+    """Parse ``data`` as a ledger for the unit in the round; commit unless ``dry_run`` or any error.
+
+    ``actor`` None is the local operator on the command line. Raises LedgerFileError for a file that
+    cannot be read at all, NotFound / DomainError / PermissionDenied for a wrong round, unit or role.
+    """
+    notices: list[str] = []
+    target = _resolve_target(actor=actor, round_code=round_code, unit_code=unit_code, unit_name=unit_name,
+                             report_notices=notices)
+
+    def on_rows(done: int, total: int) -> None:
+        if progress:
+            progress(int(80 * done / max(total, 1)), "正在读取台账")
+
+    parsed = parse_ledger(data, filename, year=target.feedback_date.year, password=password, progress=on_rows,
+                          choose_sheet=_sheet_chooser(target))
+    if progress:
+        progress(80, "正在比对")
+    plan = _plan(parsed, target)
+    plan.report.notices[:0] = notices
+    if dry_run or plan.report.errors:
+        return plan.report
+    if progress:
+        progress(90, "正在写入")
+    with transaction.atomic():
+        # Re-plan inside the transaction so that edits made since the dry run are respected.
+        target = _resolve_target(actor=actor, round_code=round_code, unit_code=unit_code, unit_name=unit_name,
+                                 report_notices=[])
+        plan = _plan(parsed, target)
+        plan.report.notices[:0] = notices
+        _commit(plan, target=target, actor=actor, unit_code=unit_code, unit_name=unit_name,
+                sha256=hashlib.sha256(data).hexdigest(), filename=filename)
+    plan.report.committed = True
+    if progress:
+        progress(100, "导入完成")
+    return plan.report
+
+
+BATCH = 2000
+
+
+def _commit(plan: _Plan, *, target: _Target, actor: User | None, unit_code: str, unit_name: str, sha256: str,
+            filename: str) -> None:
+    now = clock.now()
+    saved_actor = actor if actor is not None and actor.pk else None
+    unit = target.unit
+    if unit is None:
+        parent = OrgUnit.objects.filter(kind=OrgKind.PROVINCE).order_by("path").first()
+        unit = org_unit_create(actor=saved_actor, code=unit_code, name=unit_name, kind=OrgKind.OTHER, parent=parent)
+    inspected = target.inspected or inspected_unit_add(actor=saved_actor, round=target.round, unit=unit,
+                                                       feedback_date=target.feedback_date)
+
+    # Problems
+    new_problems = [Problem(inspected_unit=inspected, number=p.number, **desired) for p, desired in plan.new_problems]
+    Problem.objects.bulk_create(new_problems, batch_size=BATCH)
+    problem_ids = {p.number: p.pk for p in new_problems}
+    problem_ids.update(dict(Problem.objects.filter(inspected_unit=inspected).values_list("number", "id")))
+    _bulk_apply(Problem, plan.changed_problems)
+
+    # Tasks
+    new_tasks = [
+        Task(problem_id=problem_ids[p.number], number=n, original_due_date=desired["due_date"],
+             status=TaskStatus.PENDING, **desired)
+        for p, n, _t, desired in plan.new_tasks
+    ]
+    Task.objects.bulk_create(new_tasks, batch_size=BATCH)
+    new_task_ids = {(p.number, n): task.pk for (p, n, _t, _d), task in zip(plan.new_tasks, new_tasks, strict=True)}
+    _bulk_apply(Task, plan.changed_tasks)
+
+    # Responsibility list: replace the entries of tasks whose responsibilities changed, link names.
+    directory = selectors.unit_directory(unit=unit)
+    replaced = [key for key in plan.responsibilities if isinstance(key, int)]
+    for start in range(0, len(replaced), BATCH):
+        Responsibility.objects.filter(task_id__in=replaced[start:start + BATCH]).delete()
+    rows: list[Responsibility] = []
+    for key, resp in plan.responsibilities.items():
+        task_id = key if isinstance(key, int) else new_task_ids[key]
+        for kind in RESPONSIBILITY_KEYS:
+            for name in resp.get(kind, []):
+                rows.append(_responsibility(task_id, kind, name, directory))
+    Responsibility.objects.bulk_create(rows, batch_size=BATCH)
+
+    # Progress: a new entry when the file's text differs from the latest one; it starts a pending task.
+    entries = [ProgressEntry(task_id=key if isinstance(key, int) else new_task_ids[key], author=saved_actor,
+                             text=text, created_at=now) for key, text in plan.new_progress]
+    ProgressEntry.objects.bulk_create(entries, batch_size=BATCH)
+    started = [e.task_id for e in entries]
+    for start in range(0, len(started), BATCH):
+        Task.objects.filter(pk__in=started[start:start + BATCH], status=TaskStatus.PENDING).update(
+            status=TaskStatus.IN_PROGRESS, version=models.F("version") + 1)
+
+    report = plan.report
+    audit_record(actor=actor, action="ledger.imported", obj=inspected,
+                 after={"file": filename, "sha256": sha256, "problems": report.problems, "tasks": report.tasks})
+
+
+def _bulk_apply(model: type[models.Model], changes: list[tuple[int, dict[str, Any]]]) -> None:
+    """Write field changes grouped by the set of fields changed, bumping each row's version."""
+    by_fields: dict[tuple[str, ...], list[models.Model]] = {}
+    for pk, values in changes:
+        obj = model(pk=pk, **values)
+        by_fields.setdefault(tuple(sorted(values)), []).append(obj)
+    for fields, objs in by_fields.items():
+        model._default_manager.bulk_update(objs, list(fields), batch_size=BATCH)
+    ids = [pk for pk, _ in changes]
+    for start in range(0, len(ids), BATCH):
+        model._default_manager.filter(pk__in=ids[start:start + BATCH]).update(version=models.F("version") + 1)
+
+
+def _responsibility(task_id: int, kind: str, name: str, directory: selectors.UnitDirectory) -> Responsibility:
+    bare = re.sub(r"[（(].*?[)）]", "", name).strip()
+    if kind == "leader":
+        tenure = directory.leaders.get(bare)
+        return Responsibility(task_id=task_id, kind=ResponsibilityKind.LEADER, name=name, tenure=tenure,
+                              person=tenure.person if tenure else None)
+    if kind in ("department", "co_department"):
+        return Responsibility(task_id=task_id, kind=ResponsibilityKind.DEPARTMENT, name=name,
+                              department=directory.departments.get(bare), is_lead=kind == "department")
+    return Responsibility(task_id=task_id, kind=ResponsibilityKind.PERSON, name=name,
+                          person=directory.people.get(bare))

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from rectify.ledger import views
+
+app_name = "ledger"
+urlpatterns = [
+    path("imports/", views.import_start, name="import_start"),
+    path("imports/<uuid:job_id>/", views.import_job, name="import_job"),
+    path("imports/<uuid:job_id>/confirm/", views.import_confirm, name="import_confirm"),
+    path("exports/ledger.xlsx", views.export, name="export"),
+]
