@@ -55,9 +55,23 @@ def on_domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
     return _error(request, exc.status, exc.code, exc.message, exc.details)
 
 
+_PLACES = {"body": "请求体", "query": "查询参数", "path": "路径参数", "form": "表单字段", "file": "文件字段"}
+
+
+def _field_problem(error: dict) -> str:
+    loc = [str(part) for part in error.get("loc", ())]
+    place = _PLACES.get(loc[0], "") if loc else ""
+    name = ".".join(part for part in loc[1:] if part not in ("payload", "filters", "query")) or (loc[-1] if loc else "")
+    kind = error.get("type", "")
+    if kind == "missing":
+        return f"缺少{place}“{name}”"
+    return f"{place}“{name}”的值不正确"
+
+
 @api.exception_handler(ValidationError)
 def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
-    return _error(request, 422, "validation_error", "请求参数不正确，请检查 details 中列出的字段。", exc.errors)
+    problems = "；".join(dict.fromkeys(_field_problem(e) for e in exc.errors)) or "请求参数不正确"
+    return _error(request, 422, "validation_error", f"{problems}。详见 details。", exc.errors)
 
 
 @api.exception_handler(MultiPartParserError)

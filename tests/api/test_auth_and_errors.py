@@ -126,3 +126,18 @@ def test_openapi_documents_every_endpoint_in_chinese(world, client):
     problem_params = {p["name"] for p in paths["/api/v1/problems"]["get"]["parameters"]}
     assert {"round", "unit", "status", "warning", "category", "limit", "offset"} <= problem_params
     assert spec["components"]["securitySchemes"]["BearerToken"]["scheme"] == "bearer"
+
+
+def test_unknown_path_and_wrong_method_are_json(api):
+    response = api("commission").get("/no-such-thing")
+    assert response.status_code == 404 and response.json()["code"] == "not_found"
+    response = api("commission").delete("/api/v1/rounds")
+    assert response.status_code == 405
+    body = response.json()
+    assert body["code"] == "method_not_allowed" and "DELETE" in body["message"]
+
+
+def test_validation_message_names_the_missing_field(world, api):
+    response = api("unit_member").post_json(f"/tasks/{world.task_a.pk}/progress", {})
+    assert response.status_code == 422
+    assert "text" in response.json()["message"]

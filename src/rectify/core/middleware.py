@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 
 from rectify.core.errors import NotFound, PermissionDenied
 
@@ -14,7 +14,17 @@ class DomainErrorMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        return self.get_response(request)
+        response = self.get_response(request)
+        if response.status_code == 405 and request.path.startswith("/api/") \
+                and not response.get("Content-Type", "").startswith("application/json"):
+            # django-ninja answers a wrong method in plain text; API clients get our JSON error shape.
+            allowed = response.get("Allow", "")
+            json_response = JsonResponse({"code": "method_not_allowed",
+                                          "message": f"该接口不支持 {request.method} 方法，可用：{allowed}。",
+                                          "details": {"allow": allowed}}, status=405)
+            json_response["Allow"] = allowed
+            return json_response
+        return response
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         from rectify.core import views

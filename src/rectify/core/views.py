@@ -39,6 +39,9 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     message = getattr(exception, "message", None) or "您访问的页面不存在，或您无权查看。"
+    if request.path.startswith("/api/"):
+        return JsonResponse({"code": "not_found", "message": "接口地址不存在，请对照 /api/v1/docs 检查路径。",
+                             "details": {"path": request.path}}, status=404)
     return render(request, "core/error.html", {"title": "未找到", "code": 404, "message": message}, status=404)
 
 
