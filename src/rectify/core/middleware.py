@@ -36,3 +36,27 @@ class DomainErrorMiddleware:
         if isinstance(exception, PermissionDenied):
             return views.forbidden(request, exception)
         return None
+
+
+class ChosenLanguageMiddleware:
+    """Chinese unless the user chose English with the language switch.
+
+    Django's LocaleMiddleware follows the browser's Accept-Language, which would turn the UI into
+    English for anyone with an English browser. Rectify's users work in Chinese; English is a choice
+    (the language cookie set by the switch), never a guess.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from django.conf import settings
+        from django.utils import translation
+
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+        language = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", language)
+        return response
