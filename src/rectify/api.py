@@ -7,6 +7,7 @@ from django.http.multipartparser import MultiPartParserError
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.parser import Parser
+from ninja.renderers import JSONRenderer
 from ninja.security import HttpBearer
 
 from rectify.accounts.services import api_token_authenticate
@@ -36,6 +37,12 @@ class JsonOrFormParser(Parser):
         return super().parse_body(request)
 
 
+class Utf8JSONRenderer(JSONRenderer):
+    """Chinese as readable UTF-8 (the response is declared charset=utf-8), not \\u escapes."""
+
+    json_dumps_params = {"ensure_ascii": False}
+
+
 api = NinjaAPI(
     title="整改通 Rectify API",
     version="1",
@@ -43,6 +50,7 @@ api = NinjaAPI(
     auth=BearerToken(),
     urls_namespace="api",
     parser=JsonOrFormParser(),
+    renderer=Utf8JSONRenderer(),
 )
 
 

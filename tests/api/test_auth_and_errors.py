@@ -141,3 +141,9 @@ def test_validation_message_names_the_missing_field(world, api):
     response = api("unit_member").post_json(f"/tasks/{world.task_a.pk}/progress", {})
     assert response.status_code == 422
     assert "text" in response.json()["message"]
+
+
+def test_chinese_is_sent_as_utf8_not_escapes(api):
+    response = api("commission").get("/rounds")
+    assert response["Content-Type"].startswith("application/json")
+    assert "测试轮次".encode() in response.content
