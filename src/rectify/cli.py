@@ -101,6 +101,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
         for login in logins:
             print(f"  {login['username']:<14} {login['password']:<16} {login['role_label']}"
                   f"{'（' + login['unit_name'] + '）' if login.get('unit_name') else ''}")
+    if args.host not in ("127.0.0.1", "localhost", "::1"):
+        from django.conf import settings
+
+        print(f"允许访问的主机名（RECTIFY_ALLOWED_HOSTS）：{'、'.join(settings.ALLOWED_HOSTS)}。"
+              "从其他计算机访问时，请把服务器的地址或域名加入该变量。")
     print("按 Ctrl+C 停止。\n", flush=True)
     from rectify.core.server import run_gunicorn
 
