@@ -12,15 +12,17 @@ import secrets
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 
 class Role(models.TextChoices):
-    COMMISSION = "commission", "纪委监委监督检查室"
-    INSPECTION_OFFICE = "inspection_office", "巡视办"
-    UNIT_LEAD = "unit_lead", "被巡视单位整改牵头人"
-    UNIT_MEMBER = "unit_member", "被巡视单位整改责任人"
-    LEADER = "leader", "领导（只读）"
-    ADMIN = "admin", "系统管理员"
+    COMMISSION = "commission", _("纪委监委监督检查室")
+    INSPECTION_OFFICE = "inspection_office", _("巡视办")
+    UNIT_LEAD = "unit_lead", _("被巡视单位整改牵头人")
+    UNIT_MEMBER = "unit_member", _("被巡视单位整改责任人")
+    LEADER = "leader", _("领导（只读）")
+    ADMIN = "admin", _("系统管理员")
 
 
 UNIT_ROLES = frozenset({Role.UNIT_LEAD, Role.UNIT_MEMBER})
@@ -28,26 +30,26 @@ REVIEWER_ROLES = frozenset({Role.COMMISSION, Role.INSPECTION_OFFICE})
 
 
 class User(AbstractUser):
-    display_name = models.CharField("姓名", max_length=50, blank=True)
-    role = models.CharField("角色", max_length=32, choices=Role.choices)
+    display_name = models.CharField(_("姓名"), max_length=50, blank=True)
+    role = models.CharField(_("角色"), max_length=32, choices=Role.choices)
     unit = models.ForeignKey(
         "orgs.OrgUnit",
-        verbose_name="所属单位",
+        verbose_name=_("所属单位"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="users",
-        help_text="单位用户只能看到本单位及下级单位的数据。",
+        help_text=_("单位用户只能看到本单位及下级单位的数据。"),
     )
 
     class Meta:
-        verbose_name = "用户"
-        verbose_name_plural = "用户"
+        verbose_name = _("用户")
+        verbose_name_plural = _("用户")
 
     def clean(self) -> None:
         super().clean()
         if self.role in UNIT_ROLES and self.unit_id is None:
-            raise ValidationError({"unit": "单位用户必须指定所属单位。"})
+            raise ValidationError({"unit": gettext("单位用户必须指定所属单位。")})
 
     def __str__(self) -> str:
         return self.display_name or self.username
@@ -85,17 +87,17 @@ class User(AbstractUser):
 class ApiToken(models.Model):
     """A bearer token for integrations. Only its SHA-256 is stored."""
 
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens", verbose_name="用户")
-    name = models.CharField("用途", max_length=100, blank=True)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens", verbose_name=_("用户"))
+    name = models.CharField(_("用途"), max_length=100, blank=True)
     key_hash = models.CharField(max_length=64, unique=True)
-    prefix = models.CharField("前缀", max_length=8)
-    created_at = models.DateTimeField("创建时间", auto_now_add=True)
-    last_used_at = models.DateTimeField("最近使用", null=True, blank=True)
-    revoked_at = models.DateTimeField("吊销时间", null=True, blank=True)
+    prefix = models.CharField(_("前缀"), max_length=8)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("最近使用"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("吊销时间"), null=True, blank=True)
 
     class Meta:
-        verbose_name = "接口令牌"
-        verbose_name_plural = "接口令牌"
+        verbose_name = _("接口令牌")
+        verbose_name_plural = _("接口令牌")
 
     def __str__(self) -> str:
         return f"{self.user} {self.prefix}…"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from rectify.accounts.models import UNIT_ROLES, ApiToken, Role, User
 from rectify.audit.services import audit_record
@@ -20,24 +21,25 @@ def user_create(
 ) -> User:
     username = (username or "").strip()
     if not username:
-        raise DomainError("请填写用户名。", code="username_required")
+        raise DomainError(_("请填写用户名。"), code="username_required")
     if role not in Role.values:
-        raise DomainError(f"角色“{role}”不存在，可选：{'、'.join(Role.values)}。", code="bad_role")
+        raise DomainError(_("角色“%(role)s”不存在，可选：%(roles)s。") % {"role": role, "roles": "、".join(Role.values)},
+                          code="bad_role")
     if User.objects.filter(username=username).exists():
-        raise DomainError(f"用户名“{username}”已被使用。", code="duplicate_username")
+        raise DomainError(_("用户名“%(username)s”已被使用。") % {"username": username}, code="duplicate_username")
     unit = None
     if unit_code:
         unit = OrgUnit.objects.filter(code=unit_code).first()
         if unit is None:
-            raise DomainError(f"单位编码“{unit_code}”不存在。", code="unknown_unit")
+            raise DomainError(_("单位编码“%(code)s”不存在。") % {"code": unit_code}, code="unknown_unit")
     if role in UNIT_ROLES and unit is None:
-        raise DomainError("单位用户必须用 --unit 指定所属单位。", code="unit_required")
+        raise DomainError(_("单位用户必须用 --unit 指定所属单位。"), code="unit_required")
     user = User(username=username, role=role, unit=unit, display_name=display_name or username)
     if check_password:
         try:
             validate_password(password, user)
         except ValidationError as exc:
-            raise DomainError("密码不符合要求：" + "；".join(exc.messages), code="weak_password") from exc
+            raise DomainError(_("密码不符合要求：%(reasons)s") % {"reasons": "；".join(exc.messages)}, code="weak_password") from exc
     user.set_password(password)
     user.is_staff = role == Role.ADMIN
     user.full_clean(exclude=["password"])

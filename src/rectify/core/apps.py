@@ -1,7 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class CoreConfig(AppConfig):
     name = "rectify.core"
     label = "core"
-    verbose_name = "基础"
+    verbose_name = _("基础")

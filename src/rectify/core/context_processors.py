@@ -6,6 +6,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
@@ -16,12 +17,12 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
 
     path = request.path
     items: list[dict[str, Any]] = [
-        {"label": "工作台", "url": reverse("core:home"), "match": ("/",), "exact": True},
-        {"label": "巡视轮次", "url": reverse("inspections:round_list"), "match": ("/rounds/",)},
-        {"label": "整改台账", "url": reverse("rectification:ledger_index"), "match": ("/ledger/", "/problems/", "/tasks/", "/imports/")},
+        {"label": _("工作台"), "url": reverse("core:home"), "match": ("/",), "exact": True},
+        {"label": _("巡视轮次"), "url": reverse("inspections:round_list"), "match": ("/rounds/",)},
+        {"label": _("整改台账"), "url": reverse("rectification:ledger_index"), "match": ("/ledger/", "/problems/", "/tasks/", "/imports/")},
     ]
     if user.can_review_close_out:
-        items.append({"label": "销号审核", "url": reverse("rectification:review_queue"), "match": ("/close-outs/",),
+        items.append({"label": _("销号审核"), "url": reverse("rectification:review_queue"), "match": ("/close-outs/",),
                       "badge": pending_close_out_count_for(user=user) or None})
     for item in items:
         if item.pop("exact", False):

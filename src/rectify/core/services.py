@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, TypeVar
 
 from django.db import models
+from django.utils.translation import gettext as _
 
 from rectify.core.errors import Conflict
 
@@ -45,5 +46,5 @@ def bump_version(*, model: type[models.Model], pk: Any, expected_version: int | 
         qs = qs.filter(version=expected_version)
     updated = qs.update(version=models.F("version") + 1, **values)
     if updated != 1:
-        raise Conflict("该记录已被他人修改，请刷新页面后重试。", details={"id": pk})
+        raise Conflict(_("该记录已被他人修改，请刷新页面后重试。"), details={"id": pk})
     return model._default_manager.filter(pk=pk).values_list("version", flat=True).get()

@@ -1,7 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class InspectionsConfig(AppConfig):
     name = "rectify.inspections"
     label = "inspections"
-    verbose_name = "巡视巡察"
+    verbose_name = _("巡视巡察")

@@ -8,6 +8,8 @@ import datetime as dt
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from rectify.core.models import TimeStampedModel
 
@@ -20,17 +22,17 @@ def add_months(day: dt.date, months: int) -> dt.date:
 
 
 class RoundKind(models.TextChoices):
-    REGULAR = "regular", "常规巡视"
-    SPECIAL = "special", "专项巡视"
-    MOBILE = "mobile", "机动巡视"
-    LOOK_BACK = "look_back", "巡视“回头看”"
+    REGULAR = "regular", _("常规巡视")
+    SPECIAL = "special", _("专项巡视")
+    MOBILE = "mobile", _("机动巡视")
+    LOOK_BACK = "look_back", _("巡视“回头看”")
 
 
 class RoundLevel(models.TextChoices):
-    CENTRAL = "central", "中央巡视"
-    PROVINCIAL = "provincial", "省委巡视"
-    CITY = "city", "市委巡察"
-    COUNTY = "county", "县委巡察"
+    CENTRAL = "central", _("中央巡视")
+    PROVINCIAL = "provincial", _("省委巡视")
+    CITY = "city", _("市委巡察")
+    COUNTY = "county", _("县委巡察")
 
 
 def _default_yellow_days() -> int:
@@ -50,29 +52,29 @@ def _default_report_months() -> int:
 
 
 class InspectionRound(TimeStampedModel):
-    code = models.CharField("轮次编码", max_length=40, unique=True)
-    name = models.CharField("轮次名称", max_length=200)
-    kind = models.CharField("巡视类型", max_length=20, choices=RoundKind.choices, default=RoundKind.REGULAR)
-    level = models.CharField("层级", max_length=20, choices=RoundLevel.choices, default=RoundLevel.PROVINCIAL)
+    code = models.CharField(_("轮次编码"), max_length=40, unique=True)
+    name = models.CharField(_("轮次名称"), max_length=200)
+    kind = models.CharField(_("巡视类型"), max_length=20, choices=RoundKind.choices, default=RoundKind.REGULAR)
+    level = models.CharField(_("层级"), max_length=20, choices=RoundLevel.choices, default=RoundLevel.PROVINCIAL)
     look_back_of = models.ForeignKey(
-        "self", verbose_name="“回头看”对应轮次", null=True, blank=True, on_delete=models.PROTECT,
+        "self", verbose_name=_("“回头看”对应轮次"), null=True, blank=True, on_delete=models.PROTECT,
         related_name="look_backs",
     )
-    start_date = models.DateField("进驻日期")
-    end_date = models.DateField("结束日期", null=True, blank=True)
+    start_date = models.DateField(_("进驻日期"))
+    end_date = models.DateField(_("结束日期"), null=True, blank=True)
     # The round's warning policy (DOMAIN.md: yellow at 10 days left, a notice at 20, red when overdue).
     yellow_days = models.PositiveSmallIntegerField(
-        "黄灯预警天数", default=_default_yellow_days, help_text="距完成时限不超过此天数时亮黄灯"
+        _("黄灯预警天数"), default=_default_yellow_days, help_text=_("距完成时限不超过此天数时亮黄灯")
     )
     notice_days = models.PositiveSmallIntegerField(
-        "提醒天数", default=_default_notice_days, help_text="距完成时限此天数时提醒责任人（仍为绿灯）"
+        _("提醒天数"), default=_default_notice_days, help_text=_("距完成时限此天数时提醒责任人（仍为绿灯）")
     )
-    rectification_months = models.PositiveSmallIntegerField("集中整改期（月）", default=_default_rectification_months)
-    report_months = models.PositiveSmallIntegerField("整改报告期限（月）", default=_default_report_months)
+    rectification_months = models.PositiveSmallIntegerField(_("集中整改期（月）"), default=_default_rectification_months)
+    report_months = models.PositiveSmallIntegerField(_("整改报告期限（月）"), default=_default_report_months)
 
     class Meta:
-        verbose_name = "巡视轮次"
-        verbose_name_plural = "巡视轮次"
+        verbose_name = _("巡视轮次")
+        verbose_name_plural = _("巡视轮次")
         ordering = ["-start_date", "code"]
 
     def __str__(self) -> str:
@@ -80,13 +82,13 @@ class InspectionRound(TimeStampedModel):
 
 
 class InspectionTeam(TimeStampedModel):
-    round = models.ForeignKey(InspectionRound, verbose_name="轮次", on_delete=models.CASCADE, related_name="teams")
-    name = models.CharField("巡视组", max_length=50)
-    leader_name = models.CharField("组长", max_length=50, blank=True)
+    round = models.ForeignKey(InspectionRound, verbose_name=_("轮次"), on_delete=models.CASCADE, related_name="teams")
+    name = models.CharField(_("巡视组"), max_length=50)
+    leader_name = models.CharField(_("组长"), max_length=50, blank=True)
 
     class Meta:
-        verbose_name = "巡视组"
-        verbose_name_plural = "巡视组"
+        verbose_name = _("巡视组")
+        verbose_name_plural = _("巡视组")
         ordering = ["round", "id"]
         constraints = [models.UniqueConstraint(fields=["round", "name"], name="team_unique_name_in_round")]
 
@@ -98,17 +100,17 @@ class InspectedUnit(TimeStampedModel):
     """One party organisation inspected in one round; it owns the rectification."""
 
     round = models.ForeignKey(
-        InspectionRound, verbose_name="轮次", on_delete=models.PROTECT, related_name="inspected_units"
+        InspectionRound, verbose_name=_("轮次"), on_delete=models.PROTECT, related_name="inspected_units"
     )
-    unit = models.ForeignKey("orgs.OrgUnit", verbose_name="被巡视单位", on_delete=models.PROTECT,
+    unit = models.ForeignKey("orgs.OrgUnit", verbose_name=_("被巡视单位"), on_delete=models.PROTECT,
                              related_name="inspections")
-    team = models.ForeignKey(InspectionTeam, verbose_name="巡视组", null=True, blank=True,
+    team = models.ForeignKey(InspectionTeam, verbose_name=_("巡视组"), null=True, blank=True,
                              on_delete=models.SET_NULL, related_name="inspected_units")
-    feedback_date = models.DateField("反馈日期")
+    feedback_date = models.DateField(_("反馈日期"))
 
     class Meta:
-        verbose_name = "被巡视单位"
-        verbose_name_plural = "被巡视单位"
+        verbose_name = _("被巡视单位")
+        verbose_name_plural = _("被巡视单位")
         ordering = ["round", "unit__path"]
         constraints = [models.UniqueConstraint(fields=["round", "unit"], name="inspected_unit_once_per_round")]
 
@@ -126,13 +128,13 @@ class InspectedUnit(TimeStampedModel):
 
 
 class ProblemCategory(models.Model):
-    code = models.CharField("编码", max_length=20, unique=True)
-    name = models.CharField("名称", max_length=100)
+    code = models.CharField(_("编码"), max_length=20, unique=True)
+    name = models.CharField(_("名称"), max_length=100)
     parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
 
     class Meta:
-        verbose_name = "问题类别"
-        verbose_name_plural = "问题类别"
+        verbose_name = _("问题类别")
+        verbose_name_plural = _("问题类别")
         ordering = ["code"]
 
     def __str__(self) -> str:
@@ -143,29 +145,29 @@ class Problem(TimeStampedModel):
     """A problem fed back by the inspection team (one row of the problem list)."""
 
     inspected_unit = models.ForeignKey(
-        InspectedUnit, verbose_name="被巡视单位", on_delete=models.PROTECT, related_name="problems"
+        InspectedUnit, verbose_name=_("被巡视单位"), on_delete=models.PROTECT, related_name="problems"
     )
-    number = models.PositiveIntegerField("序号")
+    number = models.PositiveIntegerField(_("序号"))
     category = models.ForeignKey(
-        ProblemCategory, verbose_name="问题类别", null=True, blank=True, on_delete=models.PROTECT,
+        ProblemCategory, verbose_name=_("问题类别"), null=True, blank=True, on_delete=models.PROTECT,
         related_name="problems",
     )
-    description = models.TextField("反馈问题")
-    detail = models.TextField("问题表现", blank=True)
-    cause = models.TextField("原因分析", blank=True)
-    occurred_from = models.DateField("问题发生起始", null=True, blank=True)
-    occurred_to = models.DateField("问题发生截止", null=True, blank=True)
-    is_common = models.BooleanField("共性问题", default=False)
+    description = models.TextField(_("反馈问题"))
+    detail = models.TextField(_("问题表现"), blank=True)
+    cause = models.TextField(_("原因分析"), blank=True)
+    occurred_from = models.DateField(_("问题发生起始"), null=True, blank=True)
+    occurred_to = models.DateField(_("问题发生截止"), null=True, blank=True)
+    is_common = models.BooleanField(_("共性问题"), default=False)
     repeats = models.ForeignKey(
-        "self", verbose_name="重复出现的原问题", null=True, blank=True, on_delete=models.SET_NULL,
+        "self", verbose_name=_("重复出现的原问题"), null=True, blank=True, on_delete=models.SET_NULL,
         related_name="recurrences",
     )
-    notes = models.TextField("备注", blank=True)
+    notes = models.TextField(_("备注"), blank=True)
     version = models.PositiveIntegerField(default=1)
 
     class Meta:
-        verbose_name = "问题"
-        verbose_name_plural = "问题清单"
+        verbose_name = _("问题")
+        verbose_name_plural = _("问题清单")
         ordering = ["inspected_unit", "number"]
         constraints = [
             models.UniqueConstraint(fields=["inspected_unit", "number"], name="problem_number_unique_in_unit")
@@ -176,35 +178,35 @@ class Problem(TimeStampedModel):
 
     def clean(self) -> None:
         if self.occurred_from and self.occurred_to and self.occurred_to < self.occurred_from:
-            raise ValidationError({"occurred_to": "问题发生截止日期不能早于起始日期。"})
+            raise ValidationError({"occurred_to": gettext("问题发生截止日期不能早于起始日期。")})
 
 
 class ClueDisposition(models.TextChoices):
-    TALK_OR_INQUIRY = "talk_inquiry", "谈话函询"
-    PRELIMINARY_CHECK = "preliminary_check", "初步核实"
-    SHELVED = "shelved", "暂存待查"
-    CLOSED = "closed", "予以了结"
+    TALK_OR_INQUIRY = "talk_inquiry", _("谈话函询")
+    PRELIMINARY_CHECK = "preliminary_check", _("初步核实")
+    SHELVED = "shelved", _("暂存待查")
+    CLOSED = "closed", _("予以了结")
 
 
 class Clue(TimeStampedModel):
     """A 问题线索 about leading cadres: confidential, visible to commission roles only."""
 
     inspected_unit = models.ForeignKey(
-        InspectedUnit, verbose_name="被巡视单位", on_delete=models.PROTECT, related_name="clues"
+        InspectedUnit, verbose_name=_("被巡视单位"), on_delete=models.PROTECT, related_name="clues"
     )
     problem = models.ForeignKey(
-        Problem, verbose_name="相关问题", null=True, blank=True, on_delete=models.SET_NULL, related_name="clues"
+        Problem, verbose_name=_("相关问题"), null=True, blank=True, on_delete=models.SET_NULL, related_name="clues"
     )
-    number = models.CharField("线索编号", max_length=40, unique=True)
-    summary = models.TextField("线索摘要")
-    handed_to = models.CharField("移交单位", max_length=100, default="省纪委监委")
-    handed_over_on = models.DateField("移交日期")
-    disposition = models.CharField("处置方式", max_length=30, choices=ClueDisposition.choices, blank=True)
-    feedback_on = models.DateField("办理结果反馈日期", null=True, blank=True)
+    number = models.CharField(_("线索编号"), max_length=40, unique=True)
+    summary = models.TextField(_("线索摘要"))
+    handed_to = models.CharField(_("移交单位"), max_length=100, default="省纪委监委")
+    handed_over_on = models.DateField(_("移交日期"))
+    disposition = models.CharField(_("处置方式"), max_length=30, choices=ClueDisposition.choices, blank=True)
+    feedback_on = models.DateField(_("办理结果反馈日期"), null=True, blank=True)
 
     class Meta:
-        verbose_name = "问题线索"
-        verbose_name_plural = "问题线索"
+        verbose_name = _("问题线索")
+        verbose_name_plural = _("问题线索")
         ordering = ["inspected_unit", "number"]
 
     def __str__(self) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from rectify.accounts.models import User
 from rectify.accounts.selectors import unit_scope_q
@@ -29,7 +30,7 @@ def round_get_for(*, user: User, code: str) -> InspectionRound:
     try:
         return round_list_for(user=user).get(code=code)
     except InspectionRound.DoesNotExist:
-        raise NotFound(f"未找到巡视轮次“{code}”，或您无权查看。") from None
+        raise NotFound(_("未找到巡视轮次“%(code)s”，或您无权查看。") % {"code": code}) from None
 
 
 def inspected_unit_get_for(*, user: User, round_code: str, unit_code: str) -> InspectedUnit:
@@ -40,7 +41,8 @@ def inspected_unit_get_for(*, user: User, round_code: str, unit_code: str) -> In
             .get(round__code=round_code, unit__code=unit_code)
         )
     except InspectedUnit.DoesNotExist:
-        raise NotFound(f"未找到轮次“{round_code}”中的被巡视单位“{unit_code}”，或您无权查看。") from None
+        raise NotFound(_("未找到轮次“%(round)s”中的被巡视单位“%(unit)s”，或您无权查看。")
+                       % {"round": round_code, "unit": unit_code}) from None
 
 
 def inspected_units_of_round_for(*, user: User, round: InspectionRound) -> QuerySet[InspectedUnit]:

@@ -1,7 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class LedgerConfig(AppConfig):
     name = "rectify.ledger"
     label = "ledger"
-    verbose_name = "台账导入导出"
+    verbose_name = _("台账导入导出")

@@ -36,6 +36,7 @@ from typing import Any
 
 from django.db.models import F, OuterRef, Prefetch, QuerySet, Subquery, prefetch_related_objects
 from django.db.models.functions import Coalesce
+from django.utils import translation
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
@@ -58,6 +59,7 @@ UNCATEGORISED = "未分类"
 DATE_FORMAT = 'yyyy"年"m"月"d"日"'
 NAME_JOINER = "、"
 WARNING_TEXT = {"red": "红灯", "yellow": "黄灯", "green": "绿灯"}
+WORKBOOK_LANGUAGE = "zh-hans"
 # A cell starting with one of these is a formula (or becomes one when someone edits it) in Excel/WPS.
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 SHEET_NAME_MAX = 31
@@ -131,8 +133,11 @@ def ledger_export(*, user: User, round_code: str, unit_code: str | None = None,
         _write_summary(wb.create_sheet(SUMMARY_SHEET), styles, rnd=rnd, progress=progress, today=today)
         units = [p.inspected_unit for p in progress]
         titles = sheet_titles(units, reserved=RESERVED_SHEET_NAMES)
-    for inspected, title in zip(units, titles, strict=True):
-        _write_unit(wb.create_sheet(title), styles, user=user, inspected=inspected, today=today)
+    # The workbook is the standard Chinese ledger, which the importer reads back: choice labels
+    # (整改类型, 状态) are written in Chinese whatever the language of the page that asked for it.
+    with translation.override(WORKBOOK_LANGUAGE):
+        for inspected, title in zip(units, titles, strict=True):
+            _write_unit(wb.create_sheet(title), styles, user=user, inspected=inspected, today=today)
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

@@ -1,7 +1,8 @@
 """Ledger imports from the web run as background work: upload → dry run → (confirm) → commit.
 
 Each step is a task for the django-tasks worker; progress and the result are kept on the
-LedgerImport row, which the page polls. The worker only runs the same service the CLI runs.
+LedgerImport row, which the page polls. The worker only runs the same service the CLI runs, in the
+language of the person who uploaded or confirmed (so the report reads in the language of the page).
 """
 
 from __future__ import annotations
@@ -10,8 +11,11 @@ import hashlib
 import logging
 from typing import IO
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.utils import translation
+from django.utils.translation import gettext as _
 from django_tasks import task
 
 from rectify.accounts.models import User
@@ -33,9 +37,9 @@ def ledger_upload(*, actor: User, file: IO[bytes], filename: str, round_code: st
     so the password is never stored."""
     data = file.read(MAX_UPLOAD_BYTES + 1)
     if len(data) > MAX_UPLOAD_BYTES:
-        raise DomainError("文件超过 200 MB，请拆分后再导入。", code="file_too_large", details={"field": "file"})
+        raise DomainError(_("文件超过 200 MB，请拆分后再导入。"), code="file_too_large", details={"field": "file"})
     if not data:
-        raise DomainError("上传的文件是空文件。", code="file_empty", details={"field": "file"})
+        raise DomainError(_("上传的文件是空文件。"), code="file_empty", details={"field": "file"})
     try:
         data = decrypt_if_encrypted(data, password or None)
     except LedgerFileError as error:
@@ -46,7 +50,8 @@ def ledger_upload(*, actor: User, file: IO[bytes], filename: str, round_code: st
     job.save()
     audit_record(actor=actor, action="ledger.uploaded", obj=job,
                  after={"file": filename, "sha256": job.sha256, "round": job.round_code, "unit": job.unit_code})
-    transaction.on_commit(lambda: run_ledger_import.enqueue(str(job.id)))
+    language = translation.get_language()
+    transaction.on_commit(lambda: run_ledger_import.enqueue(str(job.id), language))
     return job
 
 
@@ -55,14 +60,15 @@ def ledger_confirm(*, actor: User, job_id: str) -> LedgerImport:
     """The user has seen the diff and confirms: queue the commit of the same file."""
     updated = LedgerImport.objects.filter(
         pk=job_id, created_by=actor, state=ImportState.DONE, committed=False, commit_requested=False,
-    ).update(commit_requested=True, state=ImportState.QUEUED, progress=0, phase="等待写入")
+    ).update(commit_requested=True, state=ImportState.QUEUED, progress=0, phase=_("等待写入"))
     if updated != 1:
-        raise Conflict("该导入不能确认：可能已确认过、仍在处理，或检查发现了错误。请刷新页面。")
+        raise Conflict(_("该导入不能确认：可能已确认过、仍在处理，或检查发现了错误。请刷新页面。"))
     job = LedgerImport.objects.get(pk=job_id)
     if job.result and job.result.get("errors"):
-        raise Conflict("台账中还有错误，修改文件后请重新上传。")
+        raise Conflict(_("台账中还有错误，修改文件后请重新上传。"))
     audit_record(actor=actor, action="ledger.confirmed", obj=job, after={"file": job.filename})
-    transaction.on_commit(lambda: run_ledger_import.enqueue(str(job.id)))
+    language = translation.get_language()
+    transaction.on_commit(lambda: run_ledger_import.enqueue(str(job.id), language))
     return job
 
 
@@ -71,10 +77,18 @@ def _suffix(filename: str) -> str:
 
 
 @task()
-def run_ledger_import(job_id: str) -> None:
-    """Run the dry run or the commit of one upload. Safe to run twice: a job is claimed once."""
+def run_ledger_import(job_id: str, language: str | None = None) -> None:
+    """Run the dry run or the commit of one upload. Safe to run twice: a job is claimed once.
+
+    ``language`` is the page language of whoever queued the step: phases, notices and errors are
+    written in it (None: the site's default language)."""
+    with translation.override(language or settings.LANGUAGE_CODE):
+        _run_ledger_import(job_id)
+
+
+def _run_ledger_import(job_id: str) -> None:
     claimed = LedgerImport.objects.filter(pk=job_id, state=ImportState.QUEUED).update(
-        state=ImportState.RUNNING, phase="开始处理", progress=0)
+        state=ImportState.RUNNING, phase=_("开始处理"), progress=0)
     if not claimed:
         return
     job = LedgerImport.objects.select_related("created_by", "created_by__unit").get(pk=job_id)
@@ -92,16 +106,16 @@ def run_ledger_import(job_id: str) -> None:
     except (DomainError, LedgerFileError) as error:
         message = getattr(error, "message", None) or str(error)
         LedgerImport.objects.filter(pk=job.pk).update(state=ImportState.FAILED, failure=message,
-                                                      finished_at=clock.now(), phase="失败")
+                                                      finished_at=clock.now(), phase=_("失败"))
         return
     except Exception:  # one bad file must not take the worker down; the page says what happened
         logger.exception("ledger import %s failed", job.pk)
         LedgerImport.objects.filter(pk=job.pk).update(
-            state=ImportState.FAILED, finished_at=clock.now(), phase="失败",
-            failure=f"处理时发生系统错误，已记录日志（编号 {job.pk}）。请联系管理员。",
+            state=ImportState.FAILED, finished_at=clock.now(), phase=_("失败"),
+            failure=_("处理时发生系统错误，已记录日志（编号 %(id)s）。请联系管理员。") % {"id": job.pk},
         )
         return
     LedgerImport.objects.filter(pk=job.pk).update(
-        state=ImportState.DONE, progress=100, phase="已写入" if report.committed else "检查完成",
+        state=ImportState.DONE, progress=100, phase=_("已写入") if report.committed else _("检查完成"),
         result=report.as_full_json(), committed=report.committed, finished_at=clock.now(),
     )

@@ -1,6 +1,7 @@
 """Read a rectification ledger (整改台账) file into a :class:`~rectify.ledger.types.ParsedLedger`.
 
-Pure: bytes in, dataclasses out — no models, no database. The importer diffs the result against the
+Pure: bytes in, dataclasses out — no models, no database (messages go through gettext; Chinese is the
+source text, so they read the same without a catalogue). The importer diffs the result against the
 database; the result is only fit to commit when ``ParsedLedger.errors`` is empty (problems and tasks
 are still returned, best effort, so every mistake in the file can be listed at once).
 
@@ -25,6 +26,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import PurePath
 
+from django.utils.translation import gettext, gettext_noop
 from python_calamine import CalamineError, CalamineWorkbook, PasswordError, SheetTypeEnum, SheetVisibleEnum
 
 from rectify.ledger.cells import (
@@ -80,13 +82,15 @@ RAW_DEADLINE_NOTE = "完成时限（原文）"
 _HEADER_SCAN_ROWS = 15  # the header must start within the first 15 non-empty rows
 _MAX_PROGRESS_CALLS = 100
 
-_MSG_PASSWORD_NEEDED = "该工作簿设有打开密码，请提供密码（命令行用 --password）"
-_MSG_PASSWORD_WRONG = "打开密码不正确，无法解密该工作簿。请核对密码（区分大小写）后重试"
-_MSG_DEADLINE_FORMAT = "请写成 2021年12月31日、2021-12-31 或 2021年12月底 等格式"
+# Marked with gettext_noop, translated with gettext where they are raised.
+_MSG_PASSWORD_NEEDED = gettext_noop("该工作簿设有打开密码，请提供密码（命令行用 --password）")
+_MSG_PASSWORD_WRONG = gettext_noop("打开密码不正确，无法解密该工作簿。请核对密码（区分大小写）后重试")
+_MSG_DEADLINE_FORMAT = gettext_noop("请写成 2021年12月31日、2021-12-31 或 2021年12月底 等格式")
 
 
 class LedgerFileError(Exception):
-    """The file as a whole cannot be read (format, corruption, password). ``message`` is Chinese."""
+    """The file as a whole cannot be read (format, corruption, password). ``message`` is in the active
+    language (Chinese by default)."""
 
     def __init__(self, message: str) -> None:
         super().__init__(message)
@@ -111,23 +115,25 @@ _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
 def _unsupported(filename: str, what: str = "") -> LedgerFileError:
-    kind = f"（{what}）" if what else ""
+    kind = gettext("（%(what)s）") % {"what": gettext(what)} if what else ""
     return LedgerFileError(
-        f"无法识别文件“{filename}”的格式{kind}。支持的格式：{SUPPORTED_FORMATS}"
-        "（请在 Excel 或 WPS 中“另存为”其中一种后再导入）"
+        gettext("无法识别文件“%(filename)s”的格式%(kind)s。支持的格式：%(formats)s"
+                "（请在 Excel 或 WPS 中“另存为”其中一种后再导入）")
+        % {"filename": filename, "kind": kind, "formats": SUPPORTED_FORMATS}
     )
 
 
 def _corrupt(filename: str) -> LedgerFileError:
     return LedgerFileError(
-        f"文件“{filename}”已损坏或不完整，无法读取。请在 Excel 或 WPS 中打开并重新保存后再导入"
+        gettext("文件“%(filename)s”已损坏或不完整，无法读取。请在 Excel 或 WPS 中打开并重新保存后再导入")
+        % {"filename": filename}
     )
 
 
 def _open(data: bytes, filename: str, password: str | None) -> list[_Source]:
     """Every sheet of the file, in workbook order."""
     if not data:
-        raise LedgerFileError(f"文件“{filename}”是空的")
+        raise LedgerFileError(gettext("文件“%(filename)s”是空的") % {"filename": filename})
     if data.startswith(_OLE_MAGIC):
         return _open_ole(data, filename, password)
     if data.startswith(b"PK\x03\x04"):
@@ -137,7 +143,7 @@ def _open(data: bytes, filename: str, password: str | None) -> list[_Source]:
         raise _unsupported(filename)
     head = text.lstrip()[:200].lower()
     if head.startswith("<"):
-        raise _unsupported(filename, "这是网页或 XML 格式的表格，不是真正的 Excel 文件")
+        raise _unsupported(filename, gettext_noop("这是网页或 XML 格式的表格，不是真正的 Excel 文件"))
     return [_csv_source(text, filename)]
 
 
@@ -148,9 +154,9 @@ def _open_zip(data: bytes, filename: str) -> list[_Source]:
         raise _corrupt(filename) from None
     if not any(n.lower().startswith("xl/") for n in names):
         if "content.xml" in names:
-            raise _unsupported(filename, "OpenDocument .ods 表格")
+            raise _unsupported(filename, gettext_noop("OpenDocument .ods 表格"))
         if any(n.startswith("word/") for n in names):
-            raise _unsupported(filename, "Word 文档")
+            raise _unsupported(filename, gettext_noop("Word 文档"))
         raise _unsupported(filename)
     return _open_calamine(data, filename)
 
@@ -173,11 +179,11 @@ def _open_ole(data: bytes, filename: str, password: str | None) -> list[_Source]
     if "encryptioninfo" in streams or "workbook" in streams or "book" in streams:
         return _open_calamine(decrypt_if_encrypted(data, password, filename=filename), filename)
     if "worddocument" in streams:
-        raise _unsupported(filename, "Word 文档")
+        raise _unsupported(filename, gettext_noop("Word 文档"))
     raise _unsupported(filename)
 
 
-def decrypt_if_encrypted(data: bytes, password: str | None, *, filename: str = "工作簿") -> bytes:
+def decrypt_if_encrypted(data: bytes, password: str | None, *, filename: str = "") -> bytes:
     """The plain bytes of a workbook with an open password, decrypted in memory; any other file unchanged.
 
     For callers that must not keep the password (the web upload stores the decrypted file).
@@ -185,10 +191,11 @@ def decrypt_if_encrypted(data: bytes, password: str | None, *, filename: str = "
     """
     if not data.startswith(_OLE_MAGIC):
         return data
+    filename = filename or gettext("工作簿")
     streams = _ole_streams(data, filename)
     if "encryptioninfo" in streams:  # an OOXML package (.xlsx) behind an open password
         if not password:
-            raise LedgerFileError(_MSG_PASSWORD_NEEDED)
+            raise LedgerFileError(gettext(_MSG_PASSWORD_NEEDED))
         return _decrypt_ooxml(data, password, filename)
     if "workbook" in streams or "book" in streams:
         return _maybe_decrypt_xls(data, password, filename)
@@ -205,10 +212,11 @@ def _decrypt_ooxml(data: bytes, password: str, filename: str) -> bytes:
         out = io.BytesIO()
         office.decrypt(out)
     except (mso_exc.InvalidKeyError, mso_exc.DecryptionError):
-        raise LedgerFileError(_MSG_PASSWORD_WRONG) from None
+        raise LedgerFileError(gettext(_MSG_PASSWORD_WRONG)) from None
     except Exception:
         raise LedgerFileError(
-            f"无法解密文件“{filename}”：加密方式不受支持或文件已损坏。请在 Excel 或 WPS 中取消打开密码后再导入"
+            gettext("无法解密文件“%(filename)s”：加密方式不受支持或文件已损坏。请在 Excel 或 WPS 中取消打开密码后再导入")
+            % {"filename": filename}
         ) from None
     return out.getvalue()
 
@@ -235,12 +243,13 @@ def _maybe_decrypt_xls(data: bytes, password: str | None, filename: str) -> byte
             return out.getvalue()
         except mso_exc.InvalidKeyError:
             if given:
-                raise LedgerFileError(_MSG_PASSWORD_WRONG) from None
+                raise LedgerFileError(gettext(_MSG_PASSWORD_WRONG)) from None
         except Exception:
             raise LedgerFileError(
-                f"无法解密文件“{filename}”：加密方式不受支持。请在 Excel 或 WPS 中取消打开密码后再导入"
+                gettext("无法解密文件“%(filename)s”：加密方式不受支持。请在 Excel 或 WPS 中取消打开密码后再导入")
+                % {"filename": filename}
             ) from None
-    raise LedgerFileError(_MSG_PASSWORD_NEEDED)
+    raise LedgerFileError(gettext(_MSG_PASSWORD_NEEDED))
 
 
 def _open_calamine(data: bytes, filename: str) -> list[_Source]:
@@ -248,7 +257,7 @@ def _open_calamine(data: bytes, filename: str) -> list[_Source]:
         wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
         metas = wb.sheets_metadata
     except PasswordError:
-        raise LedgerFileError(_MSG_PASSWORD_NEEDED) from None
+        raise LedgerFileError(gettext(_MSG_PASSWORD_NEEDED)) from None
     except (CalamineError, ValueError, OSError):
         raise _corrupt(filename) from None
     sources: list[_Source] = []
@@ -260,7 +269,7 @@ def _open_calamine(data: bytes, filename: str) -> list[_Source]:
             sheet = wb.get_sheet_by_index(index)
             merges = [(a[0], a[1], b[0], b[1]) for a, b in (sheet.merged_cell_ranges or [])]
         except PasswordError:
-            raise LedgerFileError(_MSG_PASSWORD_NEEDED) from None
+            raise LedgerFileError(gettext(_MSG_PASSWORD_NEEDED)) from None
         except (CalamineError, ValueError):
             raise _corrupt(filename) from None
         end = sheet.end
@@ -553,7 +562,8 @@ class _SheetReader:
 
     def _missing_column(self, fieldname: str) -> None:
         names = "、".join(FIELD_SYNONYMS[fieldname])
-        self.state.error(self.sheet, None, None, f"未找到“{_FIELD_NAME[fieldname]}”列（可用的列名：{names}）")
+        self.state.error(self.sheet, None, None, gettext("未找到“%(column)s”列（可用的列名：%(names)s）")
+                         % {"column": _FIELD_NAME[fieldname], "names": names})
 
     # ----------------------------------------------------------------- one row
 
@@ -596,8 +606,9 @@ class _SheetReader:
         elif self.current is None:
             if own_set & self.task_col_set:
                 self.state.error(self.sheet, row, desc_c,
-                                 f"第{row}行有整改内容但不属于任何问题：请在“{self.h.label('description')}”列"
-                                 "填写问题描述，或把该行移到所属问题的下方")
+                                 gettext("第%(row)s行有整改内容但不属于任何问题：请在“%(column)s”列"
+                                         "填写问题描述，或把该行移到所属问题的下方")
+                                 % {"row": row, "column": self.h.label("description")})
             return
         else:
             self._continue_problem(texts, own_set)
@@ -618,7 +629,8 @@ class _SheetReader:
         elif own_set & self.task_col_set:
             cur.errored = True
             self.state.error(self.sheet, row, meas_c,
-                             f"第{row}行缺少“{self.h.label('measure')}”：每条整改任务都要写明整改措施")
+                             gettext("第%(row)s行缺少“%(column)s”：每条整改任务都要写明整改措施")
+                             % {"row": row, "column": self.h.label("measure")})
 
     # ----------------------------------------------------------------- special rows
 
@@ -669,25 +681,30 @@ class _SheetReader:
             number = parse_number(vals[num_c])
             if number is None:
                 self.state.error(self.sheet, row, num_c,
-                                 f"第{row}行“{self.h.label('number')}”无法识别：“{texts[num_c]}”。"
-                                 "请写成 1、（1）、① 或 一、 等形式的问题序号")
+                                 gettext("第%(row)s行“%(column)s”无法识别：“%(value)s”。"
+                                         "请写成 1、（1）、① 或 一、 等形式的问题序号")
+                                 % {"row": row, "column": self.h.label("number"), "value": texts[num_c]})
             elif prefix_number == number:
                 description = rest
         elif prefix_number is not None:
             number, description, number_col = prefix_number, rest, desc_c
         elif num_c is not None:
-            self.state.error(self.sheet, row, num_c, f"第{row}行缺少“{self.h.label('number')}”：请填写问题序号")
+            self.state.error(self.sheet, row, num_c, gettext("第%(row)s行缺少“%(column)s”：请填写问题序号")
+                             % {"row": row, "column": self.h.label("number")})
         else:
             number, number_col = len(self.state.result.problems) + len(self.problems) + 1, None
         if not description:
             self.state.error(self.sheet, row, desc_c,
-                             f"第{row}行缺少“{self.h.label('description')}”：请填写问题描述")
+                             gettext("第%(row)s行缺少“%(column)s”：请填写问题描述")
+                             % {"row": row, "column": self.h.label("description")})
         if number is not None:
             seen = self.state.numbers.get(number)
             if seen is not None:
-                where = f"第{seen[1]}行" if seen[0] == self.sheet else f"“{seen[0]}”第{seen[1]}行"
+                where = (gettext("第%(row)s行") % {"row": seen[1]} if seen[0] == self.sheet
+                         else gettext("“%(sheet)s”第%(row)s行") % {"sheet": seen[0], "row": seen[1]})
                 self.state.error(self.sheet, row, number_col,
-                                 f"问题序号 {number} 与{where}重复：每个问题的序号必须不同")
+                                 gettext("问题序号 %(number)s 与%(where)s重复：每个问题的序号必须不同")
+                                 % {"number": number, "where": where})
             else:
                 self.state.numbers[number] = (self.sheet, row)
         category = self._text(texts, "category") or self.heading
@@ -724,7 +741,8 @@ class _SheetReader:
         p = cur.problem
         if not p.tasks and not cur.errored:
             self.state.error(self.sheet, p.row, self.cols["measure"],
-                             f"第{p.row}行的问题没有整改措施：请在“{self.h.label('measure')}”列至少填写一条")
+                             gettext("第%(row)s行的问题没有整改措施：请在“%(column)s”列至少填写一条")
+                             % {"row": p.row, "column": self.h.label("measure")})
         self.problems.append(cur)
 
     def _finish_sheet(self) -> None:
@@ -784,14 +802,15 @@ class _SheetReader:
             explicit = parse_kind(texts[kind_c])
             if explicit is None:
                 err(sheet, filled.get(kind_c, r) + 1, kind_c,
-                    f"第{filled.get(kind_c, r) + 1}行“{self.h.label('kind')}”无法识别：“{texts[kind_c]}”。"
-                    "请填写 立行立改、限期整改 或 长期坚持")
+                    gettext("第%(row)s行“%(column)s”无法识别：“%(value)s”。请填写 立行立改、限期整改 或 长期坚持")
+                    % {"row": filled.get(kind_c, r) + 1, "column": self.h.label("kind"), "value": texts[kind_c]})
         dl_c = cols.get("deadline")
         info = parse_deadline(vals[dl_c] if dl_c is not None else None, self.state.year)
         if not info.valid:
             at = filled.get(dl_c, r) + 1 if dl_c is not None else row
-            err(sheet, at, dl_c, f"第{at}行“{self.h.label('deadline')}”无法识别：“{texts[dl_c]}”。"  # type: ignore[index]
-                f"{_MSG_DEADLINE_FORMAT}")
+            err(sheet, at, dl_c, gettext("第%(row)s行“%(column)s”无法识别：“%(value)s”。%(hint)s")
+                % {"row": at, "column": self.h.label("deadline"), "value": texts[dl_c],  # type: ignore[index]
+                   "hint": gettext(_MSG_DEADLINE_FORMAT)})
         task.deadline_kind = explicit or info.kind or DEADLINE
         task.due_date = info.due_date
         task.already_done = info.already_done
@@ -801,13 +820,16 @@ class _SheetReader:
             if dl_c is None:
                 self.needs_deadline_column = True
             else:
-                err(sheet, row, dl_c, f"第{row}行缺少“{self.h.label('deadline')}”：限期整改的任务须写明完成时限"
-                    "（如 2021年12月31日）；立行立改或长期坚持的请写明")
+                err(sheet, row, dl_c, gettext("第%(row)s行缺少“%(column)s”：限期整改的任务须写明完成时限"
+                                              "（如 2021年12月31日）；立行立改或长期坚持的请写明")
+                    % {"row": row, "column": self.h.label("deadline")})
         if "leader" in cols and not task.leaders:
-            err(sheet, row, cols["leader"], f"第{row}行缺少“{self.h.label('leader')}”：每条整改任务都要有责任领导")
+            err(sheet, row, cols["leader"], gettext("第%(row)s行缺少“%(column)s”：每条整改任务都要有责任领导")
+                % {"row": row, "column": self.h.label("leader")})
         if "department" in cols and not task.departments:
             err(sheet, row, cols["department"],
-                f"第{row}行缺少“{self.h.label('department')}”：每条整改任务都要有牵头（责任）部门")
+                gettext("第%(row)s行缺少“%(column)s”：每条整改任务都要有牵头（责任）部门")
+                % {"row": row, "column": self.h.label("department")})
         return task
 
     def _merge_into_task(self, task: ParsedTask, texts: list[str], notes: dict[str, str]) -> None:
@@ -884,8 +906,9 @@ def parse_ledger(
         names = "、".join(FIELD_SYNONYMS["description"][:4])
         result.errors.append(LedgerError(
             sources[0].name if sources else PurePath(filename).stem, None, None,
-            f"没有找到台账表头：前{_HEADER_SCAN_ROWS}行中须有一行同时包含问题描述列（{names} 等）"
-            "和“整改措施”列（整改措施、整改举措、具体措施、整改任务）",
+            gettext("没有找到台账表头：前%(rows)s行中须有一行同时包含问题描述列（%(names)s 等）"
+                    "和“整改措施”列（整改措施、整改举措、具体措施、整改任务）")
+            % {"rows": _HEADER_SCAN_ROWS, "names": names},
         ))
     state.progress.finish()
     return result

@@ -99,6 +99,8 @@ def unit_directory(*, unit: OrgUnit) -> UnitDirectory:
 
 def ledger_import_get_for(*, user, job_id: str):  # type: ignore[no-untyped-def]
     """An upload is visible to the person who made it, and to supervisors."""
+    from django.utils.translation import gettext
+
     from rectify.core.errors import NotFound
     from rectify.ledger.models import LedgerImport
 
@@ -108,7 +110,7 @@ def ledger_import_get_for(*, user, job_id: str):  # type: ignore[no-untyped-def]
     try:
         return qs.get(pk=job_id)
     except (LedgerImport.DoesNotExist, ValueError):
-        raise NotFound("未找到该导入记录，或您无权查看。") from None
+        raise NotFound(gettext("未找到该导入记录，或您无权查看。")) from None
 
 
 def recent_imports_for(*, user, limit: int = 10):  # type: ignore[no-untyped-def]

@@ -26,6 +26,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import models, transaction
+from django.utils import formats
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from rectify.accounts.models import Role, User
 from rectify.audit.services import audit_record
@@ -50,11 +53,15 @@ from rectify.rectification.models import (
 
 Progress = Callable[[int, str], None]  # (percent 0–100, phase in Chinese)
 
-PROBLEM_LABELS = {"description": "反馈问题", "detail": "问题表现", "cause": "原因分析", "category_id": "问题类别",
-                  "notes": "备注"}
-TASK_LABELS = {"measure": "整改措施", "criterion": "完成标准", "deadline_kind": "整改类型", "due_date": "完成时限",
-               "notes": "备注", "leader": "责任领导", "department": "责任部门", "co_department": "配合部门",
-               "person": "责任人", "progress": "整改进展"}
+# Field names shown in the diff: plain Chinese here, translated when the report is written.
+PROBLEM_LABELS = {"description": gettext_noop("反馈问题"), "detail": gettext_noop("问题表现"),
+                  "cause": gettext_noop("原因分析"), "category_id": gettext_noop("问题类别"),
+                  "notes": gettext_noop("备注")}
+TASK_LABELS = {"measure": gettext_noop("整改措施"), "criterion": gettext_noop("完成标准"),
+               "deadline_kind": gettext_noop("整改类型"), "due_date": gettext_noop("完成时限"),
+               "notes": gettext_noop("备注"), "leader": gettext_noop("责任领导"),
+               "department": gettext_noop("责任部门"), "co_department": gettext_noop("配合部门"),
+               "person": gettext_noop("责任人"), "progress": gettext_noop("整改进展")}
 RESPONSIBILITY_KEYS = ("leader", "department", "co_department", "person")
 LONG_TERM_REVIEW_MONTHS = 6  # a 长期坚持 task written without a date is reviewed 6 months after feedback
 IMMEDIATE_DAYS = 30  # a 立行立改 task written without a date is due 30 days after feedback
@@ -179,7 +186,8 @@ def _display(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, dt.date):
-        return f"{value.year}年{value.month}月{value.day}日"
+        # Translators: a Django date format (Y year, n month, j day); other characters are literal.
+        return formats.date_format(value, _("Y年n月j日"))
     if isinstance(value, list):
         return "、".join(value)
     return str(value)
@@ -220,7 +228,7 @@ def _plan(parsed: ParsedLedger, target: _Target) -> _Plan:
     plan = _Plan(report=report)
     stored = selectors.ledger_snapshot(inspected_unit=target.inspected)
     resolve, category_names = _category_resolver()
-    kind_labels = dict(DeadlineKind.choices)
+    kind_labels = {value: str(label) for value, label in DeadlineKind.choices}
     unknown_categories: dict[str, int] = {}
     done_marked = 0
     seen: set[int] = set()
@@ -236,7 +244,7 @@ def _plan(parsed: ParsedLedger, target: _Target) -> _Plan:
         desired = {"description": p.description, "detail": p.detail, "cause": p.cause, "notes": _notes_text(p.notes)}
         if p.category and category is not None:
             desired["category_id"] = category
-        key = f"问题 {p.number}"
+        key = _("问题 %(number)s") % {"number": p.number}
         if old is None:
             desired.setdefault("category_id", None)
             plan.new_problems.append((p, desired))
@@ -251,7 +259,7 @@ def _plan(parsed: ParsedLedger, target: _Target) -> _Plan:
                 plan.changed_problems.append((old.id, diffs))
                 report.problems["changed"] += 1
                 report.changes.append(ItemChange("problem", key, "changed", p.sheet, p.row, [
-                    FieldChange(f, PROBLEM_LABELS[f],
+                    FieldChange(f, _(PROBLEM_LABELS[f]),
                                 category_names.get(getattr(old, f), "") if f == "category_id"
                                 else _display(getattr(old, f)),
                                 category_names.get(v, "") if f == "category_id" else _display(v))
@@ -269,7 +277,7 @@ def _plan(parsed: ParsedLedger, target: _Target) -> _Plan:
                 "measure": t.measure, "criterion": t.criterion, "deadline_kind": t.deadline_kind,
                 "due_date": _desired_due(t, old_task, target.feedback_date), "notes": _notes_text(t.notes),
             }
-            tkey = f"{key} · 措施 {n}"
+            tkey = _("%(problem)s · 措施 %(number)s") % {"problem": key, "number": n}
             if old_task is None:
                 plan.new_tasks.append((p, n, t, desired_t))
                 plan.responsibilities[(p.number, n)] = {k: v for k, v in resp.items() if v}
@@ -280,7 +288,7 @@ def _plan(parsed: ParsedLedger, target: _Target) -> _Plan:
                 continue
             fields: list[FieldChange] = []
             diffs_t = {f: v for f, v in desired_t.items() if v not in ("", None) and not _same(getattr(old_task, f), v)}
-            fields += [FieldChange(f, TASK_LABELS[f],
+            fields += [FieldChange(f, _(TASK_LABELS[f]),
                                    kind_labels.get(getattr(old_task, f), "") if f == "deadline_kind"
                                    else _display(getattr(old_task, f)),
                                    kind_labels.get(v, "") if f == "deadline_kind" else _display(v))
@@ -290,13 +298,13 @@ def _plan(parsed: ParsedLedger, target: _Target) -> _Plan:
             for k in RESPONSIBILITY_KEYS:
                 if merged_resp[k] != old_task.responsibilities.get(k, []):
                     resp_changed = True
-                    fields.append(FieldChange(k, TASK_LABELS[k], _display(old_task.responsibilities.get(k, [])),
+                    fields.append(FieldChange(k, _(TASK_LABELS[k]), _display(old_task.responsibilities.get(k, [])),
                                               _display(merged_resp[k])))
             if resp_changed:
                 plan.responsibilities[old_task.id] = {k: v for k, v in merged_resp.items() if v}
             if t.progress and not _same(old_task.progress, t.progress):
                 plan.new_progress.append((old_task.id, t.progress))
-                fields.append(FieldChange("progress", TASK_LABELS["progress"], old_task.progress, t.progress))
+                fields.append(FieldChange("progress", _(TASK_LABELS["progress"]), old_task.progress, t.progress))
             if diffs_t:
                 plan.changed_tasks.append((old_task.id, diffs_t))
             if fields:
@@ -307,20 +315,22 @@ def _plan(parsed: ParsedLedger, target: _Target) -> _Plan:
         if old:
             for n in sorted(set(old.tasks) - set(range(1, len(p.tasks) + 1))):
                 report.tasks["missing"] += 1
-                report.changes.append(ItemChange("task", f"{key} · 措施 {n}", "missing"))
+                report.changes.append(ItemChange("task", _("%(problem)s · 措施 %(number)s") % {"problem": key, "number": n},
+                                              "missing"))
 
     for number in sorted(set(stored) - seen):
         report.problems["missing"] += 1
         report.tasks["missing"] += len(stored[number].tasks)
-        report.changes.append(ItemChange("problem", f"问题 {number}", "missing"))
+        report.changes.append(ItemChange("problem", _("问题 %(number)s") % {"number": number}, "missing"))
 
     for text, row in unknown_categories.items():
-        report.notices.append(f"问题类别“{text}”（首见于第{row}行）未能对应到问题类别目录，相关问题按未分类导入。")
+        report.notices.append(_("问题类别“%(category)s”（首见于第%(row)s行）未能对应到问题类别目录，相关问题按未分类导入。")
+                              % {"category": text, "row": row})
     if done_marked:
-        report.notices.append(f"有 {done_marked} 项措施在台账中标注为“已完成”：导入不会改变任务状态，"
-                              "仍须在系统中上传佐证材料、申请销号并经审核。")
+        report.notices.append(_("有 %(count)d 项措施在台账中标注为“已完成”：导入不会改变任务状态，"
+                                "仍须在系统中上传佐证材料、申请销号并经审核。") % {"count": done_marked})
     if report.problems["missing"] or report.tasks["missing"]:
-        report.notices.append("文件中缺少的问题或措施不会被删除，系统中的记录及其进展、佐证材料和销号记录保持不变。")
+        report.notices.append(_("文件中缺少的问题或措施不会被删除，系统中的记录及其进展、佐证材料和销号记录保持不变。"))
     return plan
 
 
@@ -332,31 +342,33 @@ def _may_import(actor: User | None, unit: OrgUnit | None, *, creating: bool) -> 
         return  # None: the local operator on the command line
     if actor.role == Role.UNIT_LEAD:
         if unit is None or actor.unit_id is None or not unit.path.startswith(actor.unit.path):
-            raise NotFound("未找到该单位，或您无权查看。")
+            raise NotFound(_("未找到该单位，或您无权查看。"))
         if creating:
-            raise PermissionDenied("只有巡视办或纪委监委人员可以把新单位加入巡视轮次。")
+            raise PermissionDenied(_("只有巡视办或纪委监委人员可以把新单位加入巡视轮次。"))
         return
-    raise PermissionDenied("只有本单位整改牵头人、巡视办或纪委监委人员可以导入台账。")
+    raise PermissionDenied(_("只有本单位整改牵头人、巡视办或纪委监委人员可以导入台账。"))
 
 
 def _resolve_target(*, actor: User | None, round_code: str, unit_code: str, unit_name: str,
                     report_notices: list[str]) -> _Target:
     rnd = InspectionRound.objects.filter(code=round_code).first()
     if rnd is None:
-        raise NotFound(f"巡视轮次“{round_code}”不存在，请检查轮次编码。")
+        raise NotFound(_("巡视轮次“%(code)s”不存在，请检查轮次编码。") % {"code": round_code})
     unit = OrgUnit.objects.filter(code=unit_code).first()
     inspected = InspectedUnit.objects.filter(round=rnd, unit=unit).select_related("round").first() if unit else None
     if unit is None:
         if not unit_name:
-            raise DomainError(f"单位编码“{unit_code}”不存在。如需新建该单位，请同时提供单位名称（--unit-name）。",
+            raise DomainError(_("单位编码“%(code)s”不存在。如需新建该单位，请同时提供单位名称（--unit-name）。")
+                              % {"code": unit_code},
                               code="unknown_unit", details={"field": "unit"})
-        report_notices.append(f"单位“{unit_name}”（{unit_code}）尚不存在：导入时将新建该单位并加入本轮被巡视单位。")
+        report_notices.append(_("单位“%(name)s”（%(code)s）尚不存在：导入时将新建该单位并加入本轮被巡视单位。")
+                              % {"name": unit_name, "code": unit_code})
     elif inspected is None:
-        report_notices.append(f"“{unit.name}”尚未列入本轮被巡视单位：导入时将加入本轮。")
+        report_notices.append(_("“%(name)s”尚未列入本轮被巡视单位：导入时将加入本轮。") % {"name": unit.name})
     _may_import(actor, unit, creating=inspected is None)
     feedback = inspected.feedback_date if inspected else (rnd.end_date or clock.today())
     if inspected is None:
-        report_notices.append(f"新加入单位的反馈日期按 {feedback:%Y-%m-%d} 记录，可在系统中修改。")
+        report_notices.append(_("新加入单位的反馈日期按 %(date)s 记录，可在系统中修改。") % {"date": f"{feedback:%Y-%m-%d}"})
     return _Target(round=rnd, unit=unit, inspected=inspected, feedback_date=feedback)
 
 
@@ -375,18 +387,18 @@ def ledger_import(
 
     def on_rows(done: int, total: int) -> None:
         if progress:
-            progress(int(80 * done / max(total, 1)), "正在读取台账")
+            progress(int(80 * done / max(total, 1)), _("正在读取台账"))
 
     parsed = parse_ledger(data, filename, year=target.feedback_date.year, password=password, progress=on_rows,
                           choose_sheet=_sheet_chooser(target))
     if progress:
-        progress(80, "正在比对")
+        progress(80, _("正在比对"))
     plan = _plan(parsed, target)
     plan.report.notices[:0] = notices
     if dry_run or plan.report.errors:
         return plan.report
     if progress:
-        progress(90, "正在写入")
+        progress(90, _("正在写入"))
     with transaction.atomic():
         # Re-plan inside the transaction so that edits made since the dry run are respected.
         target = _resolve_target(actor=actor, round_code=round_code, unit_code=unit_code, unit_name=unit_name,
@@ -397,7 +409,7 @@ def ledger_import(
                 sha256=hashlib.sha256(data).hexdigest(), filename=filename)
     plan.report.committed = True
     if progress:
-        progress(100, "导入完成")
+        progress(100, _("导入完成"))
     return plan.report
 
 

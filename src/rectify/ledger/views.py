@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from rectify.core.errors import DomainError
@@ -26,7 +27,7 @@ def import_start(request: HttpRequest) -> HttpResponse:
     initial = {"round_code": request.GET.get("round", ""), "unit_code": request.GET.get("unit", "")}
     form = forms.LedgerUploadForm(request.POST or None, request.FILES or None, rounds=rounds, initial=initial)
     if not (user.can_submit_close_out or user.can_review_close_out or user.role == "admin"):
-        messages.info(request, "台账导入由被巡视单位整改牵头人、巡视办或纪委监委人员办理。")
+        messages.info(request, _("台账导入由被巡视单位整改牵头人、巡视办或纪委监委人员办理。"))
         return redirect("core:home")
     status = 200
     if request.method == "POST":
@@ -71,7 +72,7 @@ def import_confirm(request: HttpRequest, job_id: str) -> HttpResponse:
             raise
         messages.error(request, error.message)
     else:
-        messages.success(request, "已确认，正在写入台账。")
+        messages.success(request, _("已确认，正在写入台账。"))
     return redirect("ledger:import_job", job_id=job.pk)
 
 

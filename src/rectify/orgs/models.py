@@ -11,18 +11,20 @@ import datetime as dt
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from rectify.core.models import TimeStampedModel
 
 
 class OrgKind(models.TextChoices):
-    PROVINCE = "province", "省级党委"
-    PREFECTURE = "prefecture", "州（市）"
-    COUNTY = "county", "县（市、区）"
-    DEPARTMENT = "department", "省直部门"
-    ENTERPRISE = "enterprise", "省属企业"
-    INTERNAL = "internal", "内设机构"
-    OTHER = "other", "其他"
+    PROVINCE = "province", _("省级党委")
+    PREFECTURE = "prefecture", _("州（市）")
+    COUNTY = "county", _("县（市、区）")
+    DEPARTMENT = "department", _("省直部门")
+    ENTERPRISE = "enterprise", _("省属企业")
+    INTERNAL = "internal", _("内设机构")
+    OTHER = "other", _("其他")
 
 
 class OrgUnit(TimeStampedModel):
@@ -32,18 +34,18 @@ class OrgUnit(TimeStampedModel):
     "this unit and everything below it" is one indexed ``LIKE 'prefix%'`` in SQL.
     """
 
-    code = models.CharField("单位编码", max_length=40, unique=True)
-    name = models.CharField("单位名称", max_length=100)
-    short_name = models.CharField("简称", max_length=50, blank=True)
-    kind = models.CharField("类型", max_length=20, choices=OrgKind.choices, default=OrgKind.OTHER)
+    code = models.CharField(_("单位编码"), max_length=40, unique=True)
+    name = models.CharField(_("单位名称"), max_length=100)
+    short_name = models.CharField(_("简称"), max_length=50, blank=True)
+    kind = models.CharField(_("类型"), max_length=20, choices=OrgKind.choices, default=OrgKind.OTHER)
     parent = models.ForeignKey(
-        "self", verbose_name="上级单位", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+        "self", verbose_name=_("上级单位"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
     )
     path = models.CharField(max_length=255, db_index=True, editable=False)
 
     class Meta:
-        verbose_name = "单位"
-        verbose_name_plural = "单位"
+        verbose_name = _("单位")
+        verbose_name_plural = _("单位")
         ordering = ["path"]
 
     def __str__(self) -> str:
@@ -55,15 +57,15 @@ class OrgUnit(TimeStampedModel):
 
 
 class Person(TimeStampedModel):
-    name = models.CharField("姓名", max_length=50)
+    name = models.CharField(_("姓名"), max_length=50)
     unit = models.ForeignKey(
-        OrgUnit, verbose_name="所在单位", null=True, blank=True, on_delete=models.PROTECT, related_name="people"
+        OrgUnit, verbose_name=_("所在单位"), null=True, blank=True, on_delete=models.PROTECT, related_name="people"
     )
-    title = models.CharField("职务", max_length=100, blank=True)
+    title = models.CharField(_("职务"), max_length=100, blank=True)
 
     class Meta:
-        verbose_name = "人员"
-        verbose_name_plural = "人员"
+        verbose_name = _("人员")
+        verbose_name_plural = _("人员")
         indexes = [models.Index(fields=["unit", "name"])]
 
     def __str__(self) -> str:
@@ -73,16 +75,16 @@ class Person(TimeStampedModel):
 class Post(TimeStampedModel):
     """A seat in a unit's leadership body, e.g. 党组书记、厅长 or 党组成员、副厅长 (分管 areas)."""
 
-    unit = models.ForeignKey(OrgUnit, verbose_name="单位", on_delete=models.PROTECT, related_name="posts")
-    title = models.CharField("职务名称", max_length=100)
-    is_principal = models.BooleanField("主要负责人（一把手）", default=False)
-    is_leadership_member = models.BooleanField("领导班子成员", default=True)
-    areas = models.CharField("分管领域", max_length=500, blank=True, help_text="用顿号分隔")
-    sort_order = models.PositiveSmallIntegerField("排序", default=0)
+    unit = models.ForeignKey(OrgUnit, verbose_name=_("单位"), on_delete=models.PROTECT, related_name="posts")
+    title = models.CharField(_("职务名称"), max_length=100)
+    is_principal = models.BooleanField(_("主要负责人（一把手）"), default=False)
+    is_leadership_member = models.BooleanField(_("领导班子成员"), default=True)
+    areas = models.CharField(_("分管领域"), max_length=500, blank=True, help_text=_("用顿号分隔"))
+    sort_order = models.PositiveSmallIntegerField(_("排序"), default=0)
 
     class Meta:
-        verbose_name = "职务"
-        verbose_name_plural = "职务"
+        verbose_name = _("职务")
+        verbose_name_plural = _("职务")
         ordering = ["unit", "sort_order", "id"]
 
     def __str__(self) -> str:
@@ -92,14 +94,14 @@ class Post(TimeStampedModel):
 class Tenure(TimeStampedModel):
     """A person held a post from ``start`` (inclusive) to ``end`` (exclusive; null = still holds it)."""
 
-    person = models.ForeignKey(Person, verbose_name="人员", on_delete=models.PROTECT, related_name="tenures")
-    post = models.ForeignKey(Post, verbose_name="职务", on_delete=models.PROTECT, related_name="tenures")
-    start = models.DateField("任职日期")
-    end = models.DateField("离任日期", null=True, blank=True)
+    person = models.ForeignKey(Person, verbose_name=_("人员"), on_delete=models.PROTECT, related_name="tenures")
+    post = models.ForeignKey(Post, verbose_name=_("职务"), on_delete=models.PROTECT, related_name="tenures")
+    start = models.DateField(_("任职日期"))
+    end = models.DateField(_("离任日期"), null=True, blank=True)
 
     class Meta:
-        verbose_name = "任职经历"
-        verbose_name_plural = "任职经历"
+        verbose_name = _("任职经历")
+        verbose_name_plural = _("任职经历")
         ordering = ["post", "start"]
         constraints = [
             models.CheckConstraint(
@@ -112,7 +114,7 @@ class Tenure(TimeStampedModel):
 
     def clean(self) -> None:
         if self.end is not None and self.end <= self.start:
-            raise ValidationError({"end": "离任日期必须晚于任职日期。"})
+            raise ValidationError({"end": gettext("离任日期必须晚于任职日期。")})
 
     def covers(self, day: dt.date) -> bool:
         return self.start <= day and (self.end is None or day < self.end)

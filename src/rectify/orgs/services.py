@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from rectify.audit.services import audit_record
 from rectify.core.errors import DomainError
@@ -23,7 +24,8 @@ def org_unit_create(
 ) -> OrgUnit:
     code = code.strip()
     if OrgUnit.objects.filter(code=code).exists():
-        raise DomainError(f"单位编码“{code}”已存在，请换一个编码。", code="duplicate_code", details={"field": "code"})
+        raise DomainError(_("单位编码“%(code)s”已存在，请换一个编码。") % {"code": code}, code="duplicate_code",
+                          details={"field": "code"})
     unit = OrgUnit(code=code, name=name.strip(), short_name=short_name.strip(), kind=kind, parent=parent, path="")
     unit.full_clean(exclude=["path"])
     unit.save()
@@ -54,7 +56,7 @@ def person_appoint(*, actor: object | None, person: Person, post: Post, start: d
     current = Tenure.objects.filter(post=post, end__isnull=True).select_for_update().first()
     if current is not None:
         if current.start >= start:
-            raise DomainError("新任职日期必须晚于现任者的任职日期。", code="tenure_overlap", details={"field": "start"})
+            raise DomainError(_("新任职日期必须晚于现任者的任职日期。"), code="tenure_overlap", details={"field": "start"})
         current.end = start
         current.save(update_fields=["end", "updated_at"])
     tenure = Tenure.objects.create(person=person, post=post, start=start)

@@ -1,48 +1,49 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 
 class ProgressForm(forms.Form):
-    text = forms.CharField(label="整改进展", widget=forms.Textarea(attrs={"rows": 3}), max_length=4000,
-                           error_messages={"required": "请填写整改进展内容。"})
+    text = forms.CharField(label=_("整改进展"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000,
+                           error_messages={"required": _("请填写整改进展内容。")})
 
 
 class EvidenceForm(forms.Form):
-    file = forms.FileField(label="佐证材料", error_messages={"required": "请选择要上传的文件。"})
-    description = forms.CharField(label="说明", required=False, max_length=300)
+    file = forms.FileField(label=_("佐证材料"), error_messages={"required": _("请选择要上传的文件。")})
+    description = forms.CharField(label=_("说明"), required=False, max_length=300)
 
 
 class CloseOutForm(forms.Form):
-    note = forms.CharField(label="销号说明", required=False, widget=forms.Textarea(attrs={"rows": 3}),
-                           help_text="简要说明整改完成情况和达到的标准。")
-    no_evidence_reason = forms.CharField(label="无佐证材料的原因", required=False,
+    note = forms.CharField(label=_("销号说明"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
+                           help_text=_("简要说明整改完成情况和达到的标准。"))
+    no_evidence_reason = forms.CharField(label=_("无佐证材料的原因"), required=False,
                                          widget=forms.Textarea(attrs={"rows": 2}),
-                                         help_text="未上传佐证材料时必须填写。")
+                                         help_text=_("未上传佐证材料时必须填写。"))
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(label="理由", widget=forms.Textarea(attrs={"rows": 3}), max_length=2000,
-                             error_messages={"required": "请填写理由。"})
+    reason = forms.CharField(label=_("理由"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000,
+                             error_messages={"required": _("请填写理由。")})
 
 
 class ReviewForm(forms.Form):
-    comment = forms.CharField(label="审核意见", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    comment = forms.CharField(label=_("审核意见"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class LedgerFilterForm(forms.Form):
-    STATUS_CHOICES = [("", "全部状态"), ("pending", "待整改"), ("in_progress", "整改中"),
-                      ("submitted", "申请销号"), ("closed", "已销号")]
-    WARNING_CHOICES = [("", "全部预警"), ("red", "红灯"), ("yellow", "黄灯"), ("green", "绿灯")]
+    STATUS_CHOICES = [("", _("全部状态")), ("pending", _("待整改")), ("in_progress", _("整改中")),
+                      ("submitted", _("申请销号")), ("closed", _("已销号"))]
+    WARNING_CHOICES = [("", _("全部预警")), ("red", _("红灯")), ("yellow", _("黄灯")), ("green", _("绿灯"))]
 
-    status = forms.ChoiceField(label="状态", choices=STATUS_CHOICES, required=False)
-    warning = forms.ChoiceField(label="预警", choices=WARNING_CHOICES, required=False)
-    category = forms.ChoiceField(label="问题类别", required=False)
-    department = forms.ChoiceField(label="责任部门", required=False)
-    q = forms.CharField(label="关键词", required=False, max_length=50)
+    status = forms.ChoiceField(label=_("状态"), choices=STATUS_CHOICES, required=False)
+    warning = forms.ChoiceField(label=_("预警"), choices=WARNING_CHOICES, required=False)
+    category = forms.ChoiceField(label=_("问题类别"), required=False)
+    department = forms.ChoiceField(label=_("责任部门"), required=False)
+    q = forms.CharField(label=_("关键词"), required=False, max_length=50)
 
     def __init__(self, *args, categories=(), departments=(), **kwargs):  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
-        self.fields["category"].choices = [("", "全部类别")] + [(c.code, c.name) for c in categories]
-        self.fields["department"].choices = [("", "全部部门")] + [(d, d) for d in departments]
+        self.fields["category"].choices = [("", _("全部类别"))] + [(c.code, c.name) for c in categories]
+        self.fields["department"].choices = [("", _("全部部门"))] + [(d, d) for d in departments]

@@ -9,43 +9,44 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from rectify.core.models import TimeStampedModel
 
 
 class DeadlineKind(models.TextChoices):
-    IMMEDIATE = "immediate", "立行立改"
-    DEADLINE = "deadline", "限期整改"
-    LONG_TERM = "long_term", "长期坚持"
+    IMMEDIATE = "immediate", _("立行立改")
+    DEADLINE = "deadline", _("限期整改")
+    LONG_TERM = "long_term", _("长期坚持")
 
 
 class TaskStatus(models.TextChoices):
-    PENDING = "pending", "待整改"
-    IN_PROGRESS = "in_progress", "整改中"
-    SUBMITTED = "submitted", "申请销号"
-    CLOSED = "closed", "已销号"
+    PENDING = "pending", _("待整改")
+    IN_PROGRESS = "in_progress", _("整改中")
+    SUBMITTED = "submitted", _("申请销号")
+    CLOSED = "closed", _("已销号")
 
 
 class Task(TimeStampedModel):
     """One rectification measure for a problem (a row of the task list)."""
 
     problem = models.ForeignKey(
-        "inspections.Problem", verbose_name="问题", on_delete=models.PROTECT, related_name="tasks"
+        "inspections.Problem", verbose_name=_("问题"), on_delete=models.PROTECT, related_name="tasks"
     )
-    number = models.PositiveSmallIntegerField("措施序号")
-    measure = models.TextField("整改措施")
-    criterion = models.TextField("完成标准")
-    deadline_kind = models.CharField("整改类型", max_length=20, choices=DeadlineKind.choices)
-    due_date = models.DateField("完成时限")
-    original_due_date = models.DateField("原定完成时限", help_text="调整时限后仍保留，用于超期统计")
-    status = models.CharField("状态", max_length=20, choices=TaskStatus.choices, default=TaskStatus.PENDING)
-    closed_at = models.DateTimeField("销号时间", null=True, blank=True)
-    notes = models.TextField("备注", blank=True, help_text="台账中无法对应到字段的列，原样保留")
+    number = models.PositiveSmallIntegerField(_("措施序号"))
+    measure = models.TextField(_("整改措施"))
+    criterion = models.TextField(_("完成标准"))
+    deadline_kind = models.CharField(_("整改类型"), max_length=20, choices=DeadlineKind.choices)
+    due_date = models.DateField(_("完成时限"))
+    original_due_date = models.DateField(_("原定完成时限"), help_text=_("调整时限后仍保留，用于超期统计"))
+    status = models.CharField(_("状态"), max_length=20, choices=TaskStatus.choices, default=TaskStatus.PENDING)
+    closed_at = models.DateTimeField(_("销号时间"), null=True, blank=True)
+    notes = models.TextField(_("备注"), blank=True, help_text=_("台账中无法对应到字段的列，原样保留"))
     version = models.PositiveIntegerField(default=1)
 
     class Meta:
-        verbose_name = "整改任务"
-        verbose_name_plural = "任务清单"
+        verbose_name = _("整改任务")
+        verbose_name_plural = _("任务清单")
         ordering = ["problem", "number"]
         constraints = [models.UniqueConstraint(fields=["problem", "number"], name="task_number_unique_in_problem")]
         indexes = [models.Index(fields=["problem", "status", "due_date"])]
@@ -55,9 +56,9 @@ class Task(TimeStampedModel):
 
 
 class ResponsibilityKind(models.TextChoices):
-    LEADER = "leader", "责任领导"
-    DEPARTMENT = "department", "责任部门"
-    PERSON = "person", "责任人"
+    LEADER = "leader", _("责任领导")
+    DEPARTMENT = "department", _("责任部门")
+    PERSON = "person", _("责任人")
 
 
 class Responsibility(models.Model):
@@ -67,17 +68,17 @@ class Responsibility(models.Model):
     org records when known (the leader's tenure is the snapshot accountability relies on).
     """
 
-    task = models.ForeignKey(Task, verbose_name="任务", on_delete=models.CASCADE, related_name="responsibilities")
-    kind = models.CharField("责任类型", max_length=20, choices=ResponsibilityKind.choices)
-    name = models.CharField("名称", max_length=100)
+    task = models.ForeignKey(Task, verbose_name=_("任务"), on_delete=models.CASCADE, related_name="responsibilities")
+    kind = models.CharField(_("责任类型"), max_length=20, choices=ResponsibilityKind.choices)
+    name = models.CharField(_("名称"), max_length=100)
     person = models.ForeignKey("orgs.Person", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     tenure = models.ForeignKey("orgs.Tenure", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     department = models.ForeignKey("orgs.OrgUnit", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    is_lead = models.BooleanField("牵头", default=True)
+    is_lead = models.BooleanField(_("牵头"), default=True)
 
     class Meta:
-        verbose_name = "责任清单条目"
-        verbose_name_plural = "责任清单"
+        verbose_name = _("责任清单条目")
+        verbose_name_plural = _("责任清单")
         ordering = ["task", "kind", "-is_lead", "id"]
 
     def __str__(self) -> str:
@@ -85,15 +86,15 @@ class Responsibility(models.Model):
 
 
 class ProgressEntry(models.Model):
-    task = models.ForeignKey(Task, verbose_name="任务", on_delete=models.CASCADE, related_name="progress_entries")
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="填报人", null=True, blank=True,
-                               on_delete=models.PROTECT, related_name="+", help_text="为空表示由台账导入")
-    text = models.TextField("整改进展")
-    created_at = models.DateTimeField("填报时间")
+    task = models.ForeignKey(Task, verbose_name=_("任务"), on_delete=models.CASCADE, related_name="progress_entries")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("填报人"), null=True, blank=True,
+                               on_delete=models.PROTECT, related_name="+", help_text=_("为空表示由台账导入"))
+    text = models.TextField(_("整改进展"))
+    created_at = models.DateTimeField(_("填报时间"))
 
     class Meta:
-        verbose_name = "整改进展"
-        verbose_name_plural = "整改进展"
+        verbose_name = _("整改进展")
+        verbose_name_plural = _("整改进展")
         ordering = ["task", "created_at", "id"]
 
     def __str__(self) -> str:
@@ -106,20 +107,20 @@ def evidence_path(instance: Evidence, filename: str) -> str:
 
 
 class Evidence(models.Model):
-    task = models.ForeignKey(Task, verbose_name="任务", on_delete=models.PROTECT, related_name="evidence")
-    file = models.FileField("文件", upload_to=evidence_path, max_length=200)
-    original_name = models.CharField("文件名", max_length=255)
+    task = models.ForeignKey(Task, verbose_name=_("任务"), on_delete=models.PROTECT, related_name="evidence")
+    file = models.FileField(_("文件"), upload_to=evidence_path, max_length=200)
+    original_name = models.CharField(_("文件名"), max_length=255)
     sha256 = models.CharField("SHA-256", max_length=64, db_index=True)
-    size = models.PositiveBigIntegerField("大小（字节）")
-    content_type = models.CharField("类型", max_length=100)
-    description = models.CharField("说明", max_length=300, blank=True)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="上传人", on_delete=models.PROTECT,
+    size = models.PositiveBigIntegerField(_("大小（字节）"))
+    content_type = models.CharField(_("类型"), max_length=100)
+    description = models.CharField(_("说明"), max_length=300, blank=True)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("上传人"), on_delete=models.PROTECT,
                                     related_name="+")
-    uploaded_at = models.DateTimeField("上传时间")
+    uploaded_at = models.DateTimeField(_("上传时间"))
 
     class Meta:
-        verbose_name = "佐证材料"
-        verbose_name_plural = "佐证材料"
+        verbose_name = _("佐证材料")
+        verbose_name_plural = _("佐证材料")
         ordering = ["task", "uploaded_at", "id"]
 
     def __str__(self) -> str:
@@ -127,30 +128,30 @@ class Evidence(models.Model):
 
 
 class CloseOutState(models.TextChoices):
-    PENDING = "pending", "待审核"
-    APPROVED = "approved", "已销号"
-    RETURNED = "returned", "已退回"
+    PENDING = "pending", _("待审核")
+    APPROVED = "approved", _("已销号")
+    RETURNED = "returned", _("已退回")
 
 
 class CloseOut(models.Model):
     """A close-out (销号) request and its review. Four eyes: the reviewer is never the submitter."""
 
-    task = models.ForeignKey(Task, verbose_name="任务", on_delete=models.PROTECT, related_name="close_outs")
-    note = models.TextField("销号说明", blank=True)
-    no_evidence_reason = models.TextField("无佐证材料的原因", blank=True)
-    evidence = models.ManyToManyField(Evidence, verbose_name="提交时的佐证材料", blank=True, related_name="+")
-    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="申请人", on_delete=models.PROTECT,
+    task = models.ForeignKey(Task, verbose_name=_("任务"), on_delete=models.PROTECT, related_name="close_outs")
+    note = models.TextField(_("销号说明"), blank=True)
+    no_evidence_reason = models.TextField(_("无佐证材料的原因"), blank=True)
+    evidence = models.ManyToManyField(Evidence, verbose_name=_("提交时的佐证材料"), blank=True, related_name="+")
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("申请人"), on_delete=models.PROTECT,
                                      related_name="+")
-    submitted_at = models.DateTimeField("申请时间")
-    state = models.CharField("审核状态", max_length=20, choices=CloseOutState.choices, default=CloseOutState.PENDING)
-    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="审核人", null=True, blank=True,
+    submitted_at = models.DateTimeField(_("申请时间"))
+    state = models.CharField(_("审核状态"), max_length=20, choices=CloseOutState.choices, default=CloseOutState.PENDING)
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("审核人"), null=True, blank=True,
                                     on_delete=models.PROTECT, related_name="+")
-    reviewed_at = models.DateTimeField("审核时间", null=True, blank=True)
-    review_comment = models.TextField("审核意见", blank=True)
+    reviewed_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
+    review_comment = models.TextField(_("审核意见"), blank=True)
 
     class Meta:
-        verbose_name = "销号申请"
-        verbose_name_plural = "销号申请"
+        verbose_name = _("销号申请")
+        verbose_name_plural = _("销号申请")
         ordering = ["task", "submitted_at", "id"]
         constraints = [
             models.UniqueConstraint(
@@ -168,15 +169,15 @@ class CloseOut(models.Model):
 class Reopening(models.Model):
     """A closed task opened again (e.g. a look-back finds the problem back). History is kept."""
 
-    task = models.ForeignKey(Task, verbose_name="任务", on_delete=models.PROTECT, related_name="reopenings")
-    reason = models.TextField("重新打开原因")
-    reopened_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="操作人", on_delete=models.PROTECT,
+    task = models.ForeignKey(Task, verbose_name=_("任务"), on_delete=models.PROTECT, related_name="reopenings")
+    reason = models.TextField(_("重新打开原因"))
+    reopened_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("操作人"), on_delete=models.PROTECT,
                                     related_name="+")
-    reopened_at = models.DateTimeField("操作时间")
+    reopened_at = models.DateTimeField(_("操作时间"))
 
     class Meta:
-        verbose_name = "重新打开记录"
-        verbose_name_plural = "重新打开记录"
+        verbose_name = _("重新打开记录")
+        verbose_name_plural = _("重新打开记录")
         ordering = ["task", "reopened_at"]
 
     def __str__(self) -> str:

@@ -11,6 +11,7 @@ import datetime as dt
 from typing import Annotated, Literal
 
 from django.urls import reverse
+from django.utils.translation import gettext
 from ninja import Schema
 from pydantic import Field
 
@@ -204,7 +205,7 @@ class TaskDetailOut(TaskSummaryOut):
 # --- builders ------------------------------------------------------------------------------------
 
 def _warning_label(warning: str | None) -> str | None:
-    return WARNING_LABELS[warning] if warning else None
+    return gettext(WARNING_LABELS[warning]) if warning else None
 
 
 def problem_out(p: Problem, *, task_count: int | None = None) -> dict:
@@ -219,9 +220,9 @@ def problem_out(p: Problem, *, task_count: int | None = None) -> dict:
         "number": p.number,
         "category": {"code": p.category.code, "name": p.category.name} if p.category_id else None,
         "description": p.description,
-        "status": p.status, "status_label": PROBLEM_STATUS_LABELS[p.status],  # type: ignore[attr-defined]
+        "status": p.status, "status_label": str(PROBLEM_STATUS_LABELS[p.status]),  # type: ignore[attr-defined]
         "warning": p.warning, "warning_label": _warning_label(p.warning),  # type: ignore[attr-defined]
-        "completion": p.completion, "completion_label": COMPLETION_LABELS[p.completion],  # type: ignore[attr-defined]
+        "completion": p.completion, "completion_label": gettext(COMPLETION_LABELS[p.completion]),  # type: ignore[attr-defined]
         "has_clues": bool(p.has_clues),  # type: ignore[attr-defined]
         "task_count": p.task_count if task_count is None else task_count,  # type: ignore[attr-defined]
     }

@@ -33,6 +33,8 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop, pgettext
 
 from rectify.accounts.models import User
 from rectify.accounts.selectors import unit_scope_q
@@ -54,9 +56,11 @@ from rectify.rectification.models import (
     TaskStatus,
 )
 
-WARNING_LABELS = {"red": "红灯", "yellow": "黄灯", "green": "绿灯", None: "—"}
+# Plain Chinese (gettext_noop marks them for the catalogue): pages translate at render time with gettext.
+WARNING_LABELS = {"red": gettext_noop("红灯"), "yellow": gettext_noop("黄灯"), "green": gettext_noop("绿灯"), None: "—"}
 WARNING_ORDER = ("red", "yellow", "green")
-COMPLETION_LABELS = {"completed": "已完成", "basic": "基本完成", "incomplete": "未完成"}
+COMPLETION_LABELS = {"completed": gettext_noop("已完成"), "basic": gettext_noop("基本完成"),
+                     "incomplete": gettext_noop("未完成")}
 PROBLEM_STATUS_LABELS = dict(TaskStatus.choices)
 
 
@@ -189,7 +193,7 @@ def problem_get_for(*, user: User, problem_id: int) -> Problem:
     try:
         problem = problem_list_for(user=user).get(pk=problem_id)
     except Problem.DoesNotExist:
-        raise NotFound("未找到该问题，或您无权查看。") from None
+        raise NotFound(_("未找到该问题，或您无权查看。")) from None
     prefetch_ledger_rows([problem])
     return problem
 
@@ -220,7 +224,7 @@ def task_get_for(*, user: User, task_id: int) -> Task:
     try:
         return qs.get(pk=task_id)
     except Task.DoesNotExist:
-        raise NotFound("未找到该整改任务，或您无权查看。") from None
+        raise NotFound(_("未找到该整改任务，或您无权查看。")) from None
 
 
 @dataclass
@@ -249,20 +253,20 @@ def task_history(*, task: Task) -> TaskHistory:
         reopenings=reopenings,
     )
     events: list[dict] = []
-    events += [{"at": p.created_at, "kind": "progress", "actor": p.author, "title": "填报进展", "text": p.text}
+    events += [{"at": p.created_at, "kind": "progress", "actor": p.author, "title": pgettext("timeline", "填报进展"), "text": p.text}
                for p in progress]
-    events += [{"at": e.uploaded_at, "kind": "evidence", "actor": e.uploaded_by, "title": "上传佐证材料",
+    events += [{"at": e.uploaded_at, "kind": "evidence", "actor": e.uploaded_by, "title": pgettext("timeline", "上传佐证材料"),
                 "text": e.original_name} for e in evidence]
     for c in close_outs:
-        events.append({"at": c.submitted_at, "kind": "submitted", "actor": c.submitted_by, "title": "申请销号",
+        events.append({"at": c.submitted_at, "kind": "submitted", "actor": c.submitted_by, "title": pgettext("timeline", "申请销号"),
                        "text": c.note or c.no_evidence_reason})
         if c.state == CloseOutState.APPROVED:
-            events.append({"at": c.reviewed_at, "kind": "approved", "actor": c.reviewed_by, "title": "审核通过，予以销号",
+            events.append({"at": c.reviewed_at, "kind": "approved", "actor": c.reviewed_by, "title": pgettext("timeline", "审核通过，予以销号"),
                            "text": c.review_comment})
         elif c.state == CloseOutState.RETURNED:
-            events.append({"at": c.reviewed_at, "kind": "returned", "actor": c.reviewed_by, "title": "退回重新整改",
+            events.append({"at": c.reviewed_at, "kind": "returned", "actor": c.reviewed_by, "title": pgettext("timeline", "退回重新整改"),
                            "text": c.review_comment})
-    events += [{"at": r.reopened_at, "kind": "reopened", "actor": r.reopened_by, "title": "重新打开",
+    events += [{"at": r.reopened_at, "kind": "reopened", "actor": r.reopened_by, "title": pgettext("timeline", "重新打开"),
                 "text": r.reason} for r in reopenings]
     history.timeline = sorted(events, key=lambda e: e["at"], reverse=True)
     return history
@@ -274,7 +278,7 @@ def evidence_get_for(*, user: User, evidence_id: int) -> Evidence:
             unit_scope_q(user, unit_path_field="task__problem__inspected_unit__unit__path"), pk=evidence_id
         )
     except Evidence.DoesNotExist:
-        raise NotFound("未找到该佐证材料，或您无权查看。") from None
+        raise NotFound(_("未找到该佐证材料，或您无权查看。")) from None
 
 
 # --- close-outs ------------------------------------------------------------------------------
@@ -300,7 +304,7 @@ def close_out_get_for(*, user: User, close_out_id: int) -> CloseOut:
     try:
         return close_outs_in_scope(user=user).select_related("task", "submitted_by").get(pk=close_out_id)
     except CloseOut.DoesNotExist:
-        raise NotFound("未找到该销号申请，或您无权查看。") from None
+        raise NotFound(_("未找到该销号申请，或您无权查看。")) from None
 
 
 def prefetch_close_out_evidence(close_outs: list[CloseOut]) -> list[CloseOut]:

@@ -12,6 +12,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from rectify.core.errors import DomainError
@@ -122,7 +123,7 @@ def task_progress(request: HttpRequest, task_id: int) -> HttpResponse:
         except DomainError as error:
             status = _fail(form, error)
         else:
-            messages.success(request, "整改进展已填报。")
+            messages.success(request, _("整改进展已填报。"))
             return redirect("rectification:task_detail", task_id=task_id)
     return _task_page(request, task_id, status=status, progress_form=form)
 
@@ -140,7 +141,7 @@ def task_evidence(request: HttpRequest, task_id: int) -> HttpResponse:
         except DomainError as error:
             status = _fail(form, error)
         else:
-            messages.success(request, f"佐证材料“{upload.name}”已上传。")
+            messages.success(request, _("佐证材料“%(name)s”已上传。") % {"name": upload.name})
             return redirect("rectification:task_detail", task_id=task_id)
     return _task_page(request, task_id, status=status, evidence_form=form)
 
@@ -160,7 +161,7 @@ def task_close_out(request: HttpRequest, task_id: int) -> HttpResponse:
         except DomainError as error:
             status = _fail(form, error)
         else:
-            messages.success(request, "销号申请已提交，等待审核。")
+            messages.success(request, _("销号申请已提交，等待审核。"))
             return redirect("rectification:task_detail", task_id=task_id)
     return _task_page(request, task_id, status=status, close_out_form=form)
 
@@ -176,7 +177,7 @@ def task_reopen(request: HttpRequest, task_id: int) -> HttpResponse:
         except DomainError as error:
             status = _fail(form, error)
         else:
-            messages.success(request, "任务已重新打开，单位须继续整改。")
+            messages.success(request, _("任务已重新打开，单位须继续整改。"))
             return redirect("rectification:task_detail", task_id=task_id)
     return _task_page(request, task_id, status=status, reopen_form=form)
 
@@ -192,7 +193,7 @@ def evidence_download(request: HttpRequest, evidence_id: int) -> FileResponse:
 def review_queue(request: HttpRequest) -> HttpResponse:
     """销号审核: pending close-outs, oldest first; reviewed ones on a second tab."""
     if not request.user.can_review_close_out:
-        messages.info(request, "销号审核由巡视办和纪委监委监督人员办理。")
+        messages.info(request, _("销号审核由巡视办和纪委监委监督人员办理。"))
         return redirect("core:home")
     state = request.GET.get("state", CloseOutState.PENDING)
     if state not in CloseOutState.values:
@@ -225,7 +226,7 @@ def close_out_approve(request: HttpRequest, close_out_id: int) -> HttpResponse:
             raise
         messages.error(request, error.message)
     else:
-        messages.success(request, f"已审核通过，任务“{close_out.task}”予以销号。")
+        messages.success(request, _("已审核通过，任务“%(task)s”予以销号。") % {"task": close_out.task})
     return _after_review(request)
 
 
@@ -241,5 +242,5 @@ def close_out_return(request: HttpRequest, close_out_id: int) -> HttpResponse:
             raise
         messages.error(request, error.message)
     else:
-        messages.success(request, f"已退回任务“{close_out.task}”的销号申请，单位将收到退回理由。")
+        messages.success(request, _("已退回任务“%(task)s”的销号申请，单位将收到退回理由。") % {"task": close_out.task})
     return _after_review(request)

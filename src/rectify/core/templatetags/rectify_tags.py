@@ -6,6 +6,8 @@ import datetime as dt
 from typing import Any
 
 from django import template
+from django.utils import formats
+from django.utils.translation import gettext, ngettext
 
 from rectify.rectification.selectors import COMPLETION_LABELS
 
@@ -14,7 +16,8 @@ register = template.Library()
 
 @register.filter
 def completion_label(code: str) -> str:
-    return COMPLETION_LABELS.get(code, "—")
+    label = COMPLETION_LABELS.get(code)
+    return gettext(label) if label else "—"
 
 
 @register.filter
@@ -25,7 +28,8 @@ def responsible(task: Any, kind: str) -> str:
     """
     entries = [r for r in task.responsibilities.all() if r.kind == kind]
     entries.sort(key=lambda r: not r.is_lead)
-    return "、".join(r.name + ("" if r.is_lead or kind != "department" else "（配合）") for r in entries) or "—"
+    co_operating = gettext("（配合）")
+    return "、".join(r.name + ("" if r.is_lead or kind != "department" else co_operating) for r in entries) or "—"
 
 
 @register.filter
@@ -35,10 +39,10 @@ def days_hint(task: Any) -> str:
     if days is None or getattr(task, "warning", None) is None:
         return ""
     if days < 0:
-        return f"逾期{-days}天"
+        return ngettext("逾期%(days)d天", "逾期%(days)d天", -days) % {"days": -days}
     if days == 0:
-        return "今天到期"
-    return f"剩{days}天"
+        return gettext("今天到期")
+    return ngettext("剩%(days)d天", "剩%(days)d天", days) % {"days": days}
 
 
 @register.filter
@@ -59,8 +63,10 @@ def cn_date(value: dt.date | dt.datetime | None) -> str:
         from django.utils import timezone
 
         value = timezone.localtime(value)
-        return f"{value.year}年{value.month}月{value.day}日 {value:%H:%M}"
-    return f"{value.year}年{value.month}月{value.day}日"
+        # Translators: a Django date format (Y year, n month, j day, H:i time); other characters are literal.
+        return formats.date_format(value, gettext("Y年n月j日 H:i"))
+    # Translators: a Django date format (Y year, n month, j day); other characters are literal.
+    return formats.date_format(value, gettext("Y年n月j日"))
 
 
 @register.filter
