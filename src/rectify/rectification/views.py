@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
@@ -112,74 +113,64 @@ def _fail(form: Any, error: DomainError) -> int:
     return error.status
 
 
-@require_POST
-@login_required
-def task_progress(request: HttpRequest, task_id: int) -> HttpResponse:
-    form = forms.ProgressForm(request.POST)
+def _task_action(request: HttpRequest, task_id: int, *, form: Any, form_name: str,
+                 act: Callable[[dict[str, Any]], str]) -> HttpResponse:
+    """One POST on the task page: validate the form, call the service, and either redirect with the
+    success message ``act`` returns or show the page again with the error on that form."""
     status = 400
     if form.is_valid():
         try:
-            services.task_add_progress(actor=request.user, task_id=task_id, text=form.cleaned_data["text"])
+            message = act(form.cleaned_data)
         except DomainError as error:
             status = _fail(form, error)
         else:
-            messages.success(request, _("整改进展已填报。"))
+            messages.success(request, message)
             return redirect("rectification:task_detail", task_id=task_id)
-    return _task_page(request, task_id, status=status, progress_form=form)
+    return _task_page(request, task_id, status=status, **{form_name: form})
+
+
+@require_POST
+@login_required
+def task_progress(request: HttpRequest, task_id: int) -> HttpResponse:
+    def act(data: dict[str, Any]) -> str:
+        services.task_add_progress(actor=request.user, task_id=task_id, text=data["text"])
+        return _("整改进展已填报。")
+
+    return _task_action(request, task_id, form=forms.ProgressForm(request.POST), form_name="progress_form", act=act)
 
 
 @require_POST
 @login_required
 def task_evidence(request: HttpRequest, task_id: int) -> HttpResponse:
-    form = forms.EvidenceForm(request.POST, request.FILES)
-    status = 400
-    if form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            services.evidence_upload(actor=request.user, task_id=task_id, file=upload, name=upload.name,
-                                     description=form.cleaned_data["description"])
-        except DomainError as error:
-            status = _fail(form, error)
-        else:
-            messages.success(request, _("佐证材料“%(name)s”已上传。") % {"name": upload.name})
-            return redirect("rectification:task_detail", task_id=task_id)
-    return _task_page(request, task_id, status=status, evidence_form=form)
+    def act(data: dict[str, Any]) -> str:
+        upload = data["file"]
+        services.evidence_upload(actor=request.user, task_id=task_id, file=upload, name=upload.name,
+                                 description=data["description"])
+        return _("佐证材料“%(name)s”已上传。") % {"name": upload.name}
+
+    return _task_action(request, task_id, form=forms.EvidenceForm(request.POST, request.FILES),
+                        form_name="evidence_form", act=act)
 
 
 @require_POST
 @login_required
 def task_close_out(request: HttpRequest, task_id: int) -> HttpResponse:
-    form = forms.CloseOutForm(request.POST)
-    status = 400
-    if form.is_valid():
-        try:
-            services.close_out_submit(
-                actor=request.user, task_id=task_id, note=form.cleaned_data["note"],
-                no_evidence_reason=form.cleaned_data["no_evidence_reason"],
-                expected_version=form.cleaned_data["version"],
-            )
-        except DomainError as error:
-            status = _fail(form, error)
-        else:
-            messages.success(request, _("销号申请已提交，等待审核。"))
-            return redirect("rectification:task_detail", task_id=task_id)
-    return _task_page(request, task_id, status=status, close_out_form=form)
+    def act(data: dict[str, Any]) -> str:
+        services.close_out_submit(actor=request.user, task_id=task_id, note=data["note"],
+                                  no_evidence_reason=data["no_evidence_reason"], expected_version=data["version"])
+        return _("销号申请已提交，等待审核。")
+
+    return _task_action(request, task_id, form=forms.CloseOutForm(request.POST), form_name="close_out_form", act=act)
 
 
 @require_POST
 @login_required
 def task_reopen(request: HttpRequest, task_id: int) -> HttpResponse:
-    form = forms.ReasonForm(request.POST)
-    status = 400
-    if form.is_valid():
-        try:
-            services.task_reopen(actor=request.user, task_id=task_id, reason=form.cleaned_data["reason"])
-        except DomainError as error:
-            status = _fail(form, error)
-        else:
-            messages.success(request, _("任务已重新打开，单位须继续整改。"))
-            return redirect("rectification:task_detail", task_id=task_id)
-    return _task_page(request, task_id, status=status, reopen_form=form)
+    def act(data: dict[str, Any]) -> str:
+        services.task_reopen(actor=request.user, task_id=task_id, reason=data["reason"])
+        return _("任务已重新打开，单位须继续整改。")
+
+    return _task_action(request, task_id, form=forms.ReasonForm(request.POST), form_name="reopen_form", act=act)
 
 
 @login_required
