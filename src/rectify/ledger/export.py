@@ -28,13 +28,13 @@ from __future__ import annotations
 import datetime as dt
 import io
 import itertools
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import F, OuterRef, Prefetch, QuerySet, Subquery, prefetch_related_objects
+from django.db.models import F, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.db.models.functions import Coalesce
 from django.utils import translation
 from openpyxl import Workbook
@@ -51,7 +51,7 @@ from rectify.core import clock
 from rectify.inspections import selectors as inspection_selectors
 from rectify.inspections.models import InspectedUnit, InspectionRound, Problem
 from rectify.rectification import selectors
-from rectify.rectification.models import ProgressEntry, Responsibility, ResponsibilityKind, Task, TaskStatus
+from rectify.rectification.models import Task, TaskStatus
 
 PAGE_SIZE = 2000  # problems per read; each page costs three queries
 SUMMARY_SHEET = "汇总"
@@ -231,39 +231,17 @@ def _problem_pages(*, user: User, inspected: InspectedUnit, ids: list[int], toda
 
 
 def _attach_tasks(problems: list[Problem], *, today: dt.date) -> None:
-    """Each problem's tasks with their warning as of ``today`` and the text of their latest progress entry.
-
-    ``prefetch_ledger_rows`` takes no date (and the export's must agree with its note line and summary);
-    the latest progress text is a correlated subquery on the tasks' own query, so it costs no query.
-    """
-    latest = ProgressEntry.objects.filter(task=OuterRef("pk")).order_by("-created_at", "-id").values("text")[:1]
-    tasks = selectors.tasks_with_state(today=today).annotate(latest_progress=Subquery(latest))
+    """Each problem's tasks with their warning as of ``today`` (the date the note line and the summary
+    use) and the text of their latest progress entry — a subquery on the tasks' own query."""
+    tasks = selectors.tasks_with_state(today=today).annotate(latest_progress=selectors.latest_progress_text())
     prefetch_related_objects(problems, Prefetch("tasks", queryset=tasks))
 
 
-def _responsible_names(problems: list[Problem]) -> dict[int, tuple[str, str, str, str]]:
-    """Names per task and column, "、"-joined in the order they were entered: one query of plain tuples.
-
-    (Half a million Responsibility instances would cost more than the rest of the export together.)
-    """
-    columns: dict[int, tuple[list[str], list[str], list[str], list[str]]] = defaultdict(lambda: ([], [], [], []))
-    rows = (
-        Responsibility.objects.filter(task__problem__in=problems)
-        .order_by("task_id", "id")
-        .values_list("task_id", "kind", "is_lead", "name")
-    )
-    for task_id, kind, is_lead, name in rows:
-        leaders, departments, co_departments, persons = columns[task_id]
-        if kind == ResponsibilityKind.LEADER:
-            leaders.append(name)
-        elif kind == ResponsibilityKind.DEPARTMENT:
-            (departments if is_lead else co_departments).append(name)
-        elif kind == ResponsibilityKind.PERSON:
-            persons.append(name)
-    return {
-        task_id: (NAME_JOINER.join(a), NAME_JOINER.join(b), NAME_JOINER.join(c), NAME_JOINER.join(d))
-        for task_id, (a, b, c, d) in columns.items()
-    }
+def _responsible_names(problems: list[Problem]) -> dict[int, tuple[str, ...]]:
+    """Per task, the four responsibility columns' names "、"-joined: one query for the page."""
+    names = selectors.responsible_names(tasks=Q(task__problem__in=problems))
+    return {task_id: tuple(NAME_JOINER.join(columns.get(c, [])) for c in selectors.RESPONSIBLE_COLUMNS)
+            for task_id, columns in names.items()}
 
 
 # --- styles -----------------------------------------------------------------------------------

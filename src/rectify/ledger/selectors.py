@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import OuterRef, Subquery
+from django.db.models import Q
 
 from rectify.inspections.models import InspectedUnit, Problem, ProblemCategory
 from rectify.orgs.models import OrgUnit, Person, Tenure
-from rectify.rectification.models import ProgressEntry, Responsibility, Task
+from rectify.rectification import selectors as rectification_selectors
+from rectify.rectification.models import Task
 
 
 @dataclass
@@ -49,10 +50,9 @@ def ledger_snapshot(*, inspected_unit: InspectedUnit | None) -> dict[int, Stored
             "id", "number", "description", "detail", "cause", "category_id", "notes")
     }
     by_id = {p.id: p for p in problems.values()}
-    latest = ProgressEntry.objects.filter(task=OuterRef("pk")).order_by("-created_at", "-id").values("text")[:1]
     tasks: dict[int, StoredTask] = {}
     for row in (Task.objects.filter(problem__inspected_unit=inspected_unit)
-                .annotate(latest_progress=Subquery(latest))
+                .annotate(latest_progress=rectification_selectors.latest_progress_text())
                 .values("id", "problem_id", "number", "measure", "criterion", "deadline_kind", "due_date", "notes",
                         "latest_progress")
                 .iterator(chunk_size=5000)):
@@ -61,15 +61,9 @@ def ledger_snapshot(*, inspected_unit: InspectedUnit | None) -> dict[int, Stored
                           progress=row["latest_progress"] or "")
         by_id[row["problem_id"]].tasks[task.number] = task
         tasks[task.id] = task
-    grouped: dict[int, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
-    for task_id, kind, is_lead, name in (
-        Responsibility.objects.filter(task__problem__inspected_unit=inspected_unit)
-        .order_by("task_id", "id").values_list("task_id", "kind", "is_lead", "name").iterator(chunk_size=10000)
-    ):
-        key = "co_department" if kind == "department" and not is_lead else kind
-        grouped[task_id][key].append(name)
-    for task_id, resp in grouped.items():
-        tasks[task_id].responsibilities = dict(resp)
+    names = rectification_selectors.responsible_names(tasks=Q(task__problem__inspected_unit=inspected_unit))
+    for task_id, resp in names.items():
+        tasks[task_id].responsibilities = resp
     return problems
 
 

@@ -42,6 +42,7 @@ from rectify.ledger.parsing import RAW_DEADLINE_NOTE, parse_ledger
 from rectify.ledger.types import LedgerError, ParsedLedger, ParsedProblem, ParsedTask
 from rectify.orgs.models import OrgKind, OrgUnit
 from rectify.orgs.services import org_unit_create
+from rectify.rectification import selectors as rectification_selectors
 from rectify.rectification.models import (
     DeadlineKind,
     ProgressEntry,
@@ -62,7 +63,7 @@ TASK_LABELS = {"measure": gettext_noop("整改措施"), "criterion": gettext_noo
                "notes": gettext_noop("备注"), "leader": gettext_noop("责任领导"),
                "department": gettext_noop("责任部门"), "co_department": gettext_noop("配合部门"),
                "person": gettext_noop("责任人"), "progress": gettext_noop("整改进展")}
-RESPONSIBILITY_KEYS = ("leader", "department", "co_department", "person")
+RESPONSIBILITY_KEYS = rectification_selectors.RESPONSIBLE_COLUMNS
 LONG_TERM_REVIEW_MONTHS = 6  # a 长期坚持 task written without a date is reviewed 6 months after feedback
 IMMEDIATE_DAYS = 30  # a 立行立改 task written without a date is due 30 days after feedback
 MAX_CHANGES_SHOWN = 1000

@@ -169,6 +169,27 @@ def annotate_task_count(qs: QuerySet[Problem]) -> QuerySet[Problem]:
     return qs.annotate(task_count=Coalesce(Subquery(counts.values("n"), output_field=IntegerField()), 0))
 
 
+def latest_progress_text() -> Subquery:
+    """A correlated subquery for annotating tasks: the text of the task's newest progress entry."""
+    return Subquery(ProgressEntry.objects.filter(task=OuterRef("pk")).order_by("-created_at", "-id").values("text")[:1])
+
+
+RESPONSIBLE_COLUMNS = ("leader", "department", "co_department", "person")
+
+
+def responsible_names(*, tasks: Q) -> dict[int, dict[str, list[str]]]:
+    """Names on the responsibility list per task id, by column — leader, lead department, co-operating
+    department, person — in the order they were entered. One query of plain tuples (a ledger may hold
+    hundreds of thousands of entries; model instances would cost more than everything else)."""
+    grouped: dict[int, dict[str, list[str]]] = {}
+    rows = (Responsibility.objects.filter(tasks).order_by("task_id", "id")
+            .values_list("task_id", "kind", "is_lead", "name").iterator(chunk_size=10000))
+    for task_id, kind, is_lead, name in rows:
+        column = "co_department" if kind == ResponsibilityKind.DEPARTMENT and not is_lead else kind
+        grouped.setdefault(task_id, {}).setdefault(column, []).append(name)
+    return grouped
+
+
 def tasks_with_state(*, today: dt.date | None = None) -> QuerySet[Task]:
     return annotate_task_state(Task.objects.all(), today=today).order_by("number")
 
