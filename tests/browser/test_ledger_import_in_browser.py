@@ -1,0 +1,41 @@
+"""A unit lead uploads the unit's Excel ledger, sees the diff, confirms, and the ledger shows the new problems."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from rectify.accounts.models import Role
+from rectify.inspections.models import Problem
+from tests.browser.test_close_out_in_browser import login
+from tests.ledger import fixtures
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def immediate_tasks(settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+def test_upload_check_and_confirm_a_ledger(live_server, world, page, shots, tmp_path, immediate_tasks):
+    ledger = tmp_path / "省教育厅巡视整改台账.xlsx"
+    ledger.write_bytes(fixtures.provincial_department_xlsx())
+    base = live_server.url
+    login(page, base, world[Role.UNIT_LEAD].username)
+    page.goto(base + reverse("rectification:ledger", args=[world.round.code, world.unit_a.code]))
+    page.get_by_role("link", name="导入台账").click()
+    page.locator("input[type=file]").set_input_files(str(ledger))
+    page.get_by_role("button", name="上传并检查").click()
+    page.wait_for_url(re.compile(r"/imports/[0-9a-f-]+/$"))
+    page.get_by_text("差异明细").wait_for()
+    page.screenshot(path=str(shots / "import-diff.png"), full_page=True)
+    assert Problem.objects.filter(inspected_unit=world.iu_a).count() == 1  # nothing written by the check
+    page.get_by_role("button", name="确认导入").click()
+    page.get_by_text("已写入台账").wait_for()
+    page.get_by_role("link", name=re.compile("整改台账$")).last.click()
+    page.get_by_text("耕地保护责任落实不到位").wait_for()
+    page.screenshot(path=str(shots / "ledger-after-import.png"), full_page=True)
+    assert Problem.objects.filter(inspected_unit=world.iu_a).count() == 3
