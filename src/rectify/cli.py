@@ -282,7 +282,7 @@ def _ensure_browser() -> None:
     print(f"rectify: installing {' '.join(needed)} for the browser tests …", file=sys.stderr)
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
     subprocess.run(["apt-get", "update", "-qq"], check=True, env=env, stdout=subprocess.DEVNULL)
-    subprocess.run(["apt-get", "install", "-y", "-qq", "--no-install-recommends", *needed], check=True, env=env,
+    subprocess.run(["apt-get", "install", "-y", "-qq", *needed], check=True, env=env,
                    stdout=subprocess.DEVNULL)
 
 
