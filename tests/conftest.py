@@ -38,3 +38,32 @@ def frozen_today():  # type: ignore[no-untyped-def]
 def _test_settings(settings, tmp_path_factory):  # type: ignore[no-untyped-def]
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = tmp_path_factory.getbasetemp() / "media"  # uploads never land in the user's var/
+
+
+@pytest.fixture
+def feedback_2021(world):  # type: ignore[no-untyped-def]
+    """For the fixture ledgers of a 2021 round: fed back in October 2021, deadlines from late 2021 on."""
+    import datetime as dt
+
+    from rectify.inspections.models import InspectedUnit
+
+    world.round.start_date = dt.date(2021, 8, 1)
+    world.round.end_date = dt.date(2021, 10, 15)
+    world.round.save(update_fields=["start_date", "end_date"])
+    InspectedUnit.objects.filter(round=world.round).update(feedback_date=dt.date(2021, 10, 15))
+    world.iu_a.refresh_from_db()
+    world.iu_b.refresh_from_db()
+    return world
+
+
+@pytest.fixture
+def fresh_unit(world):  # type: ignore[no-untyped-def]
+    """Unit A without the factory's problem, so a ledger's problems 1–3 are all new."""
+    from rectify.inspections.models import Problem
+    from rectify.rectification.models import Responsibility, Task
+
+    Responsibility.objects.filter(task__problem__inspected_unit=world.iu_a).delete()
+    world.clue_a.delete()
+    Task.objects.filter(problem__inspected_unit=world.iu_a).delete()
+    Problem.objects.filter(inspected_unit=world.iu_a).delete()
+    return world

@@ -94,6 +94,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
             from rectify.demo.loader import demo_logins
 
             logins = demo_logins()
+            if not logins:
+                print("数据库中已有数据，未载入演示数据（演示数据只载入空数据库；可换一个 RECTIFY_HOME）。",
+                      file=sys.stderr)
     url = f"http://{'127.0.0.1' if args.host in ('0.0.0.0', '::') else args.host}:{args.port}/"
     print(f"\n整改通 Rectify 已启动：{url}")
     if logins:
@@ -126,7 +129,7 @@ def cmd_demo_data(args: argparse.Namespace) -> int:
     from rectify.demo.loader import database_is_empty, demo_load
 
     if not database_is_empty():
-        return _fail("数据库中已有巡视数据，演示数据只能载入空数据库（可换一个 RECTIFY_HOME）。")
+        return _fail("数据库中已有数据（巡视轮次或用户），演示数据只能载入空数据库（可换一个 RECTIFY_HOME）。")
     summary = demo_load()
     if args.json:
         out = {k: summary[k] for k in ("round", "units", "problems", "clues", "tasks")}
@@ -190,8 +193,19 @@ def cmd_import_ledger(args: argparse.Namespace) -> int:
     from rectify.ledger.services import ledger_import
 
     path = Path(args.file)
+
+    def failed(message: str) -> int:
+        if args.json:  # still exactly one JSON object, in the report's shape
+            empty = dict.fromkeys(("new", "changed", "unchanged", "missing"), 0)
+            print(json.dumps({"problems": empty, "tasks": dict(empty), "skipped_sheets": [], "notices": [],
+                              "committed": False,
+                              "errors": [{"sheet": None, "row": None, "column": None, "message": message}]},
+                             ensure_ascii=False))
+            return 2
+        return _fail(message)
+
     if not path.is_file():
-        return _fail(f"找不到文件 {path}")
+        return failed(f"找不到文件 {path}")
     bar = _ProgressBar()
     try:
         report = ledger_import(actor=None, data=path.read_bytes(), filename=path.name, round_code=args.round_code,
@@ -199,13 +213,7 @@ def cmd_import_ledger(args: argparse.Namespace) -> int:
                                password=args.password, progress=bar)
     except (LedgerFileError, DomainError) as error:
         bar.close()
-        message = getattr(error, "message", None) or str(error)
-        if args.json:
-            print(json.dumps({"problems": {}, "tasks": {}, "skipped_sheets": [], "notices": [], "committed": False,
-                              "errors": [{"sheet": None, "row": None, "column": None, "message": message}]},
-                             ensure_ascii=False))
-            return 2
-        return _fail(message)
+        return failed(getattr(error, "message", None) or str(error))
     bar.close()
     if args.json:
         print(json.dumps(report.as_json(), ensure_ascii=False))

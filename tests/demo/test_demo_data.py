@@ -6,10 +6,12 @@ import json
 from collections import Counter
 
 import pytest
+from django.db import models
 
 from rectify import cli
 from rectify.accounts.models import Role, User
 from rectify.core import clock
+from rectify.demo.loader import demo_load
 from rectify.inspections.models import InspectionRound, Problem
 from rectify.rectification import selectors
 from rectify.rectification.models import Task, TaskStatus
@@ -82,3 +84,18 @@ def test_round_overview_totals_agree_with_each_problems_derived_state(demo_json)
 def test_demo_refuses_a_database_that_has_data(demo_json, capsys):
     assert cli.main(["demo-data"]) == 2
     assert "空数据库" in capsys.readouterr().err
+
+
+def test_demo_history_never_lies_in_the_future(db):
+    import datetime as dt
+
+    from rectify.rectification.models import CloseOut, Evidence, ProgressEntry
+
+    moment = dt.datetime(2026, 11, 23, 1, 0, tzinfo=dt.UTC)  # 09:00 in Beijing: most of "today" is still ahead
+    with clock.frozen(moment):
+        demo_load()
+    assert not CloseOut.objects.filter(submitted_at__gt=moment).exists()
+    assert not CloseOut.objects.filter(reviewed_at__gt=moment).exists()
+    assert not ProgressEntry.objects.filter(created_at__gt=moment).exists()
+    assert not Evidence.objects.filter(uploaded_at__gt=moment).exists()
+    assert not CloseOut.objects.filter(reviewed_at__lt=models.F("submitted_at")).exists()

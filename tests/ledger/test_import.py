@@ -18,6 +18,8 @@ from rectify.rectification import services as rect_services
 from rectify.rectification.models import CloseOut, Evidence, ProgressEntry, Responsibility, Task, TaskStatus
 from tests.ledger import fixtures
 
+pytestmark = pytest.mark.usefixtures("feedback_2021")
+
 
 def run(world, data: bytes | None = None, *, dry_run: bool = False, actor=None, unit: str = "EDU", **kw):
     return ledger_import(actor=actor, data=data or fixtures.provincial_department_xlsx(), filename="台账.xlsx",
@@ -31,16 +33,6 @@ def edit(data: bytes, cells: dict[str, object], sheet: str = "整改台账") -> 
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
-
-
-@pytest.fixture
-def fresh_unit(world):
-    """Unit A without the factory's problem, so the file's problems 1–3 are all new."""
-    Responsibility.objects.filter(task__problem__inspected_unit=world.iu_a).delete()
-    world.clue_a.delete()
-    Task.objects.filter(problem__inspected_unit=world.iu_a).delete()
-    Problem.objects.filter(inspected_unit=world.iu_a).delete()
-    return world
 
 
 def test_dry_run_reports_new_items_and_writes_nothing(fresh_unit):

@@ -15,6 +15,8 @@ from rectify.inspections.models import Problem
 from rectify.ledger.models import LedgerImport
 from tests.ledger import fixtures
 
+pytestmark = pytest.mark.usefixtures("feedback_2021")
+
 
 @pytest.fixture
 def ledger_file(tmp_path):
@@ -89,7 +91,8 @@ def test_api_unit_user_cannot_import_into_another_unit(world, client):
     assert response.status_code == 404
 
 
-def test_web_upload_dry_run_then_confirm(world, client, immediate_tasks, django_capture_on_commit_callbacks):
+def test_web_upload_dry_run_then_confirm(fresh_unit, client, immediate_tasks, django_capture_on_commit_callbacks):
+    world = fresh_unit
     client.force_login(world[Role.UNIT_LEAD])
     upload = SimpleUploadedFile("省教育厅台账.xlsx", fixtures.provincial_department_xlsx())
     with django_capture_on_commit_callbacks(execute=True):
@@ -97,7 +100,7 @@ def test_web_upload_dry_run_then_confirm(world, client, immediate_tasks, django_
                                                                 "unit_code": "EDU", "file": upload})
     assert response.status_code == 302
     job = LedgerImport.objects.get()
-    assert job.state == "done" and not job.committed and job.result["problems"]["changed"] == 1
+    assert job.state == "done" and not job.committed and job.result["problems"]["new"] == 3
     page = client.get(response["Location"]).content.decode()
     assert "确认导入" in page and "差异明细" in page
     with django_capture_on_commit_callbacks(execute=True):

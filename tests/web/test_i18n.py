@@ -242,8 +242,10 @@ def immediate_tasks(settings):
     ("en", ("Differences", "Confirm import", "New problems", "Problem 2", "Check complete"), ("差异明细", "问题 2")),
     (None, ("差异明细", "确认导入", "新增问题", "问题 2", "检查完成"), ("Differences", "Problem 2")),
 ])
-def test_import_report_is_written_in_the_uploaders_language(world, immediate_tasks, django_capture_on_commit_callbacks,
-                                                           language, expected, absent):
+def test_import_report_is_written_in_the_uploaders_language(feedback_2021, immediate_tasks,
+                                                           django_capture_on_commit_callbacks, language, expected,
+                                                           absent):
+    world = feedback_2021
     c = client_for(world[Role.INSPECTION_OFFICE], language)
     upload = SimpleUploadedFile("台账.xlsx", fixtures.provincial_department_xlsx())
     with django_capture_on_commit_callbacks(execute=True):

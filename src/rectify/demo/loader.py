@@ -319,7 +319,11 @@ def demo_load(*, seed: int = SEED) -> dict[str, Any]:
     evidence_by_task: dict[int, list[Evidence]] = defaultdict(list)
 
     def at(day: dt.date, hour: int) -> dt.datetime:
-        return dt.datetime.combine(day, dt.time(hour, rng.randint(0, 59)), tzinfo=clock.SHANGHAI)
+        """That day at about ``hour`` Beijing time — never in the future: an event "today" is moved to
+        earlier hours, later hours staying later, so submissions still precede their reviews."""
+        minute = rng.randint(0, 59)
+        moment = dt.datetime.combine(day, dt.time(hour, minute), tzinfo=clock.SHANGHAI)
+        return min(moment, now - dt.timedelta(hours=24 - hour, minutes=60 - minute))
 
     for task, _m, spec in task_meta:
         if task.status == TaskStatus.PENDING:

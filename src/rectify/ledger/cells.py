@@ -51,7 +51,10 @@ def column_letter(index: int) -> str:
 # --------------------------------------------------------------------------- text
 
 _SPACES = re.compile(r"[ \t\u3000\u00a0\u2002\u2003\u2009\u200b\ufeff]+")
-_NEEDS_CLEANING = re.compile(r"[\t\n\r\u3000\u00a0\u2002\u2003\u2009\u200b\ufeff]| {2}")
+_NEEDS_CLEANING = re.compile(r"[\x00-\x1f\u3000\u00a0\u2002\u2003\u2009\u200b\ufeff]| {2}")
+# Control characters other than line breaks and tabs cannot be stored (PostgreSQL refuses NUL) and
+# mean nothing to a reader: they are dropped.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 def cell_text(value: object) -> str:
@@ -76,7 +79,7 @@ def cell_text(value: object) -> str:
         return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
     elif isinstance(value, dt.date):
         return value.isoformat()
-    text = str(value)
+    text = _CONTROL.sub("", str(value))
     if "\n" in text or "\r" in text:
         lines = (_SPACES.sub(" ", line).strip() for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
         return "\n".join(line for line in lines if line)

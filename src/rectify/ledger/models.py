@@ -29,7 +29,6 @@ class LedgerImport(models.Model):
     filename = models.CharField(_("文件名"), max_length=255)
     file = models.FileField(_("文件"), upload_to="imports/%Y/%m/", max_length=255)
     sha256 = models.CharField(max_length=64)
-    password = models.CharField(max_length=200, blank=True, help_text=_("工作簿打开密码；处理完即清除"))
     commit_requested = models.BooleanField(_("确认导入"), default=False)
     state = models.CharField(_("状态"), max_length=20, choices=ImportState.choices, default=ImportState.QUEUED)
     phase = models.CharField(_("阶段"), max_length=100, blank=True)

@@ -503,6 +503,7 @@ class _SheetReader:
         self.sheet = source.name
         self.h = header
         self.cols = header.cols
+        state.result.columns[self.sheet] = {f: column_letter(c) for f, c in self.cols.items()}
         self.task_col_set = {self.cols[f] for f in _TASK_FIELDS if f in self.cols}
         self.width = max([*header.labels, *header.unknown, 0]) + 1
         self.heading = ""

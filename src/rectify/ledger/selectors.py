@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Q
 
-from rectify.inspections.models import InspectedUnit, Problem, ProblemCategory
+from rectify.inspections.models import InspectedUnit, InspectionRound, Problem, ProblemCategory
 from rectify.orgs.models import OrgUnit, Person, Tenure
 from rectify.rectification import selectors as rectification_selectors
 from rectify.rectification.models import Task
@@ -22,6 +22,7 @@ class StoredTask:
     deadline_kind: str
     due_date: object
     notes: str
+    status: str
     progress: str  # latest progress entry text
     responsibilities: dict[str, list[str]] = field(default_factory=dict)  # leader/department/co_department/person
 
@@ -54,17 +55,26 @@ def ledger_snapshot(*, inspected_unit: InspectedUnit | None) -> dict[int, Stored
     for row in (Task.objects.filter(problem__inspected_unit=inspected_unit)
                 .annotate(latest_progress=rectification_selectors.latest_progress_text())
                 .values("id", "problem_id", "number", "measure", "criterion", "deadline_kind", "due_date", "notes",
-                        "latest_progress")
+                        "status", "latest_progress")
                 .iterator(chunk_size=5000)):
         task = StoredTask(id=row["id"], number=row["number"], measure=row["measure"], criterion=row["criterion"],
                           deadline_kind=row["deadline_kind"], due_date=row["due_date"], notes=row["notes"],
-                          progress=row["latest_progress"] or "")
+                          status=row["status"], progress=row["latest_progress"] or "")
         by_id[row["problem_id"]].tasks[task.number] = task
         tasks[task.id] = task
     names = rectification_selectors.responsible_names(tasks=Q(task__problem__inspected_unit=inspected_unit))
     for task_id, resp in names.items():
         tasks[task_id].responsibilities = resp
     return problems
+
+
+def other_unit_names(*, round: InspectionRound, unit: OrgUnit) -> set[str]:
+    """Names and short names of the round's other inspected units (to recognise a whole-round workbook)."""
+    names: set[str] = set()
+    for name, short_name in InspectedUnit.objects.filter(round=round).exclude(unit=unit).values_list(
+            "unit__name", "unit__short_name"):
+        names.update(n for n in (name, short_name) if n)
+    return names
 
 
 def categories_by_name() -> list[ProblemCategory]:

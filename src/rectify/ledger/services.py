@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from rectify.accounts.models import Role, User
+from rectify.accounts.services import cli_operator
 from rectify.audit.services import audit_record
 from rectify.core import clock
 from rectify.core.errors import DomainError, NotFound, PermissionDenied
@@ -41,7 +42,7 @@ from rectify.ledger.cells import cell_text
 from rectify.ledger.parsing import RAW_DEADLINE_NOTE, parse_ledger
 from rectify.ledger.types import LedgerError, ParsedLedger, ParsedProblem, ParsedTask
 from rectify.orgs.models import OrgKind, OrgUnit
-from rectify.orgs.services import org_unit_create
+from rectify.orgs.services import org_unit_check_new, org_unit_create
 from rectify.rectification import selectors as rectification_selectors
 from rectify.rectification.models import (
     DeadlineKind,
@@ -67,6 +68,7 @@ RESPONSIBILITY_KEYS = rectification_selectors.RESPONSIBLE_COLUMNS
 LONG_TERM_REVIEW_MONTHS = 6  # a 长期坚持 task written without a date is reviewed 6 months after feedback
 IMMEDIATE_DAYS = 30  # a 立行立改 task written without a date is due 30 days after feedback
 MAX_CHANGES_SHOWN = 1000
+AUDIT_CHANGES_MAX = 5000  # field-level before/after of changed items kept in the import's audit event
 
 
 @dataclass
@@ -203,14 +205,21 @@ def _same(stored: Any, wanted: Any) -> bool:
 
 
 def _sheet_chooser(target: _Target) -> Callable[[list[str]], str | None]:
-    """For a workbook with a sheet per unit (a whole-round export): read only this unit's sheet."""
+    """A whole-round workbook has a sheet per unit: read only this unit's. Any other workbook is read
+    whole — a unit's own ledger may well have several sheets (e.g. a 专项整改 sheet)."""
+
+    def named_after(sheet: str, names: set[str]) -> bool:
+        return any(sheet == n or sheet in n or n in sheet for n in names)
 
     def choose(sheets: list[str]) -> str | None:
         if len(sheets) < 2 or target.unit is None:
             return None
-        names = {target.unit.name, target.unit.short_name} - {""}
-        own = [sheet for sheet in sheets if sheet in names or any(sheet in n or n in sheet for n in names)]
-        return own[0] if len(own) == 1 else None
+        own_names = {target.unit.name, target.unit.short_name} - {""}
+        own = [sheet for sheet in sheets if named_after(sheet, own_names)]
+        others = selectors.other_unit_names(round=target.round, unit=target.unit)
+        if len(own) == 1 and any(named_after(sheet, others) for sheet in sheets if sheet != own[0]):
+            return own[0]
+        return None
 
     return choose
 
@@ -224,9 +233,69 @@ def _single_task_notes(p: ParsedProblem) -> None:
             p.notes[key] = task_notes.pop(key)
 
 
-def _plan(parsed: ParsedLedger, target: _Target) -> _Plan:
+NAME_MAX = Responsibility._meta.get_field("name").max_length
+# Only those who approve changes may change, through a file, what the inspectors fed back and the
+# deadlines set for it (DOMAIN rule 3: a deadline change needs an approved reason).
+APPROVED_FIELDS = {"description", "due_date", "deadline_kind"}
+
+
+class _Checks:
+    """The rules a file must meet beyond its own form, reported as row/column errors in the dry run."""
+
+    def __init__(self, parsed: ParsedLedger, target: _Target, report: ImportReport, *, approver: bool) -> None:
+        self.columns = parsed.columns
+        self.target = target
+        self.report = report
+        self.approver = approver
+
+    def error(self, sheet: str, row: int, field: str, message: str) -> None:
+        self.report.errors.append(LedgerError(sheet, row, self.columns.get(sheet, {}).get(field), message))
+
+    def task(self, t: ParsedTask, due: dt.date) -> None:
+        feedback = self.target.feedback_date
+        if due < feedback:
+            self.error(t.sheet, t.row, "deadline", _(
+                "完成时限 %(due)s 早于反馈日期 %(feedback)s：完成时限不能早于巡视反馈日期。"
+                "只写了月份的，请写明年份（如 %(example)s）。"
+            ) % {"due": _display(due), "feedback": _display(feedback),
+                 "example": _("%(year)s年3月底") % {"year": feedback.year + 1}})
+        for column, names in (("leader", t.leaders), ("department", t.departments),
+                              ("co_department", t.co_departments), ("person", t.persons)):
+            for name in names:
+                if len(name) > NAME_MAX:
+                    self.error(t.sheet, t.row, column, _(
+                        "“%(start)s…”超过%(max)s个字：多个名称请用顿号（、）分隔。"
+                    ) % {"start": name[:12], "max": NAME_MAX})
+
+    def changed_task(self, t: ParsedTask, old: selectors.StoredTask, changed: list[str]) -> None:
+        if old.status in (TaskStatus.CLOSED, TaskStatus.SUBMITTED):
+            state = _("已销号") if old.status == TaskStatus.CLOSED else _("正在申请销号")
+            self.error(t.sheet, t.row, _field_column(changed[0]), _(
+                "该任务%(state)s，不能通过导入修改（%(fields)s）；如需调整，请先由审核人员退回或重新打开。"
+            ) % {"state": state, "fields": "、".join(str(_(TASK_LABELS[f])) for f in changed)})
+            return
+        if not self.approver:
+            for f in changed:
+                if f in APPROVED_FIELDS:
+                    self.error(t.sheet, t.row, _field_column(f), _(
+                        "调整“%(field)s”须经审批：请恢复为系统中的内容，或由巡视办、纪委监委人员调整。"
+                    ) % {"field": _(TASK_LABELS[f])})
+
+    def changed_problem(self, p: ParsedProblem, changed: list[str]) -> None:
+        if not self.approver and "description" in changed:
+            self.error(p.sheet, p.row, "description", _(
+                "反馈问题须与巡视反馈原文一致，不能通过导入修改；如确需更正，请联系巡视办。"))
+
+
+def _field_column(field_name: str) -> str:
+    """The parser's column name for an importer field."""
+    return {"due_date": "deadline", "deadline_kind": "kind", "progress": "progress"}.get(field_name, field_name)
+
+
+def _plan(parsed: ParsedLedger, target: _Target, *, approver: bool = True) -> _Plan:
     report = ImportReport(errors=list(parsed.errors), skipped_sheets=list(parsed.skipped_sheets))
     plan = _Plan(report=report)
+    checks = _Checks(parsed, target, report, approver=approver)
     stored = selectors.ledger_snapshot(inspected_unit=target.inspected)
     resolve, category_names = _category_resolver()
     kind_labels = {value: str(label) for value, label in DeadlineKind.choices}
@@ -256,6 +325,7 @@ def _plan(parsed: ParsedLedger, target: _Target) -> _Plan:
                 f: v for f, v in desired.items()
                 if (v != "" or f == "category_id") and not _same(getattr(old, f), v)
             }
+            checks.changed_problem(p, list(diffs))
             if diffs:
                 plan.changed_problems.append((old.id, diffs))
                 report.problems["changed"] += 1
@@ -279,6 +349,7 @@ def _plan(parsed: ParsedLedger, target: _Target) -> _Plan:
                 "due_date": _desired_due(t, old_task, target.feedback_date), "notes": _notes_text(t.notes),
             }
             tkey = _("%(problem)s · 措施 %(number)s") % {"problem": key, "number": n}
+            checks.task(t, desired_t["due_date"])
             if old_task is None:
                 plan.new_tasks.append((p, n, t, desired_t))
                 plan.responsibilities[(p.number, n)] = {k: v for k, v in resp.items() if v}
@@ -306,6 +377,10 @@ def _plan(parsed: ParsedLedger, target: _Target) -> _Plan:
             if t.progress and not _same(old_task.progress, t.progress):
                 plan.new_progress.append((old_task.id, t.progress))
                 fields.append(FieldChange("progress", _(TASK_LABELS["progress"]), old_task.progress, t.progress))
+            if fields:
+                progress_only = [f.field for f in fields] == ["progress"]
+                if not (progress_only and old_task.status == TaskStatus.SUBMITTED):  # progress may be added while under review
+                    checks.changed_task(t, old_task, [f.field for f in fields])
             if diffs_t:
                 plan.changed_tasks.append((old_task.id, diffs_t))
             if fields:
@@ -337,10 +412,15 @@ def _plan(parsed: ParsedLedger, target: _Target) -> _Plan:
 
 # --- the service -------------------------------------------------------------------------------
 
+def _is_approver(actor: User | None) -> bool:
+    """The local operator on the command line (None), the inspection office and the commission."""
+    return actor is None or actor.role in (Role.COMMISSION, Role.INSPECTION_OFFICE)
+
+
 def _may_import(actor: User | None, unit: OrgUnit | None, *, creating: bool) -> None:
     """Supervisors import for any unit; a unit lead only for an inspected unit in their own subtree."""
-    if actor is None or actor.role in (Role.COMMISSION, Role.INSPECTION_OFFICE, Role.ADMIN):
-        return  # None: the local operator on the command line
+    if _is_approver(actor):
+        return
     if actor.role == Role.UNIT_LEAD:
         if unit is None or actor.unit_id is None or not unit.path.startswith(actor.unit.path):
             raise NotFound(_("未找到该单位，或您无权查看。"))
@@ -358,6 +438,8 @@ def _resolve_target(*, actor: User | None, round_code: str, unit_code: str, unit
     unit = OrgUnit.objects.filter(code=unit_code).first()
     inspected = InspectedUnit.objects.filter(round=rnd, unit=unit).select_related("round").first() if unit else None
     if unit is None:
+        if unit_name:
+            org_unit_check_new(code=unit_code, name=unit_name)
         if not unit_name:
             raise DomainError(_("单位编码“%(code)s”不存在。如需新建该单位，请同时提供单位名称（--unit-name）。")
                               % {"code": unit_code},
@@ -369,7 +451,7 @@ def _resolve_target(*, actor: User | None, round_code: str, unit_code: str, unit
     _may_import(actor, unit, creating=inspected is None)
     feedback = inspected.feedback_date if inspected else (rnd.end_date or clock.today())
     if inspected is None:
-        report_notices.append(_("新加入单位的反馈日期按 %(date)s 记录，可在系统中修改。") % {"date": f"{feedback:%Y-%m-%d}"})
+        report_notices.append(_("新加入单位的反馈日期按本轮巡视结束日期 %(date)s 记录。") % {"date": f"{feedback:%Y-%m-%d}"})
     return _Target(round=rnd, unit=unit, inspected=inspected, feedback_date=feedback)
 
 
@@ -394,7 +476,8 @@ def ledger_import(
                           choose_sheet=_sheet_chooser(target))
     if progress:
         progress(80, _("正在比对"))
-    plan = _plan(parsed, target)
+    approver = _is_approver(actor)
+    plan = _plan(parsed, target, approver=approver)
     plan.report.notices[:0] = notices
     if dry_run or plan.report.errors:
         return plan.report
@@ -404,8 +487,12 @@ def ledger_import(
         # Re-plan inside the transaction so that edits made since the dry run are respected.
         target = _resolve_target(actor=actor, round_code=round_code, unit_code=unit_code, unit_name=unit_name,
                                  report_notices=[])
-        plan = _plan(parsed, target)
+        if target.inspected is not None:  # one import of a unit at a time (SQLite: BEGIN IMMEDIATE does it)
+            InspectedUnit.objects.select_for_update().filter(pk=target.inspected.pk).first()
+        plan = _plan(parsed, target, approver=approver)
         plan.report.notices[:0] = notices
+        if plan.report.errors:  # someone changed the unit since the dry run (e.g. closed a task)
+            return plan.report
         _commit(plan, target=target, actor=actor, unit_code=unit_code, unit_name=unit_name,
                 sha256=hashlib.sha256(data).hexdigest(), filename=filename)
     plan.report.committed = True
@@ -424,8 +511,8 @@ def _commit(plan: _Plan, *, target: _Target, actor: User | None, unit_code: str,
     unit = target.unit
     if unit is None:
         parent = OrgUnit.objects.filter(kind=OrgKind.PROVINCE).order_by("path").first()
-        unit = org_unit_create(actor=saved_actor, code=unit_code, name=unit_name, kind=OrgKind.OTHER, parent=parent)
-    inspected = target.inspected or inspected_unit_add(actor=saved_actor, round=target.round, unit=unit,
+        unit = org_unit_create(actor=actor or cli_operator(), code=unit_code, name=unit_name, kind=OrgKind.OTHER, parent=parent)
+    inspected = target.inspected or inspected_unit_add(actor=actor or cli_operator(), round=target.round, unit=unit,
                                                        feedback_date=target.feedback_date)
 
     # Problems
@@ -468,8 +555,13 @@ def _commit(plan: _Plan, *, target: _Target, actor: User | None, unit_code: str,
             status=TaskStatus.IN_PROGRESS, version=models.F("version") + 1)
 
     report = plan.report
-    audit_record(actor=actor, action="ledger.imported", obj=inspected,
-                 after={"file": filename, "sha256": sha256, "problems": report.problems, "tasks": report.tasks})
+    changed = [
+        {"item": str(c.key), "fields": {f.field: [f.before, f.after] for f in c.fields}}
+        for c in report.changes if c.state == "changed"
+    ]
+    audit_record(actor=actor or cli_operator(), action="ledger.imported", obj=inspected,
+                 after={"file": filename, "sha256": sha256, "problems": report.problems, "tasks": report.tasks,
+                        "changed": changed[:AUDIT_CHANGES_MAX], "changed_total": len(changed)})
 
 
 def _bulk_apply(model: type[models.Model], changes: list[tuple[int, dict[str, Any]]]) -> None:

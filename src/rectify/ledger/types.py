@@ -60,3 +60,4 @@ class ParsedLedger:
     errors: list[LedgerError] = field(default_factory=list)
     skipped_sheets: list[str] = field(default_factory=list)
     sheets: list[str] = field(default_factory=list)  # sheets read as ledgers
+    columns: dict[str, dict[str, str]] = field(default_factory=dict)  # sheet -> field -> column letter

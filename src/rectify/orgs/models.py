@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext
@@ -27,6 +28,13 @@ class OrgKind(models.TextChoices):
     OTHER = "other", _("其他")
 
 
+# Codes appear in URLs and file names: letters, digits, "-", "_" and ".", starting with a letter or digit.
+UNIT_CODE_VALIDATOR = RegexValidator(
+    r"^[A-Za-z0-9][A-Za-z0-9._-]*$",
+    _("单位编码只能由字母、数字、短横线（-）、下划线（_）和点（.）组成，并以字母或数字开头。"),
+)
+
+
 class OrgUnit(TimeStampedModel):
     """A node of the organisation tree.
 
@@ -34,7 +42,7 @@ class OrgUnit(TimeStampedModel):
     "this unit and everything below it" is one indexed ``LIKE 'prefix%'`` in SQL.
     """
 
-    code = models.CharField(_("单位编码"), max_length=40, unique=True)
+    code = models.CharField(_("单位编码"), max_length=40, unique=True, validators=[UNIT_CODE_VALIDATOR])
     name = models.CharField(_("单位名称"), max_length=100)
     short_name = models.CharField(_("简称"), max_length=50, blank=True)
     kind = models.CharField(_("类型"), max_length=20, choices=OrgKind.choices, default=OrgKind.OTHER)

@@ -4,17 +4,37 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from rectify.audit.services import audit_record
 from rectify.core.errors import DomainError
-from rectify.orgs.models import OrgKind, OrgUnit, Person, Post, Tenure
+from rectify.orgs.models import UNIT_CODE_VALIDATOR, OrgKind, OrgUnit, Person, Post, Tenure
 
 
 def _path_for(unit: OrgUnit) -> str:
     prefix = unit.parent.path if unit.parent_id else "/"
     return f"{prefix}{unit.pk:06d}/"
+
+
+def org_unit_check_new(*, code: str, name: str) -> None:
+    """Why a unit with this code and name cannot be created, as a DomainError a user can act on."""
+    code_field = OrgUnit._meta.get_field("code")
+    name_max = OrgUnit._meta.get_field("name").max_length
+    if not code or len(code) > code_field.max_length:
+        raise DomainError(_("单位编码须为1至%(max)s个字符。") % {"max": code_field.max_length},
+                          code="bad_code", details={"field": "code"})
+    try:
+        UNIT_CODE_VALIDATOR(code)
+    except ValidationError as exc:
+        raise DomainError(str(exc.messages[0]), code="bad_code", details={"field": "code"}) from None
+    if not name.strip() or len(name.strip()) > name_max:
+        raise DomainError(_("单位名称须为1至%(max)s个字。") % {"max": name_max}, code="bad_name",
+                          details={"field": "name"})
+    if OrgUnit.objects.filter(code=code).exists():
+        raise DomainError(_("单位编码“%(code)s”已存在，请换一个编码。") % {"code": code}, code="duplicate_code",
+                          details={"field": "code"})
 
 
 @transaction.atomic
@@ -23,9 +43,7 @@ def org_unit_create(
     short_name: str = "",
 ) -> OrgUnit:
     code = code.strip()
-    if OrgUnit.objects.filter(code=code).exists():
-        raise DomainError(_("单位编码“%(code)s”已存在，请换一个编码。") % {"code": code}, code="duplicate_code",
-                          details={"field": "code"})
+    org_unit_check_new(code=code, name=name)
     unit = OrgUnit(code=code, name=name.strip(), short_name=short_name.strip(), kind=kind, parent=parent, path="")
     unit.full_clean(exclude=["path"])
     unit.save()

@@ -13,7 +13,6 @@ from django.http import FileResponse, HttpRequest
 from ninja import File, Form, Path, Query, Router, Status
 from ninja.files import UploadedFile
 
-from rectify.core.errors import NotFound
 from rectify.core.schemas import READ_ERRORS, WRITE_ERRORS, Text
 from rectify.rectification import schemas, selectors, services
 from rectify.rectification.models import CloseOutState
@@ -107,12 +106,7 @@ def task_reopen(request: HttpRequest, task_id: TaskId, payload: schemas.ReasonIn
             openapi_extra={"responses": {200: {"description": "文件内容",
                                                "content": {"application/octet-stream": {}}}}})
 def evidence_download(request: HttpRequest, evidence_id: EvidenceId) -> FileResponse:
-    evidence = selectors.evidence_get_for(user=request.user, evidence_id=evidence_id)
-    try:
-        handle = evidence.file.open("rb")
-    except FileNotFoundError:
-        raise NotFound("佐证材料文件已不在存储中，请联系系统管理员从备份恢复。", code="file_missing",
-                       details={"evidence": evidence.pk}) from None
+    evidence, handle = selectors.evidence_open_for(user=request.user, evidence_id=evidence_id)
     return FileResponse(handle, as_attachment=True, filename=evidence.original_name,
                         content_type=evidence.content_type)
 

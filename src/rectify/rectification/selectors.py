@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from typing import IO
 
 from django.db.models import (
     Case,
@@ -300,6 +301,16 @@ def evidence_get_for(*, user: User, evidence_id: int) -> Evidence:
         )
     except Evidence.DoesNotExist:
         raise NotFound(_("未找到该佐证材料，或您无权查看。")) from None
+
+
+def evidence_open_for(*, user: User, evidence_id: int) -> tuple[Evidence, IO[bytes]]:
+    """An evidence row in scope and its file opened for reading; NotFound if the file has gone from storage."""
+    evidence = evidence_get_for(user=user, evidence_id=evidence_id)
+    try:
+        return evidence, evidence.file.open("rb")
+    except FileNotFoundError:
+        raise NotFound(_("佐证材料文件已不在存储中，请联系系统管理员从备份恢复。"), code="file_missing",
+                       details={"evidence": evidence.pk}) from None
 
 
 # --- close-outs ------------------------------------------------------------------------------

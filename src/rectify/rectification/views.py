@@ -175,8 +175,8 @@ def task_reopen(request: HttpRequest, task_id: int) -> HttpResponse:
 
 @login_required
 def evidence_download(request: HttpRequest, evidence_id: int) -> FileResponse:
-    evidence = selectors.evidence_get_for(user=request.user, evidence_id=evidence_id)
-    return FileResponse(evidence.file.open("rb"), as_attachment=True, filename=evidence.original_name,
+    evidence, handle = selectors.evidence_open_for(user=request.user, evidence_id=evidence_id)
+    return FileResponse(handle, as_attachment=True, filename=evidence.original_name,
                         content_type=evidence.content_type)
 
 
