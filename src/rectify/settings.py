@@ -99,7 +99,7 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
         # so two writers queue on busy_timeout instead of failing with "database is locked".
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
         "transaction_mode": "IMMEDIATE",
-        "timeout": 20,
+        "timeout": 60,  # a 100,000-task import holds the write lock for about 25 s; others wait, not fail
     }
     _db["TEST"] = {"NAME": str(RECTIFY_HOME / "test_rectify.sqlite3") if env_bool("RECTIFY_TEST_SQLITE_FILE", False) else None}
 elif _db["ENGINE"] in ("django.db.backends.postgresql",):
