@@ -126,3 +126,16 @@ def test_a_units_ledger_with_several_sheets_is_read_whole(fresh_unit):
     assert report.errors == [] and report.problems["new"] == 6
     assert "专项整改问题" not in report.skipped_sheets
     assert not Problem.objects.filter(inspected_unit=fresh_unit.iu_a).exists()
+
+
+def test_a_round_outside_the_importers_scope_is_not_found(world):
+    from rectify.core.errors import NotFound
+    from tests.factories import inspection_round
+
+    other = inspection_round(code="R-OTHER")
+    with pytest.raises(NotFound):
+        ledger_import(actor=world[Role.UNIT_LEAD], data=fixtures.provincial_department_xlsx(), filename="台账.xlsx",
+                      round_code=other.code, unit_code="EDU", dry_run=True)
+    with pytest.raises(NotFound):
+        ledger_import(actor=world[Role.UNIT_LEAD], data=fixtures.provincial_department_xlsx(), filename="台账.xlsx",
+                      round_code="NO-SUCH-ROUND", unit_code="EDU", dry_run=True)

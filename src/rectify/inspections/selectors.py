@@ -68,7 +68,3 @@ def clue_counts_by_unit(*, user: User, round: InspectionRound) -> dict[int, int]
 
 def categories_top_level() -> QuerySet[ProblemCategory]:
     return ProblemCategory.objects.filter(parent__isnull=True).order_by("code")
-
-
-def categories_all() -> QuerySet[ProblemCategory]:
-    return ProblemCategory.objects.select_related("parent").order_by("code")

@@ -35,6 +35,7 @@ from rectify.accounts.services import cli_operator
 from rectify.audit.services import audit_record
 from rectify.core import clock
 from rectify.core.errors import DomainError, NotFound, PermissionDenied
+from rectify.inspections import selectors as inspection_selectors
 from rectify.inspections.models import InspectedUnit, InspectionRound, Problem, add_months
 from rectify.inspections.services import inspected_unit_add
 from rectify.ledger import selectors
@@ -432,9 +433,8 @@ def _may_import(actor: User | None, unit: OrgUnit | None, *, creating: bool) -> 
 
 def _resolve_target(*, actor: User | None, round_code: str, unit_code: str, unit_name: str,
                     report_notices: list[str]) -> _Target:
-    rnd = InspectionRound.objects.filter(code=round_code).first()
-    if rnd is None:
-        raise NotFound(_("巡视轮次“%(code)s”不存在，请检查轮次编码。") % {"code": round_code})
+    # The round as the importer may see it: a unit lead learns nothing of rounds their unit is not in.
+    rnd = inspection_selectors.round_get_for(user=actor or cli_operator(), code=round_code)
     unit = OrgUnit.objects.filter(code=unit_code).first()
     inspected = InspectedUnit.objects.filter(round=rnd, unit=unit).select_related("round").first() if unit else None
     if unit is None:
