@@ -83,6 +83,39 @@ class User(AbstractUser):
     def can_report_progress(self) -> bool:
         return self.role in (Role.UNIT_LEAD, Role.UNIT_MEMBER)
 
+    @property
+    def can_manage_rounds(self) -> bool:
+        """Create and edit rounds, teams and inspected units (the admin only reads them)."""
+        return self.role in REVIEWER_ROLES
+
+    @property
+    def can_enter_feedback(self) -> bool:
+        """Enter fed-back problems (by form, API or feedback-list import). Units never can."""
+        return self.role in REVIEWER_ROLES
+
+    @property
+    def can_add_self_found_problem(self) -> bool:
+        """A unit's own self-found problems (举一反三/自查问题)."""
+        return self.role == Role.UNIT_LEAD
+
+    @property
+    def can_manage_clues(self) -> bool:
+        return self.role == Role.COMMISSION
+
+    @property
+    def can_maintain_all_rosters(self) -> bool:
+        """The org tree, people, posts and tenures of every unit."""
+        return self.role in (Role.ADMIN, Role.INSPECTION_OFFICE)
+
+    def can_maintain_roster_of(self, unit_path: str) -> bool:
+        """People, posts and tenures of the unit with this OrgUnit.path: admins and the office for every unit,
+        a unit lead for its own unit and the units below it."""
+        if not self.is_active:
+            return False
+        if self.can_maintain_all_rosters:
+            return True
+        return self.role == Role.UNIT_LEAD and self.unit is not None and unit_path.startswith(self.unit.path)
+
 
 class ApiToken(models.Model):
     """A bearer token for integrations. Only its SHA-256 is stored."""

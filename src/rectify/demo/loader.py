@@ -187,7 +187,7 @@ def demo_load(*, seed: int = SEED) -> dict[str, Any]:
         look_back_of=original, start_date=today - dt.timedelta(days=130), end_date=today - dt.timedelta(days=80),
     )
     teams = InspectionTeam.objects.bulk_create([
-        InspectionTeam(round=rnd, name=name, leader_name=next(names)) for name in corpus.TEAMS[:10]
+        InspectionTeam(round=rnd, name=name) for name in corpus.TEAMS[:10]
     ])
     inspected = InspectedUnit.objects.bulk_create([
         InspectedUnit(round=rnd, unit=unit_by_code[s.code], team=teams[i // 2],
@@ -209,12 +209,13 @@ def demo_load(*, seed: int = SEED) -> dict[str, Any]:
             category = categories.get(code) or categories.get(code.split(".")[0])
             occurred_from = dt.date(year - rng.randint(2, 5), rng.randint(1, 12), 1)
             problem = Problem(
-                inspected_unit=iu, number=number, category=category,
+                inspected_unit=iu, category=category,
                 description=corpus.fill(template.description, rng, spec, year - 1),
                 detail=corpus.fill(template.detail, rng, spec, year - 1),
                 occurred_from=occurred_from, occurred_to=min(today, occurred_from + dt.timedelta(days=rng.randint(200, 900))),
                 is_common=rng.random() < 0.15,
             )
+            problem.set_number(str(number))
             problems.append(problem)
             plan.append((problem, template, spec))
     Problem.objects.bulk_create(problems)

@@ -12,6 +12,9 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from rectify.core.models import TimeStampedModel
+from rectify.core.text import SORT_KEY_LENGTH, natural_sort_key
+
+PROBLEM_NUMBER_MAX = 20  # a unit's own identifier: 3, （1）, P01, XS-2021-03, 一-2
 
 
 def add_months(day: dt.date, months: int) -> dt.date:
@@ -71,6 +74,7 @@ class InspectionRound(TimeStampedModel):
     )
     rectification_months = models.PositiveSmallIntegerField(_("集中整改期（月）"), default=_default_rectification_months)
     report_months = models.PositiveSmallIntegerField(_("整改报告期限（月）"), default=_default_report_months)
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         verbose_name = _("巡视轮次")
@@ -84,7 +88,10 @@ class InspectionRound(TimeStampedModel):
 class InspectionTeam(TimeStampedModel):
     round = models.ForeignKey(InspectionRound, verbose_name=_("轮次"), on_delete=models.CASCADE, related_name="teams")
     name = models.CharField(_("巡视组"), max_length=50)
-    leader_name = models.CharField(_("组长"), max_length=50, blank=True)
+    leader = models.ForeignKey("orgs.Person", verbose_name=_("组长"), null=True, blank=True,
+                               on_delete=models.PROTECT, related_name="teams_led")
+    members = models.ManyToManyField("orgs.Person", verbose_name=_("组员"), blank=True,
+                                     related_name="team_memberships")
 
     class Meta:
         verbose_name = _("巡视组")
@@ -107,6 +114,7 @@ class InspectedUnit(TimeStampedModel):
     team = models.ForeignKey(InspectionTeam, verbose_name=_("巡视组"), null=True, blank=True,
                              on_delete=models.SET_NULL, related_name="inspected_units")
     feedback_date = models.DateField(_("反馈日期"))
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         verbose_name = _("被巡视单位")
@@ -141,13 +149,25 @@ class ProblemCategory(models.Model):
         return self.name
 
 
+class ProblemKind(models.TextChoices):
+    FEEDBACK = "feedback", _("反馈问题")
+    SELF_FOUND = "self_found", _("自查问题")
+
+
 class Problem(TimeStampedModel):
-    """A problem fed back by the inspection team (one row of the problem list)."""
+    """A problem of the problem list: fed back by the inspection team, or found by the unit itself
+    (举一反三/自查问题 — shown and counted apart, never in the completion rate of fed-back problems).
+
+    ``number`` is the unit's own identifier as written; ``sort_key`` (from it, see
+    ``natural_sort_key``) orders problems as a person expects — set it with ``set_number``.
+    """
 
     inspected_unit = models.ForeignKey(
         InspectedUnit, verbose_name=_("被巡视单位"), on_delete=models.PROTECT, related_name="problems"
     )
-    number = models.PositiveIntegerField(_("序号"))
+    number = models.CharField(_("序号"), max_length=PROBLEM_NUMBER_MAX)
+    sort_key = models.CharField(max_length=SORT_KEY_LENGTH, editable=False, default="")
+    kind = models.CharField(_("问题来源"), max_length=20, choices=ProblemKind.choices, default=ProblemKind.FEEDBACK)
     category = models.ForeignKey(
         ProblemCategory, verbose_name=_("问题类别"), null=True, blank=True, on_delete=models.PROTECT,
         related_name="problems",
@@ -168,13 +188,23 @@ class Problem(TimeStampedModel):
     class Meta:
         verbose_name = _("问题")
         verbose_name_plural = _("问题清单")
-        ordering = ["inspected_unit", "number"]
+        ordering = ["inspected_unit", "sort_key", "id"]
         constraints = [
             models.UniqueConstraint(fields=["inspected_unit", "number"], name="problem_number_unique_in_unit")
         ]
+        indexes = [models.Index(fields=["inspected_unit", "sort_key"])]
 
     def __str__(self) -> str:
         return f"{self.number}. {self.description[:30]}"
+
+    def set_number(self, number: str) -> None:
+        """The identifier and the key it sorts by: every writer (services, bulk loaders) goes through here."""
+        self.number = str(number).strip()
+        self.sort_key = natural_sort_key(self.number)
+
+    @property
+    def is_self_found(self) -> bool:
+        return self.kind == ProblemKind.SELF_FOUND
 
     def clean(self) -> None:
         if self.occurred_from and self.occurred_to and self.occurred_to < self.occurred_from:
@@ -199,10 +229,13 @@ class Clue(TimeStampedModel):
     )
     number = models.CharField(_("线索编号"), max_length=40, unique=True)
     summary = models.TextField(_("线索摘要"))
-    handed_to = models.CharField(_("移交单位"), max_length=100, default="省纪委监委")
-    handed_over_on = models.DateField(_("移交日期"))
+    registered_on = models.DateField(_("登记日期"), null=True, blank=True)
+    handed_to = models.CharField(_("移交单位"), max_length=100, blank=True)
+    handed_over_on = models.DateField(_("移交日期"), null=True, blank=True)
     disposition = models.CharField(_("处置方式"), max_length=30, choices=ClueDisposition.choices, blank=True)
     feedback_on = models.DateField(_("办理结果反馈日期"), null=True, blank=True)
+    result = models.TextField(_("办理结果"), blank=True)
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         verbose_name = _("问题线索")

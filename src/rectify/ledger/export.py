@@ -195,7 +195,7 @@ def _ledger_order(*, user: User, inspected: InspectedUnit) -> tuple[list[int], d
             group_code=Coalesce(F("category__parent__code"), F("category__code")),
             group_name=Coalesce(F("category__parent__name"), F("category__name")),
         )
-        .order_by(F("group_code").asc(nulls_last=True), "number", "pk")
+        .order_by(F("group_code").asc(nulls_last=True), "sort_key", "pk")
         .values_list("pk", "group_code", "group_name")
     )
     counts = Counter(code for _, code, _ in rows)
@@ -425,7 +425,8 @@ def _write_problem(sheet: _Sheet, styles: _Styles, problem: Problem,
     for i, task in enumerate(tasks):
         head = i == 0
         sheet.append([
-            sheet.cell(problem.number if head else None, styles.CENTRE),
+            sheet.cell((int(problem.number) if problem.number.isascii() and problem.number.isdigit() else problem.number) if head else None,
+                       styles.CENTRE),
             sheet.cell(problem.category.name if head and problem.category else None, styles.TEXT),
             sheet.cell(problem.description if head else None, styles.TEXT),
             sheet.cell(problem.detail if head else None, styles.TEXT),

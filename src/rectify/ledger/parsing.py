@@ -710,7 +710,7 @@ class _SheetReader:
                 self.state.numbers[number] = (self.sheet, row)
         category = self._text(texts, "category") or self.heading
         problem = ParsedProblem(
-            sheet=self.sheet, row=row, number=number or 0, description=description, category=category,
+            sheet=self.sheet, row=row, number=str(number or 0), description=description, category=category,
             detail=self._text(texts, "detail"), cause=self._text(texts, "cause"),
         )
         self.current = _OpenProblem(problem)

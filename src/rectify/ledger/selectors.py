@@ -30,7 +30,7 @@ class StoredTask:
 @dataclass
 class StoredProblem:
     id: int
-    number: int
+    number: str
     description: str
     detail: str
     cause: str

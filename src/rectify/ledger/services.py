@@ -302,7 +302,7 @@ def _plan(parsed: ParsedLedger, target: _Target, *, approver: bool = True) -> _P
     kind_labels = {value: str(label) for value, label in DeadlineKind.choices}
     unknown_categories: dict[str, int] = {}
     done_marked = 0
-    seen: set[int] = set()
+    seen: set[str] = set()
 
     for p in parsed.problems:
         _single_task_notes(p)
@@ -516,7 +516,11 @@ def _commit(plan: _Plan, *, target: _Target, actor: User | None, unit_code: str,
                                                        feedback_date=target.feedback_date)
 
     # Problems
-    new_problems = [Problem(inspected_unit=inspected, number=p.number, **desired) for p, desired in plan.new_problems]
+    new_problems = []
+    for p, desired in plan.new_problems:
+        problem = Problem(inspected_unit=inspected, **desired)
+        problem.set_number(p.number)
+        new_problems.append(problem)
     Problem.objects.bulk_create(new_problems, batch_size=BATCH)
     problem_ids = {p.number: p.pk for p in new_problems}
     problem_ids.update(dict(Problem.objects.filter(inspected_unit=inspected).values_list("number", "id")))

@@ -45,7 +45,7 @@ class ParsedTask:
 class ParsedProblem:
     sheet: str
     row: int
-    number: int
+    number: str  # the identifier as stored (Problem.number)
     description: str
     category: str = ""  # category text as written (a heading row or a 问题类别 column), may be empty
     detail: str = ""  # 问题表现

@@ -50,6 +50,8 @@ class OrgUnit(TimeStampedModel):
         "self", verbose_name=_("上级单位"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
     )
     path = models.CharField(max_length=255, db_index=True, editable=False)
+    is_active = models.BooleanField(_("启用"), default=True, help_text=_("撤销或合并的单位停用后保留历史，不再可选"))
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         verbose_name = _("单位")
@@ -70,6 +72,7 @@ class Person(TimeStampedModel):
         OrgUnit, verbose_name=_("所在单位"), null=True, blank=True, on_delete=models.PROTECT, related_name="people"
     )
     title = models.CharField(_("职务"), max_length=100, blank=True)
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         verbose_name = _("人员")
@@ -89,6 +92,11 @@ class Post(TimeStampedModel):
     is_leadership_member = models.BooleanField(_("领导班子成员"), default=True)
     areas = models.CharField(_("分管领域"), max_length=500, blank=True, help_text=_("用顿号分隔"))
     sort_order = models.PositiveSmallIntegerField(_("排序"), default=0)
+    version = models.PositiveIntegerField(default=1)
+
+    @property
+    def area_list(self) -> list[str]:
+        return [a.strip() for a in self.areas.replace("，", "、").replace(",", "、").split("、") if a.strip()]
 
     class Meta:
         verbose_name = _("职务")
@@ -106,6 +114,7 @@ class Tenure(TimeStampedModel):
     post = models.ForeignKey(Post, verbose_name=_("职务"), on_delete=models.PROTECT, related_name="tenures")
     start = models.DateField(_("任职日期"))
     end = models.DateField(_("离任日期"), null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         verbose_name = _("任职经历")

@@ -160,7 +160,7 @@ def problem_list_for(*, user: User, filters: ProblemFilters | None = None) -> Qu
     if f.query:
         qs = qs.filter(Q(description__icontains=f.query) | Q(detail__icontains=f.query))
     return qs.select_related("category", "category__parent", "inspected_unit__unit", "inspected_unit__round").order_by(
-        "inspected_unit__round__start_date", "inspected_unit__unit__path", "number"
+        "inspected_unit__round__start_date", "inspected_unit__unit__path", "sort_key", "id"
     )
 
 
