@@ -56,10 +56,11 @@ def inspected_unit(*, rnd: InspectionRound, unit: OrgUnit, feedback: dt.date = d
 def problem(*, iu: InspectedUnit, number: int | None = None, category_code: str = "2.2",
             description: str = "违规发放津贴补贴问题整改不到位") -> Problem:
     number = number or (Problem.objects.filter(inspected_unit=iu).count() + 1)
-    return Problem.objects.create(
-        inspected_unit=iu, number=number, description=description,
-        category=ProblemCategory.objects.filter(code=category_code).first(),
-    )
+    p = Problem(inspected_unit=iu, description=description,
+                category=ProblemCategory.objects.filter(code=category_code).first())
+    p.set_number(str(number))
+    p.save()
+    return p
 
 
 def task(*, prob: Problem, due: dt.date = dt.date(2026, 7, 31), status: str = TaskStatus.PENDING,
@@ -145,10 +146,11 @@ def problems_bulk(*, iu: InspectedUnit, count: int, tasks: tuple[TaskSpec, ...] 
     """
     start = Problem.objects.filter(inspected_unit=iu).count() + 1
     category = ProblemCategory.objects.filter(code=category_code).first()
-    problems = Problem.objects.bulk_create([
-        Problem(inspected_unit=iu, number=start + i, category=category, description=f"批量问题{start + i}")
-        for i in range(count)
-    ])
+    problems = [Problem(inspected_unit=iu, category=category, description=f"批量问题{start + i}")
+                for i in range(count)]
+    for i, p in enumerate(problems):
+        p.set_number(str(start + i))
+    problems = Problem.objects.bulk_create(problems)
     created = Task.objects.bulk_create([
         Task(problem=p, number=n, measure=f"整改措施{n}", criterion="完成", deadline_kind=kind, due_date=due,
              original_due_date=due, status=status)
