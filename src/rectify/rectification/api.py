@@ -43,7 +43,8 @@ def problem_list(request: HttpRequest, filters: Query[schemas.ProblemQuery]) -> 
 @router.get("/problems/{problem_id}", response={200: schemas.ProblemDetailOut, **READ_ERRORS},
             tags=["问题清单"], summary="问题详情及其整改任务")
 def problem_detail(request: HttpRequest, problem_id: ProblemId) -> dict:
-    return schemas.problem_detail_out(selectors.problem_get_for(user=request.user, problem_id=problem_id))
+    problem = selectors.problem_get_for(user=request.user, problem_id=problem_id)
+    return schemas.problem_detail_out(problem, leaders=selectors.problem_leaders_of_period(problem=problem))
 
 
 # --- tasks ---------------------------------------------------------------------------------------

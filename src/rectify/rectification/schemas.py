@@ -17,6 +17,7 @@ from pydantic import Field
 
 from rectify.core.schemas import Code, OptionalFilter, Text
 from rectify.inspections.models import Problem
+from rectify.orgs.selectors import LeaderOfPeriod
 from rectify.rectification.models import (
     CloseOut,
     Evidence,
@@ -137,10 +138,23 @@ class TaskSummaryOut(Schema):
     responsibilities: list[ResponsibilityOut]
 
 
+class LeaderOfPeriodOut(Schema):
+    name: str = Field(description="姓名")
+    post: str = Field(description="职务")
+    role: str = Field(description="principal（主要负责人）或 in_charge（分管该领域或列为责任领导的班子成员）")
+    start: dt.date = Field(description="任职日期")
+    end: dt.date | None = Field(description="离任日期（不含当日）；在任为 null")
+    overlap_days: int = Field(description="任职期与问题发生期间重合的天数")
+
+
 class ProblemDetailOut(ProblemOut):
     detail: str = Field(description="问题表现")
     cause: str = Field(description="原因分析")
     is_common: bool = Field(description="是否共性问题")
+    occurred_from: dt.date | None = Field(description="问题发生起始日期")
+    occurred_to: dt.date | None = Field(description="问题发生截止日期")
+    principals_at_the_time: list[LeaderOfPeriodOut] = Field(
+        description="问题发生期间在任的主要负责人及分管该领域（或列为责任领导）的班子成员，含已离任者，及重合天数")
     tasks: list[TaskSummaryOut]
 
 
@@ -245,12 +259,19 @@ def task_summary_out(task: Task, *, responsibilities: list[Responsibility] | Non
     }
 
 
-def problem_detail_out(problem: Problem) -> dict:
-    """A problem from ``problem_get_for`` (tasks and responsibilities prefetched)."""
+def leader_of_period_out(leader: LeaderOfPeriod) -> dict:
+    return {"name": leader.name, "post": leader.post, "role": leader.role, "start": leader.tenure.start,
+            "end": leader.tenure.end, "overlap_days": leader.overlap_days}
+
+
+def problem_detail_out(problem: Problem, *, leaders: list[LeaderOfPeriod]) -> dict:
+    """A problem from ``problem_get_for`` (tasks and responsibilities prefetched) and its leaders of the period."""
     tasks = list(problem.tasks.all())
     return {
         **problem_out(problem, task_count=len(tasks)),
         "detail": problem.detail, "cause": problem.cause, "is_common": problem.is_common,
+        "occurred_from": problem.occurred_from, "occurred_to": problem.occurred_to,
+        "principals_at_the_time": [leader_of_period_out(leader) for leader in leaders],
         "tasks": [task_summary_out(t) for t in tasks],
     }
 

@@ -44,6 +44,8 @@ from rectify.core.db import DaysUntil
 from rectify.core.errors import NotFound
 from rectify.inspections import selectors as inspection_selectors
 from rectify.inspections.models import Clue, InspectedUnit, InspectionRound, Problem
+from rectify.orgs import selectors as org_selectors
+from rectify.orgs.selectors import LeaderOfPeriod
 from rectify.rectification.models import (
     CloseOut,
     CloseOutState,
@@ -218,6 +220,31 @@ def problem_get_for(*, user: User, problem_id: int) -> Problem:
         raise NotFound(_("未找到该问题，或您无权查看。")) from None
     prefetch_ledger_rows([problem])
     return problem
+
+
+def problem_leaders_of_period(*, problem: Problem, today: dt.date | None = None) -> list[LeaderOfPeriod]:
+    """The principals and members in charge whose tenure overlaps the problem's occurrence period.
+
+    A member is "in charge" when their post's areas include a lead department of the problem's tasks or
+    when the tasks' responsibility list names them as leader. Uses the tasks and responsibilities that
+    ``problem_get_for`` prefetched, so it costs one query (the tenures).
+    """
+    departments: set[str] = set()
+    leader_names: set[str] = set()
+    leader_people: set[int] = set()
+    for task in problem.tasks.all():
+        for r in task.responsibilities.all():
+            if r.kind == ResponsibilityKind.DEPARTMENT and r.is_lead:
+                departments.add(r.name)
+            elif r.kind == ResponsibilityKind.LEADER:
+                leader_names.add(r.name)
+                if r.person_id:
+                    leader_people.add(r.person_id)
+    return org_selectors.leaders_during(
+        unit=problem.inspected_unit.unit, start=problem.occurred_from, end=problem.occurred_to,
+        today=today or clock.today(), departments=departments, leader_names=leader_names,
+        leader_person_ids=leader_people,
+    )
 
 
 def departments_of(*, inspected_unit: InspectedUnit) -> list[str]:

@@ -72,10 +72,12 @@ def ledger(request: HttpRequest, round_code: str, unit_code: str) -> HttpRespons
 def problem_detail(request: HttpRequest, problem_id: int) -> HttpResponse:
     problem = selectors.problem_get_for(user=request.user, problem_id=problem_id)
     clues = list(inspection_selectors.clues_for(user=request.user).filter(problem=problem))
-    principals = org_selectors.principals_during(unit=problem.inspected_unit.unit, start=problem.occurred_from,
-                                                 end=problem.occurred_to)
-    return render(request, "rectification/problem_detail.html",
-                  {"problem": problem, "clues": clues, "principals": principals})
+    leaders = selectors.problem_leaders_of_period(problem=problem)
+    return render(request, "rectification/problem_detail.html", {
+        "problem": problem, "clues": clues,
+        "principals": [leader for leader in leaders if leader.role == org_selectors.PRINCIPAL],
+        "members_in_charge": [leader for leader in leaders if leader.role == org_selectors.IN_CHARGE],
+    })
 
 
 def _task_page(request: HttpRequest, task_id: int, *, status: int = 200, **forms_: Any) -> HttpResponse:
