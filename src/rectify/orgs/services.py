@@ -116,6 +116,12 @@ def _stale(what: str) -> Conflict:
                     code="stale_version")
 
 
+def _require_version(obj: models.Model, expected_version: int | None, what: str) -> None:
+    """Refuse a stale form before anything else is checked: its dates may be judged against old data."""
+    if expected_version is not None and not type(obj).objects.filter(pk=obj.pk, version=expected_version).exists():
+        raise _stale(what)
+
+
 def _versioned_update(*, obj: models.Model, expected_version: int | None, values: dict[str, Any],
                       what: str) -> tuple[dict[str, Any], dict[str, Any]]:
     """Change only the fields whose values differ, validated, with a conditional UPDATE on the version.
@@ -123,9 +129,11 @@ def _versioned_update(*, obj: models.Model, expected_version: int | None, values
     Returns (before, after) of the changed fields; both are empty when nothing changed.
     A stale ``expected_version`` is a Conflict even when the values happen to match.
     """
+    if expected_version is not None and expected_version != obj.version:  # type: ignore[attr-defined]
+        obj.refresh_from_db()  # the caller's copy may be older than the form the user saw
+        if expected_version != obj.version:  # type: ignore[attr-defined]
+            raise _stale(what)
     current = obj.version  # type: ignore[attr-defined]
-    if expected_version is not None and expected_version != current:
-        raise _stale(what)
     before = {k: getattr(obj, k) for k, v in values.items() if getattr(obj, k) != v}
     after = {k: values[k] for k in before}
     if not before:
@@ -163,6 +171,7 @@ def org_unit_update(*, actor: User, unit: OrgUnit, expected_version: int | None,
                     kind: str) -> OrgUnit:
     """Rename a unit (and fix its short name or kind). The code stays: files and links refer to it."""
     _require_tree_maintainer(actor)
+    _require_version(unit, expected_version, _("该单位"))
     if not name.strip():
         raise DomainError(_("请填写单位名称。"), code="bad_name", details={"field": "name"})
     if kind not in OrgKind.values:
@@ -261,6 +270,7 @@ def person_add(*, actor: User, unit: OrgUnit, name: str, title: str = "") -> Per
 def person_update(*, actor: User, person: Person, expected_version: int | None, name: str, title: str) -> Person:
     unit = person.unit
     _require(unit is not None and actor.can_maintain_roster_of(unit.path), _("您不能修改该人员的信息。"))
+    _require_version(person, expected_version, _("该人员信息"))
     if not name.strip():
         raise DomainError(_("请填写姓名。"), code="bad_name", details={"field": "name"})
     before, after = _versioned_update(obj=person, expected_version=expected_version, what=_("该人员信息"),
@@ -304,6 +314,7 @@ def post_update(*, actor: User, post: Post, expected_version: int | None, title:
                 is_leadership_member: bool, areas: str, sort_order: int) -> Post:
     """Edit a post. Making it principal is refused when its tenures would overlap another principal's."""
     _require_roster_maintainer(actor, post.unit)
+    _require_version(post, expected_version, _("该职务"))
     _check_post_fields(title=title)
     if is_principal and not post.is_principal:
         for tenure in Tenure.objects.filter(post=post):
@@ -397,6 +408,7 @@ def tenure_update(*, actor: User, tenure: Tenure, expected_version: int | None, 
     """Correct a tenure's dates (start, and end or 至今)."""
     post = tenure.post
     _require_roster_maintainer(actor, post.unit)
+    _require_version(tenure, expected_version, _("该任职记录"))
     _check_tenure_dates(post=post, start=start, end=end, exclude_tenure=tenure)
     before, after = _versioned_update(obj=tenure, expected_version=expected_version, what=_("该任职记录"),
                                       values={"start": start, "end": end})
@@ -409,6 +421,7 @@ def tenure_update(*, actor: User, tenure: Tenure, expected_version: int | None, 
 def tenure_end(*, actor: User, tenure: Tenure, expected_version: int | None, end: dt.date) -> Tenure:
     """The holder leaves the post on ``end`` (exclusive: the last day in office is the day before)."""
     _require_roster_maintainer(actor, tenure.post.unit)
+    _require_version(tenure, expected_version, _("该任职记录"))
     if tenure.end is not None:
         raise Conflict(_("该任职已于%(date)s结束。") % {"date": f"{tenure.end:%Y-%m-%d}"}, code="already_ended")
     if end <= tenure.start:
