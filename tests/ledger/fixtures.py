@@ -300,7 +300,7 @@ def mistakes_xlsx() -> bytes:
         [5, "问题五", "措施五", None, "甲", None, "丙", "2021年12月31日"],  # 8: no department
         [6, "问题六", "措施六", None, "甲", "办公室", "丙", None],  # 9: no deadline
         [7, "问题七", "措施七", "马上改", "甲", "办公室", "丙", "2021年12月31日"],  # 10: unknown kind
-        ["第A条", "问题八", "措施八", None, "甲", "办公室", "丙", "2021年12月31日"],  # 11: bad number
+        ["99999999999999999999", "问题八", "措施八", None, "甲", "办公室", "丙", "2021年12月31日"],  # 11: bad number
         [9, "问题九，没有任何措施", None, None, None, None, None, None],  # 12: problem without measures
         [10, "问题十", "措施十", "限期整改", "甲", "办公室", "丙", "尽快"],  # 13: not a deadline
     ]
