@@ -15,6 +15,7 @@ from rectify.ledger.export import ledger_export
 from rectify.ledger.services import ledger_import
 from rectify.rectification.models import Task
 from tests import factories
+from tests.ledger import fixtures
 
 pytestmark = pytest.mark.usefixtures("feedback_2021")
 
@@ -192,3 +193,12 @@ def test_a_self_found_section_heading_marks_the_problems_below_it(fresh_unit):
     assert report.errors == [] and report.notices == []
     assert kinds(fresh_unit) == {"1": ProblemKind.FEEDBACK, "2": ProblemKind.SELF_FOUND}
     assert not Problem.objects.filter(inspected_unit=fresh_unit.iu_a, category__isnull=False).exists()
+
+
+def test_after_the_feedback_list_the_unit_lead_imports_the_measures(fresh_unit):
+    run(fresh_unit, fixtures.provincial_department_feedback_list_xlsx(), actor=fresh_unit[Role.INSPECTION_OFFICE])
+    report = run(fresh_unit, fixtures.provincial_department_xlsx(), actor=fresh_unit[Role.UNIT_LEAD])
+    assert report.errors == [] and report.committed
+    assert report.problems["new"] == 0 and report.tasks["new"] == 6
+    assert Task.objects.filter(problem__inspected_unit=fresh_unit.iu_a).count() == 6
+    assert set(kinds(fresh_unit).values()) == {ProblemKind.FEEDBACK}
