@@ -13,6 +13,11 @@ What a sheet may contain — title and note rows above a one- or two-row header 
 cells; columns in any order under their usual names (:data:`FIELD_SYNONYMS`); problems merged over
 several measure rows or left blank on continuation rows; category heading rows; 合计 rows, 注：
 footers and signature lines — is described in the docstrings below and in tests/ledger.
+
+A sheet without a measure column but with 序号 and a problem column is a problem list (the feedback
+list): its problems are read without tasks. Problem identifiers are read by
+:func:`~rectify.ledger.cells.parse_identifier`; where a problem came from (反馈问题 / 自查问题) by a
+问题来源 column, a 问题类型 cell that says only that, or a section heading such as “三、自查问题”.
 """
 
 from __future__ import annotations
