@@ -65,12 +65,15 @@ def seed(tasks: int) -> None:
     sizes: list[int] = []
     while sum(sizes) < tasks:
         sizes.append(min(rng.choice((2, 3, 3, 4)), tasks - sum(sizes)))
-    problems = Problem.objects.bulk_create([
-        Problem(inspected_unit=iu_a, number=i + 1, category=rng.choice(categories),
+    problems = [
+        Problem(inspected_unit=iu_a, category=rng.choice(categories),
                 description=f"第{i + 1}个问题：落实中央八项规定精神不严格，违规发放津贴补贴问题整改不到位",
                 detail=f"2024年以来违规发放津贴补贴{rng.randint(2, 90)}万元")
         for i in range(len(sizes))
-    ], batch_size=5000)
+    ]
+    for i, problem in enumerate(problems):
+        problem.set_number(str(i + 1))
+    problems = Problem.objects.bulk_create(problems, batch_size=5000)
     task_rows = [
         Task(problem=p, number=n, measure=f"开展专项清理，逐笔核查发放记录（措施{n}）",
              criterion="清退资金全部到位，形成清理台账", deadline_kind=rng.choice(["immediate", "deadline", "long_term"]),

@@ -89,6 +89,21 @@ def provincial_department_xlsx() -> bytes:
     return _save(wb)
 
 
+def provincial_department_feedback_list_xlsx() -> bytes:
+    """The feedback list (反馈问题清单) the inspection office enters for the same department before the unit
+    writes its ledger: a title row, then 序号 (一、二、三、) 问题类别 反馈问题 问题表现 — no measure column."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "反馈问题清单"
+    _put(ws, 1, ["省委第一巡视组对XX省自然资源厅党组巡视反馈问题清单"])
+    ws.merge_cells("A1:D1")
+    _put(ws, 2, ["序号", "问题类别", "反馈问题", "问题表现"])
+    _put(ws, 3, ["一、", "贯彻落实党中央重大决策部署", "耕地保护责任落实不到位", "部分市县耕地“非农化”问题突出"])
+    _put(ws, 4, ["二、", "落实全面从严治党战略部署", "违规发放津贴补贴", "2019年违规发放加班补贴12.6万元"])
+    _put(ws, 5, ["三、", "落实全面从严治党战略部署", "选人用人不规范", "个别干部任职程序不全"])
+    return _save(wb)
+
+
 # --------------------------------------------------------------------------- B: state-owned enterprise
 
 
@@ -300,7 +315,7 @@ def mistakes_xlsx() -> bytes:
         [5, "问题五", "措施五", None, "甲", None, "丙", "2021年12月31日"],  # 8: no department
         [6, "问题六", "措施六", None, "甲", "办公室", "丙", None],  # 9: no deadline
         [7, "问题七", "措施七", "马上改", "甲", "办公室", "丙", "2021年12月31日"],  # 10: unknown kind
-        ["第A条", "问题八", "措施八", None, "甲", "办公室", "丙", "2021年12月31日"],  # 11: bad number
+        ["99999999999999999999", "问题八", "措施八", None, "甲", "办公室", "丙", "2021年12月31日"],  # 11: bad number
         [9, "问题九，没有任何措施", None, None, None, None, None, None],  # 12: problem without measures
         [10, "问题十", "措施十", "限期整改", "甲", "办公室", "丙", "尽快"],  # 13: not a deadline
     ]

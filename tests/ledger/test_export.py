@@ -40,8 +40,8 @@ from tests import factories
 
 TODAY = dt.date(2026, 7, 25)
 HEADER_TOP = ["序号", "问题类别", "反馈问题", "问题表现", "整改措施", "完成标准", "整改类型", "责任落实", None, None,
-              None, "完成时限", "整改进展", "状态", "预警", "备注"]
-HEADER_SUB = [None] * 7 + ["责任领导", "责任部门", "配合部门", "责任人"] + [None] * 5
+              None, "完成时限", "整改进展", "状态", "预警", "备注", "问题来源"]
+HEADER_SUB = [None] * 7 + ["责任领导", "责任部门", "配合部门", "责任人"] + [None] * 6
 HYPERLINK = '=HYPERLINK("http://x","点我")'
 
 
@@ -110,8 +110,8 @@ def test_title_note_and_two_row_header(ledger):
     assert ws["A2"].alignment.horizontal == "left"
     assert row_values(ws, 3) == HEADER_TOP
     assert row_values(ws, 4) == HEADER_SUB
-    assert {"A1:P1", "A2:P2", "H3:K3"} <= merged(ws)
-    assert {f"{col}3:{col}4" for col in "ABCDEFGLMNOP"} <= merged(ws)
+    assert {"A1:Q1", "A2:Q2", "H3:K3"} <= merged(ws)
+    assert {f"{col}3:{col}4" for col in "ABCDEFGLMNOPQ"} <= merged(ws)
     header = ws["H4"]
     assert header.font.b and header.alignment.horizontal == "center" and header.alignment.wrap_text
     assert header.fill.fgColor.rgb.endswith("D9D9D9")
@@ -122,11 +122,12 @@ def test_a_problem_spans_its_tasks(ledger):
     ws = export_unit(ledger["admin"])["省教育厅"]
     assert ws["A8"].value == 1 and isinstance(ws["A8"].value, int)
     assert [ws[f"E{r}"].value for r in (8, 9, 10)] == ["整改措施1", "整改措施2", "整改措施3"]
-    assert {"A8:A10", "B8:B10", "C8:C10", "D8:D10", "P8:P10"} <= merged(ws)
+    assert {"A8:A10", "B8:B10", "C8:C10", "D8:D10", "P8:P10", "Q8:Q10"} <= merged(ws)
     assert not {"E8:E10", "L8:L10", "M8:M10"} & merged(ws)  # task cells are one per row
     assert ws["C8"].value == "违规发放津贴补贴问题整改不到位"
     assert ws["D8"].value == "2025年违规发放加班补贴12.6万元"
     assert ws["P8"].value == "省委巡视组反馈第1条"
+    assert ws["Q8"].value == "反馈问题"
     assert ws["C8"].alignment.wrap_text and ws["C8"].alignment.vertical == "top"
     assert ws["C9"].border.left.style == "thin"  # merged-over cells keep the grid
     assert not any(r.min_row == 6 and r.max_row > 6 for r in ws.merged_cells.ranges)  # one task: no merge
@@ -137,7 +138,7 @@ def test_category_headings_with_counts_in_code_order_then_uncategorised(ledger):
     assert ws["A5"].value == "一、贯彻落实党的理论和路线方针政策、党中央重大决策部署方面（共1个）"
     assert ws["A7"].value == "二、落实全面从严治党战略部署方面（共3个）"
     assert ws["A13"].value == "三、未分类（共1个）"
-    assert {"A5:P5", "A7:P7", "A13:P13"} <= merged(ws)
+    assert {"A5:Q5", "A7:Q7", "A13:Q13"} <= merged(ws)
     assert ws["A7"].font.b and ws["A7"].alignment.horizontal == "left"
     # by number within the group, whatever the level-2 category or the order of entry
     assert [ws[f"A{r}"].value for r in (6, 8, 11, 12, 14)] == [2, 1, 4, 5, 3]
@@ -157,7 +158,7 @@ def test_task_cells_names_deadline_and_latest_progress(ledger):
     for cell in (ws["L8"], ws["L10"], ws["L11"]):
         assert cell.is_date and cell.number_format == DATE_FORMAT == 'yyyy"年"m"月"d"日"'
     assert ws["M9"].value is None  # no progress entry yet
-    assert row_values(ws, 12)[4:] == [None] * 12  # a problem without a task still gets its row
+    assert row_values(ws, 12)[4:] == [None] * 12 + ["反馈问题"]  # a problem without a task still gets its row
 
 
 def test_status_and_warning_text_with_colour(ledger):

@@ -50,10 +50,10 @@ def test_commit_writes_the_three_lists_and_one_audit_event(fresh_unit):
     report = run(fresh_unit)
     assert report.committed
     problems = {p.number: p for p in Problem.objects.filter(inspected_unit=fresh_unit.iu_a).select_related("category")}
-    assert set(problems) == {1, 2, 3}
-    assert problems[1].category.name == "贯彻落实党中央重大决策部署"
-    assert problems[1].notes == "省委巡视组反馈第1条"
-    tasks = list(Task.objects.filter(problem=problems[1]).order_by("number"))
+    assert set(problems) == {"1", "2", "3"}
+    assert problems["1"].category.name == "贯彻落实党中央重大决策部署"
+    assert problems["1"].notes == "省委巡视组反馈第1条"
+    tasks = list(Task.objects.filter(problem=problems["1"]).order_by("number"))
     assert [t.due_date for t in tasks[:2]] == [dt.date(2021, 12, 31), dt.date(2022, 6, 30)]
     assert tasks[2].deadline_kind == "long_term"
     assert all(t.status in (TaskStatus.PENDING, TaskStatus.IN_PROGRESS) for t in tasks)
@@ -117,7 +117,7 @@ def test_items_missing_from_the_file_are_reported_not_deleted(world):
     # The factory's problem 1 is replaced by the file's problem 1; nothing is missing at problem level,
     # but the stored problem 1 has one task and the file three → two new tasks on a changed problem.
     assert report.problems["missing"] == 0
-    world.problem_a.number = 9
+    world.problem_a.set_number("9")
     world.problem_a.save()
     report = run(world, dry_run=True)
     assert report.problems["missing"] == 1 and report.tasks["missing"] == 1

@@ -93,7 +93,7 @@ def test_api_unit_user_cannot_import_into_another_unit(world, client):
 
 def test_web_upload_dry_run_then_confirm(fresh_unit, client, immediate_tasks, django_capture_on_commit_callbacks):
     world = fresh_unit
-    client.force_login(world[Role.UNIT_LEAD])
+    client.force_login(world[Role.INSPECTION_OFFICE])  # new fed-back problems: the office enters them
     upload = SimpleUploadedFile("省教育厅台账.xlsx", fixtures.provincial_department_xlsx())
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("ledger:import_start"), {"round_code": world.round.code,

@@ -37,7 +37,7 @@ def parse(data: bytes, filename: str = "台账.xlsx", **kwargs: object) -> Parse
     return parse_ledger(data, filename, **kwargs)  # type: ignore[arg-type]
 
 
-def by_number(result: ParsedLedger) -> dict[int, ParsedProblem]:
+def by_number(result: ParsedLedger) -> dict[str, ParsedProblem]:
     return {p.number: p for p in result.problems}
 
 
@@ -50,7 +50,7 @@ def test_provincial_department_two_row_header_group_merged_problems_and_problem_
     assert result.errors == []
     assert result.sheets == ["整改台账"]
     assert result.skipped_sheets == ["填表说明", "旧版"]  # an explanation sheet; a hidden sheet
-    assert [p.number for p in result.problems] == [1, 2, 3]
+    assert [p.number for p in result.problems] == ["1", "2", "3"]
     p1, p2, p3 = result.problems
 
     assert (p1.sheet, p1.row) == ("整改台账", 5)
@@ -105,9 +105,9 @@ def test_enterprise_groups_other_column_order_kind_column_and_a_measure_merged_o
     assert result.sheets == ["巡视整改任务清单"]
     assert result.skipped_sheets == []
     problems = by_number(result)
-    assert sorted(problems) == [1, 2, 3]  # （1）（2）（3）
+    assert sorted(problems) == ["1", "2", "3"]  # （1）（2）（3）
 
-    p1 = problems[1]
+    p1 = problems["1"]
     assert (p1.row, p1.description, p1.detail) == (4, "“三重一大”决策制度执行不严格",
                                                    "2020年3项重大投资未经党委会前置研究")
     assert p1.category == "" and p1.notes == {}
@@ -126,7 +126,7 @@ def test_enterprise_groups_other_column_order_kind_column_and_a_measure_merged_o
     assert review.co_departments == ["财务部", "审计部"]  # "财务部/审计部"
     assert (review.due_date, review.notes) == (D(2022, 6, 30), {"佐证材料": "报告"})
 
-    p2 = problems[2]
+    p2 = problems["2"]
     assert [(t.measure, t.deadline_kind, t.due_date) for t in p2.tasks] == [
         ("立即停止违规分拆采购", "immediate", None),
         ("健全招标采购监督机制", "long_term", None),
@@ -134,10 +134,10 @@ def test_enterprise_groups_other_column_order_kind_column_and_a_measure_merged_o
     assert p2.tasks[1].persons == ["黄七", "何八"]
     assert all("是否销号" not in t.notes for t in p2.tasks)
 
-    (t,) = problems[3].tasks
+    (t,) = problems["3"].tasks
     assert (t.deadline_kind, t.due_date) == ("deadline", D(2021, 12, 31))  # "12月底" in the round's year
     again = parse(fixtures.enterprise_xlsx(), year=2022)
-    assert by_number(again)[3].tasks[0].due_date == D(2022, 12, 31)
+    assert by_number(again)["3"].tasks[0].due_date == D(2022, 12, 31)
 
 
 def test_county_wps_sheet_without_number_column_blank_continuations_and_full_width_quirks() -> None:
@@ -147,9 +147,9 @@ def test_county_wps_sheet_without_number_column_blank_continuations_and_full_wid
     assert result.sheets == ["Sheet1"]
     # numbers from "1." and "2．" at the start of the description, then the position in the file
     assert [(p.number, p.row, p.description) for p in result.problems] == [
-        (1, 4, "统计数据质量把关不严"),
-        (2, 7, "学习制度落实不到位"),
-        (3, 8, "干部作风不严不实"),
+        ("1", 4, "统计数据质量把关不严"),
+        ("2", 7, "学习制度落实不到位"),
+        ("3", 8, "干部作风不严不实"),
     ]
     p1, p2, p3 = result.problems
     assert [t.row for t in p1.tasks] == [4, 5]  # the column-number row 3 is not a problem
@@ -175,9 +175,9 @@ def test_category_heading_rows_circled_numbers_totals_footers_and_signatures() -
 
     assert result.errors == []
     assert [(p.number, p.row, p.category) for p in result.problems] == [
-        (1, 4, "贯彻落实党中央决策部署方面"),  # "一、…方面的问题（共2个）"
-        (2, 6, "贯彻落实党中央决策部署方面"),
-        (3, 8, "全面从严治党方面"),  # "（一）全面从严治党方面"
+        ("1", 4, "贯彻落实党中央决策部署方面"),  # "一、…方面的问题（共2个）"
+        ("2", 6, "贯彻落实党中央决策部署方面"),
+        ("3", 8, "全面从严治党方面"),  # "（一）全面从严治党方面"
     ]
     p1, p2, p3 = result.problems
     assert p1.description == "学习贯彻习近平新时代中国特色社会主义思想不深入"
@@ -207,7 +207,7 @@ def test_csv_in_every_encoding_units_save_it(encoding: str, delimiter: str) -> N
     assert result.errors == []
     assert result.sheets == ["县审计局整改台账"]  # a CSV is one sheet named after the file
     assert [(p.number, p.row, p.description) for p in result.problems] == [
-        (1, 3, "审计整改跟踪不到位"), (2, 5, "干部教育培训不足"),
+        ("1", 3, "审计整改跟踪不到位"), ("2", 5, "干部教育培训不足"),
     ]
     p1, p2 = result.problems
     assert [(t.row, t.due_date, t.departments) for t in p1.tasks] == [
@@ -246,22 +246,22 @@ def test_legacy_xls_with_merges_two_row_header_and_serial_dates() -> None:
     assert result.errors == []
     assert result.sheets == ["整改台账"]
     p1, p2 = result.problems
-    assert (p1.number, p1.row, p1.description) == (1, 4, "“一把手”监督不力")
+    assert (p1.number, p1.row, p1.description) == ("1", 4, "“一把手”监督不力")
     assert [(t.measure, t.due_date) for t in p1.tasks] == [
         ("制定对“一把手”监督的实施办法", D(2022, 1, 31)),  # a date cell
         ("开展“一把手”述责述廉", D(2022, 1, 31)),  # the number 44592
     ]
     assert p1.tasks[1].leaders == ["局长甲", "副局长乙"]
     assert p1.tasks[0].progress == "已印发"
-    assert (p2.number, p2.tasks[0].deadline_kind, p2.tasks[0].due_date) == (2, "long_term", None)
+    assert (p2.number, p2.tasks[0].deadline_kind, p2.tasks[0].due_date) == ("2", "long_term", None)
 
 
 def test_format_is_told_by_content_not_by_name() -> None:
     as_csv = parse(fixtures.categorised_xlsx(), "台账.csv")
-    assert [p.number for p in as_csv.problems] == [1, 2, 3]
+    assert [p.number for p in as_csv.problems] == ["1", "2", "3"]
     assert as_csv.sheets == ["台账"]
     as_xlsx = parse(fixtures.csv_bytes("gbk"), "台账.xlsx")
-    assert [p.number for p in as_xlsx.problems] == [1, 2]
+    assert [p.number for p in as_xlsx.problems] == ["1", "2"]
 
 
 # =========================================================================== passwords
@@ -307,7 +307,7 @@ def test_decrypt_if_encrypted_for_uploads_that_must_not_keep_the_password(encryp
 
 
 def test_a_password_for_a_plain_file_is_ignored() -> None:
-    assert [p.number for p in parse(fixtures.categorised_xlsx(), password="x").problems] == [1, 2, 3]
+    assert [p.number for p in parse(fixtures.categorised_xlsx(), password="x").problems] == ["1", "2", "3"]
 
 
 # =========================================================================== file-level failures
@@ -382,7 +382,8 @@ def test_every_mistake_is_reported_with_sheet_row_column_and_what_to_fix() -> No
         LedgerError(s1, 9, "H", "第9行缺少“完成时限”：限期整改的任务须写明完成时限（如 2021年12月31日）；"
                                 "立行立改或长期坚持的请写明"),
         LedgerError(s1, 10, "D", "第10行“整改类型”无法识别：“马上改”。请填写 立行立改、限期整改 或 长期坚持"),
-        LedgerError(s1, 11, "A", "第11行“序号”无法识别：“第A条”。请写成 1、（1）、① 或 一、 等形式的问题序号"),
+        LedgerError(s1, 11, "A", "第11行“序号”为“99999999999999999999”，不是有效的问题序号：纯数字序号最多6位，"
+                                 "请核对后改正（如 1、12）"),
         LedgerError(s1, 12, "C", "第12行的问题没有整改措施：请在“整改措施”列至少填写一条"),
         LedgerError(s1, 13, "H", "第13行“完成时限”无法识别：“尽快”。"
                                 "请写成 2021年12月31日、2021-12-31 或 2021年12月底 等格式"),
@@ -391,7 +392,7 @@ def test_every_mistake_is_reported_with_sheet_row_column_and_what_to_fix() -> No
                                     "整改期限、整改完成时限）"),
     ]
     # the file is still read as far as it goes, so the importer can show everything at once
-    assert [p.number for p in result.problems] == [1, 2, 1, 4, 5, 6, 7, 0, 9, 10, 11, 12]
+    assert [p.number for p in result.problems] == ["1", "2", "1", "4", "5", "6", "7", "", "9", "10", "11", "12"]
     assert [len(p.tasks) for p in result.problems] == [1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1]
     assert result.errors[0].as_dict() == {"sheet": s1, "row": 2, "column": "B",
                                           "message": result.errors[0].message}

@@ -16,16 +16,21 @@ from dataclasses import dataclass
 
 __all__ = [
     "DeadlineInfo",
+    "Identifier",
     "cell_text",
     "chinese_numeral",
     "clean_category",
     "column_letter",
     "compact",
+    "identifier_key",
+    "is_source_mark",
     "normalize_header",
     "parse_deadline",
+    "parse_identifier",
     "parse_kind",
     "parse_names",
     "parse_number",
+    "parse_source",
     "split_number_prefix",
 ]
 
@@ -160,6 +165,95 @@ def parse_number(value: object) -> int | None:
     token = m.group("n") or m.group("p") or m.group("q")
     n = _int_token(token)
     return n if n and n > 0 else None
+
+
+IDENTIFIER_MAX = 20  # the same as rectify.inspections.models.PROBLEM_NUMBER_MAX (a test keeps them equal)
+ORDINAL_DIGITS_MAX = 6  # 序号 999999 is the largest ordinal a person writes; beyond that it is a typo
+
+
+@dataclass(frozen=True)
+class Identifier:
+    """A problem-number cell read as an identifier. ``value`` is what is stored (``Problem.number``), or
+    None; ``problem`` then says why: "empty", "too_long", "absurd" (an ordinal of more than 6 digits)
+    or "invalid" (0, a negative number, 是/否)."""
+
+    value: str | None
+    problem: str = ""
+
+
+def parse_identifier(value: object) -> Identifier:
+    """A problem-number cell -> the identifier as stored.
+
+    Ordinals (1, 1.0, "1、", "（1）", "①", "一、", "第3条") are stored as their number in digits, so that
+    a re-import or an export matches whatever way the number was written; any other short text (P01,
+    XS-2021-03, 一-2, 1.5) is kept as written, NFKC-normalised (full-width → half-width) and trimmed.
+    """
+    if value is None or value == "":
+        return Identifier(None, "empty")
+    if isinstance(value, bool):
+        return Identifier(None, "invalid")
+    if isinstance(value, int | float):
+        if isinstance(value, float) and not value.is_integer():
+            return _free_identifier(cell_text(value))
+        return _ordinal(int(value))
+    text = re.sub(r"\s+", " ", unicodedata.normalize("NFKC", cell_text(value))).strip()
+    if not text:
+        return Identifier(None, "empty")
+    if text.isascii() and text.isdigit():
+        return _ordinal(int(text))
+    n = parse_number(text)
+    if n is not None:
+        return _ordinal(n)
+    return _free_identifier(text)
+
+
+def _ordinal(n: int) -> Identifier:
+    if n <= 0:
+        return Identifier(None, "invalid")
+    if len(str(n)) > ORDINAL_DIGITS_MAX:
+        return Identifier(None, "absurd")
+    return Identifier(str(n))
+
+
+def _free_identifier(text: str) -> Identifier:
+    if len(text) > IDENTIFIER_MAX:
+        return Identifier(None, "too_long")
+    return Identifier(text)
+
+
+def identifier_key(identifier: str) -> str:
+    """What two identifiers are compared by (duplicates, matching a stored problem): the parsed form,
+    case-folded — "（1）" and "1", "P01" and "ｐ01" are the same problem."""
+    parsed = parse_identifier(identifier).value
+    return (parsed if parsed is not None else identifier.strip()).casefold()
+
+
+_SELF_FOUND_MARKS = ("自查", "举一反三", "自行查找", "自行发现", "自我查找", "自身查找")
+_FEEDBACK_MARKS = ("反馈问题", "巡视反馈", "巡察反馈", "巡视发现", "巡察发现", "巡视组反馈", "巡察组反馈", "反馈")
+SELF_FOUND = "self_found"
+FEEDBACK = "feedback"
+
+
+def parse_source(value: object) -> str | None:
+    """A 问题来源 cell -> "self_found" (自查, 自查问题, 举一反三, 自行查找…), "feedback" (反馈问题, 巡视反馈…)
+    or None when it names neither."""
+    s = compact(cell_text(value))
+    if not s:
+        return None
+    if any(mark in s for mark in _SELF_FOUND_MARKS):
+        return SELF_FOUND
+    if any(mark in s for mark in _FEEDBACK_MARKS):
+        return FEEDBACK
+    return None
+
+
+def is_source_mark(value: object) -> bool:
+    """A cell that only says where the problem came from ("自查问题", "举一反三", "反馈问题") — in a
+    问题类型 column this is the problem's source, not its category."""
+    s = compact(cell_text(value)).rstrip("的")
+    s = re.sub(r"(?:问题|查找|发现)+$", "", s)
+    return s in {"自查", "举一反三", "自行", "自我", "自身", "反馈", "巡视反馈", "巡察反馈", "巡视", "巡察",
+                 "巡视组反馈", "巡察组反馈", "自查自纠", "举一反三自查"}
 
 
 _D = "0-9０-９"

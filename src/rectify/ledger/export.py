@@ -6,10 +6,14 @@ sheet "汇总" with each unit's counts (``round_progress_for``). A unit sheet re
 * row 1 the title, row 2 a note (unit, feedback date, export date), rows 3-4 the header, with
   责任落实 spanning 责任领导 / 责任部门 / 配合部门 / 责任人 and every other header merged over both rows;
 * per level-1 problem category (in code order, 未分类 last) a heading row "一、…方面（共N个）",
-  then its problems by number; a problem spans one row per task, its own cells merged down.
+  then its fed-back problems in natural order of their identifiers (2 before 10, P2 before P10);
+  a problem spans one row per task, its own cells merged down;
+* then, if the unit found problems itself (举一反三), one more heading "N、自查问题（共M个）" and those
+  problems, in the same order; the last column, 问题来源, says 反馈问题 or 自查问题 on every problem.
 
-The file round-trips through the ledger parser, so values are written exactly as stored: the
-number as an int, deadlines as date cells, names joined with "、" only, no padding or truncation.
+The file round-trips through the ledger parser, so values are written exactly as stored: an all-digit
+identifier as a number cell, any other as text, deadlines as date cells, names joined with "、" only,
+no padding or truncation.
 Text that a spreadsheet would take for a formula (= + - @, tab, CR first) stays text.
 
 Why it stays small and fast at 100,000 tasks:
@@ -34,7 +38,17 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import F, Prefetch, Q, QuerySet, prefetch_related_objects
+from django.db.models import (
+    Case,
+    F,
+    IntegerField,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+    prefetch_related_objects,
+)
 from django.db.models.functions import Coalesce
 from django.utils import translation
 from openpyxl import Workbook
@@ -49,13 +63,16 @@ from openpyxl.worksheet.worksheet import Worksheet
 from rectify.accounts.models import User
 from rectify.core import clock
 from rectify.inspections import selectors as inspection_selectors
-from rectify.inspections.models import InspectedUnit, InspectionRound, Problem
+from rectify.inspections.models import InspectedUnit, InspectionRound, Problem, ProblemKind
 from rectify.rectification import selectors
 from rectify.rectification.models import Task, TaskStatus
 
 PAGE_SIZE = 2000  # problems per read; each page costs three queries
 SUMMARY_SHEET = "汇总"
 UNCATEGORISED = "未分类"
+SELF_FOUND_SECTION = "自查问题"  # the parser reads a heading saying this as "self-found problems below"
+SOURCE_TEXT = {ProblemKind.FEEDBACK: "反馈问题", ProblemKind.SELF_FOUND: "自查问题"}
+NUMBER_CELL_DIGITS = 15  # an all-digit identifier up to this long is a number cell (exact in a double)
 DATE_FORMAT = 'yyyy"年"m"月"d"日"'
 NAME_JOINER = "、"
 WARNING_TEXT = {"red": "红灯", "yellow": "黄灯", "green": "绿灯"}
@@ -91,10 +108,11 @@ COLUMNS: tuple[Column, ...] = (
     Column("状态", 10),
     Column("预警", 8),
     Column("备注", 16),
+    Column("问题来源", 10),
 )
 HEADER_ROWS = (3, 4)
 FREEZE_AT = "B5"  # below the header, right of 序号
-PROBLEM_COLUMNS = (1, 2, 3, 4, 16)  # 序号, 问题类别, 反馈问题, 问题表现, 备注: merged over the problem's task rows
+PROBLEM_COLUMNS = (1, 2, 3, 4, 16, 17)  # 序号, 问题类别, 反馈问题, 问题表现, 备注, 问题来源: merged over the task rows
 
 SUMMARY_COLUMNS: tuple[Column, ...] = (
     Column("序号", 6),
@@ -185,27 +203,35 @@ def _unit_problems(*, user: User, inspected: InspectedUnit) -> QuerySet[Problem]
 
 
 def _ledger_order(*, user: User, inspected: InspectedUnit) -> tuple[list[int], dict[int, _Group]]:
-    """Problem ids in ledger order (level-1 category by code, 未分类 last; then number) and each one's group.
+    """Problem ids in ledger order and each one's group: fed-back problems by level-1 category (by code,
+    未分类 last), then the self-found ones as one group; within a group by identifier, naturally.
 
     One query of ids only, so the pages that follow see the same order and the headings their full counts.
     """
+    self_found = ProblemKind.SELF_FOUND
     rows = list(
         _unit_problems(user=user, inspected=inspected)
         .annotate(
             group_code=Coalesce(F("category__parent__code"), F("category__code")),
             group_name=Coalesce(F("category__parent__name"), F("category__name")),
         )
-        .order_by(F("group_code").asc(nulls_last=True), "sort_key", "pk")
-        .values_list("pk", "group_code", "group_name")
+        .annotate(
+            self_found=Case(When(kind=self_found, then=Value(1)), default=Value(0), output_field=IntegerField()),
+            order_code=Case(When(kind=self_found, then=Value(None)), default=F("group_code")),
+        )
+        .order_by("self_found", F("order_code").asc(nulls_last=True), "sort_key", "pk")
+        .values_list("pk", "kind", "group_code", "group_name")
     )
-    counts = Counter(code for _, code, _ in rows)
-    groups: dict[str | None, _Group] = {}
+    keys = [(True, None) if kind == self_found else (False, code) for _, kind, code, _ in rows]
+    counts = Counter(keys)
+    groups: dict[tuple[bool, str | None], _Group] = {}
     by_problem = {}
-    for pk, code, name in rows:
-        if code not in groups:
-            groups[code] = _Group(code=code, name=name or UNCATEGORISED, count=counts[code])
-        by_problem[pk] = groups[code]
-    return [pk for pk, _, _ in rows], by_problem
+    for (pk, _, code, name), key in zip(rows, keys, strict=True):
+        if key not in groups:
+            groups[key] = (_Group(code=None, name=SELF_FOUND_SECTION, count=counts[key]) if key[0]
+                           else _Group(code=code, name=name or UNCATEGORISED, count=counts[key]))
+        by_problem[pk] = groups[key]
+    return [r[0] for r in rows], by_problem
 
 
 @dataclass
@@ -425,17 +451,24 @@ def _write_problem(sheet: _Sheet, styles: _Styles, problem: Problem,
     for i, task in enumerate(tasks):
         head = i == 0
         sheet.append([
-            sheet.cell((int(problem.number) if problem.number.isascii() and problem.number.isdigit() else problem.number) if head else None,
-                       styles.CENTRE),
+            sheet.cell(number_cell_value(problem.number) if head else None, styles.CENTRE),
             sheet.cell(problem.category.name if head and problem.category else None, styles.TEXT),
             sheet.cell(problem.description if head else None, styles.TEXT),
             sheet.cell(problem.detail if head else None, styles.TEXT),
             *_task_cells(sheet, styles, task, names),
             sheet.cell(problem.notes if head else None, styles.TEXT),
+            sheet.cell(SOURCE_TEXT.get(problem.kind, problem.kind) if head else None, styles.CENTRE),
         ])
     if len(tasks) > 1:
         for col in PROBLEM_COLUMNS:
             sheet.merge(first_row=first, last_row=sheet.row, first_col=col)
+
+
+def number_cell_value(number: str) -> int | str:
+    """An all-digit identifier ("12") as a number, as units type it; any other ("P01", "007") as text."""
+    if number.isascii() and number.isdigit() and len(number) <= NUMBER_CELL_DIGITS and str(int(number)) == number:
+        return int(number)
+    return number
 
 
 def _task_cells(sheet: _Sheet, styles: _Styles, task: Task | None,

@@ -13,6 +13,11 @@ What a sheet may contain — title and note rows above a one- or two-row header 
 cells; columns in any order under their usual names (:data:`FIELD_SYNONYMS`); problems merged over
 several measure rows or left blank on continuation rows; category heading rows; 合计 rows, 注：
 footers and signature lines — is described in the docstrings below and in tests/ledger.
+
+A sheet without a measure column but with 序号 and a problem column is a problem list (the feedback
+list): its problems are read without tasks. Problem identifiers are read by
+:func:`~rectify.ledger.cells.parse_identifier`; where a problem came from (反馈问题 / 自查问题) by a
+问题来源 column, a 问题类型 cell that says only that, or a section heading such as “三、自查问题”.
 """
 
 from __future__ import annotations
@@ -31,16 +36,22 @@ from python_calamine import CalamineError, CalamineWorkbook, PasswordError, Shee
 
 from rectify.ledger.cells import (
     DEADLINE,
+    IDENTIFIER_MAX,
+    ORDINAL_DIGITS_MAX,
     cell_text,
     clean_category,
     column_letter,
     compact,
+    identifier_key,
+    is_source_mark,
     looks_like_heading,
     normalize_header,
     parse_deadline,
+    parse_identifier,
     parse_kind,
     parse_names,
     parse_number,
+    parse_source,
     split_number_prefix,
 )
 from rectify.ledger.types import LedgerError, ParsedLedger, ParsedProblem, ParsedTask
@@ -55,10 +66,11 @@ SUPPORTED_FORMATS = ".xlsx、.xls、.csv"
 FIELD_SYNONYMS: dict[str, tuple[str, ...]] = {
     "number": ("序号", "编号", "问题序号", "问题编号"),
     "description": ("问题描述", "存在问题", "存在的问题", "反馈问题", "具体问题", "巡视反馈问题",
-                    "巡察反馈问题", "主要问题"),
+                    "巡察反馈问题", "主要问题", "问题", "问题内容"),
     "detail": ("问题表现", "具体表现", "问题具体表现", "自查问题"),
     "cause": ("原因分析", "问题原因"),
-    "category": ("问题类别", "问题类型", "类别", "问题分类"),
+    "category": ("问题类别", "问题类型", "类别", "问题分类"),  # a cell saying 自查问题 here is the source
+    "source": ("问题来源", "来源", "问题出处"),  # 反馈问题 / 自查问题 (举一反三)
     "measure": ("整改措施", "整改举措", "具体措施", "整改任务"),
     "criterion": ("整改目标", "整改标准", "完成标准", "整改目标及标准", "完成标志"),
     "kind": ("整改类型", "整改方式", "类型"),
@@ -74,7 +86,7 @@ FIELD_SYNONYMS: dict[str, tuple[str, ...]] = {
 _FIELD_NAME = {f: names[0] for f, names in FIELD_SYNONYMS.items()}  # for messages when no header exists
 _SYNONYM = {normalize_header(n): f for f, names in FIELD_SYNONYMS.items() for n in names}
 _BIAOXIAN = normalize_header("问题表现")
-_PROBLEM_FIELDS = ("number", "description", "detail", "cause", "category")
+_PROBLEM_FIELDS = ("number", "description", "detail", "cause", "category", "source")
 _TASK_FIELDS = ("measure", "criterion", "kind", "leader", "department", "co_department", "person",
                 "deadline", "progress")
 RAW_DEADLINE_NOTE = "完成时限（原文）"
@@ -86,6 +98,14 @@ _MAX_PROGRESS_CALLS = 100
 _MSG_PASSWORD_NEEDED = gettext_noop("该工作簿设有打开密码，请提供密码（命令行用 --password）")
 _MSG_PASSWORD_WRONG = gettext_noop("打开密码不正确，无法解密该工作簿。请核对密码（区分大小写）后重试")
 _MSG_DEADLINE_FORMAT = gettext_noop("请写成 2021年12月31日、2021-12-31 或 2021年12月底 等格式")
+_MSG_NUMBER = {
+    "invalid": gettext_noop("第%(row)s行“%(column)s”无法识别：“%(value)s”。请写成 1、（1）、① 或 一、 等形式的问题序号，"
+                            "或不超过%(max)s个字符的编号（如 P01、XS-2021-03）"),
+    "absurd": gettext_noop("第%(row)s行“%(column)s”为“%(value)s”，不是有效的问题序号：纯数字序号最多%(digits)s位，"
+                           "请核对后改正（如 1、12）"),
+    "too_long": gettext_noop("第%(row)s行“%(column)s”“%(value)s”超过%(max)s个字符：请改用简短的问题编号"
+                             "（如 P01、XS-2021-03）"),
+}
 
 
 class LedgerFileError(Exception):
@@ -371,7 +391,9 @@ def _match_columns(labels: dict[int, str]) -> tuple[dict[str, int], dict[int, st
 
 
 def _qualifies(cols: dict[str, int]) -> bool:
-    return "description" in cols and "measure" in cols
+    """A ledger (problems with their measures), or a problem list without measures — the feedback list —
+    which must then number its problems."""
+    return "description" in cols and ("measure" in cols or "number" in cols)
 
 
 def _find_header(window: list[tuple[int, list[object]]], merges: list[tuple[int, int, int, int]]) -> _Header | None:
@@ -486,7 +508,7 @@ class _FileState:
         self.year = year
         self.progress = progress
         self.result = ParsedLedger()
-        self.numbers: dict[int, tuple[str, int]] = {}
+        self.numbers: dict[str, tuple[str, int]] = {}  # identifier_key -> (sheet, row) where first used
         self._error_keys: set[tuple[str, int | None, str | None, str]] = set()
 
     def error(self, sheet: str, row: int | None, col: int | None, message: str) -> None:
@@ -503,10 +525,18 @@ class _SheetReader:
         self.sheet = source.name
         self.h = header
         self.cols = header.cols
+        # No measure column: a problem list (the feedback list). Task columns then mean nothing: notes.
+        self.problems_only = "measure" not in self.cols
+        if self.problems_only:
+            state.result.problems_only_sheets.append(self.sheet)
+            for f in _TASK_FIELDS:
+                if f in self.cols:
+                    header.unknown[self.cols[f]] = header.labels[self.cols.pop(f)]
         state.result.columns[self.sheet] = {f: column_letter(c) for f, c in self.cols.items()}
         self.task_col_set = {self.cols[f] for f in _TASK_FIELDS if f in self.cols}
         self.width = max([*header.labels, *header.unknown, 0]) + 1
         self.heading = ""
+        self.heading_kind = ""  # a section heading such as "三、举一反三自查问题" marks the problems below it
         self.current: _OpenProblem | None = None
         self.problems: list[_OpenProblem] = []
         self.footer = False
@@ -519,10 +549,11 @@ class _SheetReader:
     # ----------------------------------------------------------------- driver
 
     def read(self, rows: Iterator[tuple[int, list[object]]], merges: list[tuple[int, int, int, int]]) -> None:
-        if "leader" not in self.cols:
-            self._missing_column("leader")
-        if "department" not in self.cols:
-            self._missing_column("department")
+        if not self.problems_only:
+            if "leader" not in self.cols:
+                self._missing_column("leader")
+            if "department" not in self.cols:
+                self._missing_column("department")
         pending = sorted(m for m in merges if m[2] > self.h.last_row)
         mi = 0
         active: dict[int, tuple[object, int, int]] = {}  # anchor column -> (value, first row, last row)
@@ -584,10 +615,11 @@ class _SheetReader:
                 self._close_problem()
                 return
         cols = self.cols
-        desc_c, num_c, meas_c = cols["description"], cols.get("number"), cols["measure"]
+        desc_c, num_c, meas_c = cols["description"], cols.get("number"), cols.get("measure")
         own_set = set(own)
         if self.footer:
-            if meas_c in own_set and (desc_c in own_set or num_c in own_set):
+            if ((meas_c in own_set and (desc_c in own_set or num_c in own_set))
+                    or (meas_c is None and desc_c in own_set and num_c in own_set)):
                 self.footer = False  # a real row after all
             else:
                 return
@@ -617,7 +649,7 @@ class _SheetReader:
         cur = self.current
         assert cur is not None
         notes = self._row_notes(texts, own_set)
-        measure = texts[meas_c] if meas_c < len(texts) else ""
+        measure = texts[meas_c] if meas_c is not None and meas_c < len(texts) else ""
         if notes:
             cur.row_notes.append((notes, bool(measure)))
         if measure:
@@ -652,7 +684,13 @@ class _SheetReader:
         if not wide and parse_number(text) is not None:
             return False
         self._close_problem()
-        self.heading = clean_category(text)
+        heading = clean_category(text)
+        source = parse_source(heading)
+        if source is not None:
+            self.heading_kind = source
+            if is_source_mark(heading):  # "三、自查问题（共2个）": a section of the list, not a category
+                heading = ""
+        self.heading = heading
         return True
 
     def _column_numbers(self, own: list[int], texts: list[str]) -> bool:
@@ -662,10 +700,12 @@ class _SheetReader:
         return [parse_number(texts[c]) for c in own] == list(range(1, len(own) + 1))
 
     def _repeated_header(self, own_set: set[int], texts: list[str]) -> bool:
-        desc_c, meas_c = self.cols["description"], self.cols["measure"]
-        return (desc_c in own_set and meas_c in own_set
+        desc_c = self.cols["description"]
+        other_c, other = ((self.cols["number"], "number") if self.problems_only
+                          else (self.cols["measure"], "measure"))
+        return (desc_c in own_set and other_c in own_set
                 and _SYNONYM.get(normalize_header(texts[desc_c])) in ("description", "detail")
-                and _SYNONYM.get(normalize_header(texts[meas_c])) == "measure")
+                and _SYNONYM.get(normalize_header(texts[other_c])) == other)
 
     # ----------------------------------------------------------------- problems
 
@@ -676,30 +716,30 @@ class _SheetReader:
         desc_c, num_c = cols["description"], cols.get("number")
         description = texts[desc_c]
         prefix_number, rest = split_number_prefix(description) if description else (None, description)
-        number: int | None = None
+        number: str | None = None
         number_col: int | None = num_c
         if num_c is not None and texts[num_c]:
-            number = parse_number(vals[num_c])
+            identifier = parse_identifier(vals[num_c])
+            number = identifier.value
             if number is None:
-                self.state.error(self.sheet, row, num_c,
-                                 gettext("第%(row)s行“%(column)s”无法识别：“%(value)s”。"
-                                         "请写成 1、（1）、① 或 一、 等形式的问题序号")
-                                 % {"row": row, "column": self.h.label("number"), "value": texts[num_c]})
-            elif prefix_number == number:
+                self.state.error(self.sheet, row, num_c, gettext(_MSG_NUMBER[identifier.problem]) % {
+                    "row": row, "column": self.h.label("number"), "value": texts[num_c],
+                    "max": IDENTIFIER_MAX, "digits": ORDINAL_DIGITS_MAX})
+            elif prefix_number is not None and str(prefix_number) == number:
                 description = rest
         elif prefix_number is not None:
-            number, description, number_col = prefix_number, rest, desc_c
+            number, description, number_col = str(prefix_number), rest, desc_c
         elif num_c is not None:
             self.state.error(self.sheet, row, num_c, gettext("第%(row)s行缺少“%(column)s”：请填写问题序号")
                              % {"row": row, "column": self.h.label("number")})
         else:
-            number, number_col = len(self.state.result.problems) + len(self.problems) + 1, None
+            number, number_col = str(len(self.state.result.problems) + len(self.problems) + 1), None
         if not description:
             self.state.error(self.sheet, row, desc_c,
                              gettext("第%(row)s行缺少“%(column)s”：请填写问题描述")
                              % {"row": row, "column": self.h.label("description")})
         if number is not None:
-            seen = self.state.numbers.get(number)
+            seen = self.state.numbers.get(identifier_key(number))
             if seen is not None:
                 where = (gettext("第%(row)s行") % {"row": seen[1]} if seen[0] == self.sheet
                          else gettext("“%(sheet)s”第%(row)s行") % {"sheet": seen[0], "row": seen[1]})
@@ -707,11 +747,15 @@ class _SheetReader:
                                  gettext("问题序号 %(number)s 与%(where)s重复：每个问题的序号必须不同")
                                  % {"number": number, "where": where})
             else:
-                self.state.numbers[number] = (self.sheet, row)
-        category = self._text(texts, "category") or self.heading
+                self.state.numbers[identifier_key(number)] = (self.sheet, row)
+        kind, kind_field = self._source(row, texts)
+        category = self._text(texts, "category")
+        if kind_field == "category" or (category and is_source_mark(category)):
+            category = ""  # 问题类型 = 自查问题 says where the problem came from, not its category
         problem = ParsedProblem(
-            sheet=self.sheet, row=row, number=str(number or 0), description=description, category=category,
-            detail=self._text(texts, "detail"), cause=self._text(texts, "cause"),
+            sheet=self.sheet, row=row, number=number or "", description=description,
+            category=category or self.heading, detail=self._text(texts, "detail"), cause=self._text(texts, "cause"),
+            kind=kind or self.heading_kind, kind_field=kind_field,
         )
         self.current = _OpenProblem(problem)
         desc_end = vend.get(desc_c)
@@ -722,6 +766,23 @@ class _SheetReader:
                 else:
                     self.misaligned[c] = self.misaligned.get(c, 0) + 1
 
+    def _source(self, row: int, texts: list[str]) -> tuple[str, str]:
+        """(kind, field) from a 问题来源 column, or from a 问题类型/问题类别 cell that names the source."""
+        text = self._text(texts, "source")
+        if text:
+            kind = parse_source(text)
+            if kind is None:
+                self.state.error(self.sheet, row, self.cols["source"],
+                                 gettext("第%(row)s行“%(column)s”无法识别：“%(value)s”。"
+                                         "请填写 反馈问题，或 自查问题（举一反三、自行查找的问题）")
+                                 % {"row": row, "column": self.h.label("source"), "value": text})
+                return "", ""
+            return kind, "source"
+        text = self._text(texts, "category")
+        if text and is_source_mark(text) and (kind := parse_source(text)):
+            return kind, "category"
+        return "", ""
+
     def _continue_problem(self, texts: list[str], own_set: set[int]) -> None:
         """Problem-level cells written again on a continuation row (not merged) are kept, not lost."""
         assert self.current is not None
@@ -731,8 +792,11 @@ class _SheetReader:
             if c is not None and c in own_set and texts[c] not in getattr(p, f):
                 setattr(p, f, f"{getattr(p, f)}\n{texts[c]}".strip())
         c = self.cols.get("category")
-        if c is not None and c in own_set and not p.category:
+        if c is not None and c in own_set and not p.category and not is_source_mark(texts[c]):
             p.category = texts[c]
+        c = self.cols.get("source")
+        if c is not None and c in own_set and p.kind_field != "source" and (kind := parse_source(texts[c])):
+            p.kind, p.kind_field = kind, "source"
 
     def _close_problem(self) -> None:
         cur = self.current
@@ -740,7 +804,7 @@ class _SheetReader:
             return
         self.current = None
         p = cur.problem
-        if not p.tasks and not cur.errored:
+        if not p.tasks and not cur.errored and not self.problems_only:
             self.state.error(self.sheet, p.row, self.cols["measure"],
                              gettext("第%(row)s行的问题没有整改措施：请在“%(column)s”列至少填写一条")
                              % {"row": p.row, "column": self.h.label("measure")})
@@ -908,7 +972,8 @@ def parse_ledger(
         result.errors.append(LedgerError(
             sources[0].name if sources else PurePath(filename).stem, None, None,
             gettext("没有找到台账表头：前%(rows)s行中须有一行同时包含问题描述列（%(names)s 等）"
-                    "和“整改措施”列（整改措施、整改举措、具体措施、整改任务）")
+                    "和“整改措施”列（整改措施、整改举措、具体措施、整改任务）；"
+                    "只导入问题清单（反馈问题清单）的，须同时包含“序号”列和问题描述列")
             % {"rows": _HEADER_SCAN_ROWS, "names": names},
         ))
     state.progress.finish()

@@ -36,19 +36,20 @@ class StoredProblem:
     cause: str
     category_id: int | None
     notes: str
+    kind: str = "feedback"  # rectify.inspections.models.ProblemKind
     tasks: dict[int, StoredTask] = field(default_factory=dict)
 
 
-def ledger_snapshot(*, inspected_unit: InspectedUnit | None) -> dict[int, StoredProblem]:
+def ledger_snapshot(*, inspected_unit: InspectedUnit | None) -> dict[str, StoredProblem]:
     """Problems of the unit by number, with tasks by number: four queries whatever the size."""
     if inspected_unit is None:
         return {}
     problems = {
         row["number"]: StoredProblem(id=row["id"], number=row["number"], description=row["description"],
                                      detail=row["detail"], cause=row["cause"], category_id=row["category_id"],
-                                     notes=row["notes"])
+                                     notes=row["notes"], kind=row["kind"])
         for row in Problem.objects.filter(inspected_unit=inspected_unit).values(
-            "id", "number", "description", "detail", "cause", "category_id", "notes")
+            "id", "number", "description", "detail", "cause", "category_id", "notes", "kind")
     }
     by_id = {p.id: p for p in problems.values()}
     tasks: dict[int, StoredTask] = {}

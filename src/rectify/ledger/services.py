@@ -35,11 +35,12 @@ from rectify.accounts.services import cli_operator
 from rectify.audit.services import audit_record
 from rectify.core import clock
 from rectify.core.errors import DomainError, NotFound, PermissionDenied
+from rectify.core.text import natural_sort_key
 from rectify.inspections import selectors as inspection_selectors
-from rectify.inspections.models import InspectedUnit, InspectionRound, Problem, add_months
+from rectify.inspections.models import InspectedUnit, InspectionRound, Problem, ProblemKind, add_months
 from rectify.inspections.services import inspected_unit_add
 from rectify.ledger import selectors
-from rectify.ledger.cells import cell_text
+from rectify.ledger.cells import cell_text, identifier_key
 from rectify.ledger.parsing import RAW_DEADLINE_NOTE, parse_ledger
 from rectify.ledger.types import LedgerError, ParsedLedger, ParsedProblem, ParsedTask
 from rectify.orgs.models import OrgKind, OrgUnit
@@ -240,14 +241,45 @@ NAME_MAX = Responsibility._meta.get_field("name").max_length
 APPROVED_FIELDS = {"description", "due_date", "deadline_kind"}
 
 
+KIND_LABELS = {ProblemKind.FEEDBACK: gettext_noop("反馈问题"), ProblemKind.SELF_FOUND: gettext_noop("自查问题")}
+
+
 class _Checks:
     """The rules a file must meet beyond its own form, reported as row/column errors in the dry run."""
 
-    def __init__(self, parsed: ParsedLedger, target: _Target, report: ImportReport, *, approver: bool) -> None:
+    def __init__(self, parsed: ParsedLedger, target: _Target, report: ImportReport, *, approver: bool,
+                 may_enter_feedback: bool, may_add_self_found: bool) -> None:
         self.columns = parsed.columns
         self.target = target
         self.report = report
         self.approver = approver
+        self.may_enter_feedback = may_enter_feedback
+        self.may_add_self_found = may_add_self_found
+
+    def _kind_field(self, p: ParsedProblem) -> str:
+        """The column to point at for the problem's source: where it was read, else 问题来源, else 序号."""
+        columns = self.columns.get(p.sheet, {})
+        return p.kind_field or ("source" if "source" in columns else "number")
+
+    def new_problem(self, p: ParsedProblem, kind: str) -> None:
+        """Fed-back problems are entered by the inspection office or the commission (the feedback list);
+        a unit adds only its own self-found problems, marked as such in the file."""
+        if not p.number:
+            return  # the 序号 is already an error
+        if kind == ProblemKind.FEEDBACK and not self.may_enter_feedback:
+            self.error(p.sheet, p.row, self._kind_field(p), _(
+                "系统中没有序号为 %(number)s 的问题。反馈问题只能由巡视办或纪委监委录入，不能通过本单位导入新增；"
+                "如为本单位自查发现的问题（举一反三），请在“问题来源”列填写“自查问题”，否则请核对序号。"
+            ) % {"number": p.number})
+        elif kind == ProblemKind.SELF_FOUND and not self.may_add_self_found:
+            self.error(p.sheet, p.row, self._kind_field(p), _(
+                "自查问题只能由本单位整改牵头人、巡视办或纪委监委人员录入。"))
+
+    def problem_kind(self, p: ParsedProblem, old: selectors.StoredProblem) -> None:
+        if p.kind and p.kind != old.kind:
+            self.error(p.sheet, p.row, self._kind_field(p), _(
+                "问题 %(number)s 在系统中是%(stored)s，问题来源不能通过导入修改：请改为“%(stored)s”或留空。"
+            ) % {"number": old.number, "stored": _(KIND_LABELS.get(old.kind, old.kind))})
 
     def error(self, sheet: str, row: int, field: str, message: str) -> None:
         self.report.errors.append(LedgerError(sheet, row, self.columns.get(sheet, {}).get(field), message))
@@ -293,11 +325,15 @@ def _field_column(field_name: str) -> str:
     return {"due_date": "deadline", "deadline_kind": "kind", "progress": "progress"}.get(field_name, field_name)
 
 
-def _plan(parsed: ParsedLedger, target: _Target, *, approver: bool = True) -> _Plan:
+def _plan(parsed: ParsedLedger, target: _Target, *, approver: bool = True, may_enter_feedback: bool = True,
+          may_add_self_found: bool = True) -> _Plan:
     report = ImportReport(errors=list(parsed.errors), skipped_sheets=list(parsed.skipped_sheets))
     plan = _Plan(report=report)
-    checks = _Checks(parsed, target, report, approver=approver)
-    stored = selectors.ledger_snapshot(inspected_unit=target.inspected)
+    checks = _Checks(parsed, target, report, approver=approver, may_enter_feedback=may_enter_feedback,
+                     may_add_self_found=may_add_self_found)
+    # Problems match by identifier as compared (（1） is 1, P01 is p01), whatever way either was written.
+    stored = {identifier_key(number): problem
+              for number, problem in selectors.ledger_snapshot(inspected_unit=target.inspected).items()}
     resolve, category_names = _category_resolver()
     kind_labels = {value: str(label) for value, label in DeadlineKind.choices}
     unknown_categories: dict[str, int] = {}
@@ -306,8 +342,9 @@ def _plan(parsed: ParsedLedger, target: _Target, *, approver: bool = True) -> _P
 
     for p in parsed.problems:
         _single_task_notes(p)
-        seen.add(p.number)
-        old = stored.get(p.number)
+        number_key = identifier_key(p.number)
+        seen.add(number_key)
+        old = stored.get(number_key)
         category = resolve(p.category) if p.category else None
         if category is False:
             unknown_categories.setdefault(p.category, p.row)
@@ -318,6 +355,8 @@ def _plan(parsed: ParsedLedger, target: _Target, *, approver: bool = True) -> _P
         key = _("问题 %(number)s") % {"number": p.number}
         if old is None:
             desired.setdefault("category_id", None)
+            desired["kind"] = p.kind or ProblemKind.FEEDBACK  # the office's feedback list, unless marked
+            checks.new_problem(p, desired["kind"])
             plan.new_problems.append((p, desired))
             report.problems["new"] += 1
             report.changes.append(ItemChange("problem", key, "new", p.sheet, p.row))
@@ -327,6 +366,7 @@ def _plan(parsed: ParsedLedger, target: _Target, *, approver: bool = True) -> _P
                 if (v != "" or f == "category_id") and not _same(getattr(old, f), v)
             }
             checks.changed_problem(p, list(diffs))
+            checks.problem_kind(p, old)
             if diffs:
                 plan.changed_problems.append((old.id, diffs))
                 report.problems["changed"] += 1
@@ -389,16 +429,22 @@ def _plan(parsed: ParsedLedger, target: _Target, *, approver: bool = True) -> _P
                 report.changes.append(ItemChange("task", tkey, "changed", t.sheet, t.row, fields))
             else:
                 report.tasks["unchanged"] += 1
-        if old:
+        if old and p.sheet not in parsed.problems_only_sheets:  # a problem list says nothing of tasks
             for n in sorted(set(old.tasks) - set(range(1, len(p.tasks) + 1))):
                 report.tasks["missing"] += 1
                 report.changes.append(ItemChange("task", _("%(problem)s · 措施 %(number)s") % {"problem": key, "number": n},
                                               "missing"))
 
-    for number in sorted(set(stored) - seen):
+    for key in sorted(set(stored) - seen, key=lambda k: (natural_sort_key(stored[k].number), stored[k].id)):
         report.problems["missing"] += 1
-        report.tasks["missing"] += len(stored[number].tasks)
-        report.changes.append(ItemChange("problem", _("问题 %(number)s") % {"number": number}, "missing"))
+        if not parsed.problems_only:
+            report.tasks["missing"] += len(stored[key].tasks)
+        report.changes.append(ItemChange("problem", _("问题 %(number)s") % {"number": stored[key].number},
+                                         "missing"))
+
+    if parsed.problems_only_sheets:
+        report.notices.append(_("“%(sheets)s”没有“整改措施”列，按问题清单（反馈问题清单）导入：只导入问题，"
+                                "不导入整改任务。") % {"sheets": "、".join(parsed.problems_only_sheets)})
 
     for text, row in unknown_categories.items():
         report.notices.append(_("问题类别“%(category)s”（首见于第%(row)s行）未能对应到问题类别目录，相关问题按未分类导入。")
@@ -477,7 +523,9 @@ def ledger_import(
     if progress:
         progress(80, _("正在比对"))
     approver = _is_approver(actor)
-    plan = _plan(parsed, target, approver=approver)
+    rights = {"approver": approver, "may_enter_feedback": actor is None or actor.can_enter_feedback,
+              "may_add_self_found": actor is None or actor.can_enter_feedback or actor.can_add_self_found_problem}
+    plan = _plan(parsed, target, **rights)
     plan.report.notices[:0] = notices
     if dry_run or plan.report.errors:
         return plan.report
@@ -489,7 +537,7 @@ def ledger_import(
                                  report_notices=[])
         if target.inspected is not None:  # one import of a unit at a time (SQLite: BEGIN IMMEDIATE does it)
             InspectedUnit.objects.select_for_update().filter(pk=target.inspected.pk).first()
-        plan = _plan(parsed, target, approver=approver)
+        plan = _plan(parsed, target, **rights)
         plan.report.notices[:0] = notices
         if plan.report.errors:  # someone changed the unit since the dry run (e.g. closed a task)
             return plan.report
@@ -522,13 +570,14 @@ def _commit(plan: _Plan, *, target: _Target, actor: User | None, unit_code: str,
         problem.set_number(p.number)
         new_problems.append(problem)
     Problem.objects.bulk_create(new_problems, batch_size=BATCH)
-    problem_ids = {p.number: p.pk for p in new_problems}
-    problem_ids.update(dict(Problem.objects.filter(inspected_unit=inspected).values_list("number", "id")))
+    problem_ids = {identifier_key(p.number): p.pk for p in new_problems}
+    problem_ids.update({identifier_key(number): pk for number, pk in
+                        Problem.objects.filter(inspected_unit=inspected).values_list("number", "id")})
     _bulk_apply(Problem, plan.changed_problems)
 
     # Tasks
     new_tasks = [
-        Task(problem_id=problem_ids[p.number], number=n, original_due_date=desired["due_date"],
+        Task(problem_id=problem_ids[identifier_key(p.number)], number=n, original_due_date=desired["due_date"],
              status=TaskStatus.PENDING, **desired)
         for p, n, _t, desired in plan.new_tasks
     ]

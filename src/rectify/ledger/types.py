@@ -50,6 +50,8 @@ class ParsedProblem:
     category: str = ""  # category text as written (a heading row or a 问题类别 column), may be empty
     detail: str = ""  # 问题表现
     cause: str = ""  # 原因分析
+    kind: str = ""  # where the file says it came from: "feedback", "self_found", or "" (not stated)
+    kind_field: str = ""  # the parser field the kind was read from (source, category), "" for a section heading
     tasks: list[ParsedTask] = field(default_factory=list)
     notes: dict[str, str] = field(default_factory=dict)
 
@@ -61,3 +63,9 @@ class ParsedLedger:
     skipped_sheets: list[str] = field(default_factory=list)
     sheets: list[str] = field(default_factory=list)  # sheets read as ledgers
     columns: dict[str, dict[str, str]] = field(default_factory=dict)  # sheet -> field -> column letter
+    problems_only_sheets: list[str] = field(default_factory=list)  # sheets without a measure column (feedback lists)
+
+    @property
+    def problems_only(self) -> bool:
+        """Every sheet read is a problem list without measures (the feedback list): no tasks at all."""
+        return bool(self.sheets) and set(self.sheets) == set(self.problems_only_sheets)
