@@ -18,6 +18,7 @@ from rectify.core.testing import capture_queries
 from rectify.ledger.roster import parse_roster, parse_term, roster_import
 from rectify.orgs.models import Person, Post, Tenure
 from rectify.orgs.selectors import principals_during
+from tests.ledger.fixtures import encrypt_xlsx
 
 D = dt.date
 
@@ -350,3 +351,21 @@ def test_web_permissions(world, client):  # type: ignore[no-untyped-def]
         assert client.get(url).status_code == 200
     client.force_login(world[Role.INSPECTION_OFFICE])
     assert client.get(reverse("ledger:roster_import", args=["NOPE"])).status_code == 404
+
+
+def test_web_password_protected_roster_and_the_size_limit(empty_a, client, monkeypatch):  # type: ignore[no-untyped-def]
+    from rectify.ledger import views
+
+    client.force_login(empty_a[Role.INSPECTION_OFFICE])
+    url = reverse("ledger:roster_import", args=["EDU"])
+    locked = encrypt_xlsx(xlsx(ONE_COLUMN), "mima-2026")
+    response = client.post(url, {"file": SimpleUploadedFile("名单.xlsx", locked)})
+    assert response.status_code == 400 and "打开密码" in response.content.decode()
+    response = client.post(url, {"file": SimpleUploadedFile("名单.xlsx", locked), "password": "mima-2026"})
+    assert response.status_code == 200 and response.context["result"].tenures["new"] == 6
+    client.post(url, {"token": response.context["token"]})
+    assert Tenure.objects.filter(post__unit=empty_a.unit_a).count() == 6
+
+    monkeypatch.setattr(views, "ROSTER_MAX_BYTES", 1024)
+    response = client.post(url, {"file": SimpleUploadedFile("名单.xlsx", xlsx(ONE_COLUMN))})
+    assert response.status_code == 400 and "文件超过" in response.content.decode()

@@ -11,6 +11,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
+from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -183,7 +184,8 @@ def _roster_display(value: object) -> str:
     if isinstance(value, bool):
         return _("是") if value else _("否")
     if isinstance(value, dt.date):
-        return f"{value.year}年{value.month}月{value.day}日"
+        # Translators: a Django date format (Y year, n month, j day); other characters are literal.
+        return formats.date_format(value, _("Y年n月j日"))
     return str(value)
 
 
