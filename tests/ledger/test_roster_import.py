@@ -369,3 +369,38 @@ def test_web_password_protected_roster_and_the_size_limit(empty_a, client, monke
     monkeypatch.setattr(views, "ROSTER_MAX_BYTES", 1024)
     response = client.post(url, {"file": SimpleUploadedFile("名单.xlsx", xlsx(ONE_COLUMN))})
     assert response.status_code == 400 and "文件超过" in response.content.decode()
+
+
+def test_real_world_shapes_two_row_header_merged_names_headings_and_footers(empty_a):  # type: ignore[no-untyped-def]
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "班子成员"
+    ws.append(["XX集团领导班子成员任职情况表"])
+    ws.merge_cells("A1:F1")
+    ws.append(["序号", "姓名", "现任（曾任）职务", "任职时间", None, "分管工作"])
+    ws.append([None, None, None, "起", "止", None])
+    ws.merge_cells("D2:E2")
+    ws.append(["一、现任领导班子成员"])
+    ws.merge_cells("A4:F4")
+    ws.append([1, "陈  明", "党委书记、董事长", "2019.03", "2022.06", "全面工作"])
+    ws.append([2, "刘洋", "党委副书记、总经理", "2019.03", "2022.06", "生产经营"])
+    ws.append([None, None, "党委书记、董事长", "2022.06", None, None])  # 刘洋 again: the name merged down
+    ws.merge_cells("B6:B7")
+    ws.append(["二、曾任领导班子成员"])
+    ws.append([3, "黄河", "原党委书记、董事长", "2014.01", "2019.03", None])
+    ws.append(["注：任职时间以任免文件为准。"])
+    ws.append(["填表人：张三", None, "填表日期：2024年5月"])
+    buf = io.BytesIO()
+    wb.save(buf)
+    parsed = parse_roster(buf.getvalue(), "集团.xlsx")
+    assert parsed.errors == []
+    got = [(e.row, e.name, e.title, e.start, e.end, e.is_principal) for e in parsed.entries]
+    assert got == [
+        (5, "陈明", "党委书记、董事长", D(2019, 3, 1), D(2022, 6, 1), True),
+        (6, "刘洋", "党委副书记、总经理", D(2019, 3, 1), D(2022, 6, 1), False),
+        (7, "刘洋", "党委书记、董事长", D(2022, 6, 1), None, True),
+        (9, "黄河", "党委书记、董事长", D(2014, 1, 1), D(2019, 3, 1), True),  # 原… is the same seat
+    ]
+    assert parsed.columns["班子成员"]["start"] == "D" and parsed.columns["班子成员"]["end"] == "E"
+    result = roster_import(actor=None, data=buf.getvalue(), filename="集团.xlsx", unit_code="EDU", dry_run=True)
+    assert result.errors == [] and result.people["new"] == 3 and result.tenures["new"] == 4  # three principals in turn
