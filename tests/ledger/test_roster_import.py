@@ -245,6 +245,13 @@ def test_end_areas_and_principal_changes_are_field_by_field_and_audited(empty_a)
     assert any("保留系统中的离任时间" in n for n in result.notices)
 
 
+def test_a_different_start_for_a_stored_tenure_is_a_new_one_with_a_notice(world):  # type: ignore[no-untyped-def]
+    rows = [["姓名", "职务", "任职时间", "是否主要负责人"], ["张书记", "党组书记、厅长", "2020.03", "否"]]
+    result = roster_import(actor=None, data=xlsx(rows), filename="x.xlsx", unit_code="EDU", dry_run=True)
+    assert result.tenures["new"] == 1
+    assert any("更正任职时间" in n and "张书记" in n for n in result.notices)
+
+
 def test_rows_missing_from_the_file_are_never_deleted(world):  # type: ignore[no-untyped-def]
     rows = [["姓名", "职务", "任职时间"], ["赵敏", "党组成员、副厅长", "2018.03"]]
     result = roster_import(actor=None, data=xlsx(rows), filename="x.xlsx", unit_code="EDU", dry_run=False)

@@ -234,8 +234,10 @@ def _roster_plan(*, unit: OrgUnit, entries: list[RosterEntry], lock: bool) -> _R
         result.errors.append(RosterError(entry.sheet, entry.row, entry.columns.get(column or ""), message))
 
     stored_by_key: dict[tuple[int, str, dt.date], Tenure] = {}
+    by_seat: dict[tuple[int, str], list[Tenure]] = {}  # the same person in a post of the same title
     for tenure in snapshot.tenures:
         stored_by_key.setdefault((tenure.person_id, tenure.post.title, tenure.start), tenure)
+        by_seat.setdefault((tenure.person_id, tenure.post.title), []).append(tenure)
     seen: dict[tuple[str, str, dt.date], RosterEntry] = {}
     matched_ids: set[int] = set()
     person_of: dict[str, Person] = {}  # name -> the stored or new person the file's rows go to
@@ -282,6 +284,14 @@ def _roster_plan(*, unit: OrgUnit, entries: list[RosterEntry], lock: bool) -> _R
         tkey = _tenure_key(entry.name, entry.title, entry.start)
         if stored is None:
             plan.new_seats.append((entry, person))
+            for other in by_seat.get((person.pk, entry.title), []) if person.pk else []:
+                if _overlap(entry.start, entry.end, other.start, other.end):
+                    result.notices.append(_(
+                        "第%(row)s行：系统中已有%(name)s任“%(title)s”的记录（%(span)s），与本行任职时间不同但有重叠，"
+                        "将作为另一段任职新增。如本行是更正任职时间，请在任职经历页面修改原记录，并在文件中写成相同的时间。"
+                    ) % {"row": entry.row, "name": entry.name, "title": entry.title,
+                         "span": _span(other.start, other.end)})
+                    break
             result.tenures["new"] += 1
             values = {"title": entry.title, "start": entry.start, "end": entry.end, "areas": entry.areas,
                       "is_principal": entry.is_principal, "is_leadership_member": entry.is_leadership_member}
