@@ -54,3 +54,15 @@ def test_same_person_keeps_one_record_across_posts_and_leaving(world):  # type: 
     assert result.errors == [] and result.people == {"new": 1, "changed": 0, "unchanged": 1}
     assert Person.objects.filter(name="李华").count() == 1
     assert Person.objects.get(name="李华").title == "党组书记、厅长"  # the post held now
+
+
+def test_a_preview_in_english_can_be_confirmed_in_chinese(world):  # type: ignore[no-untyped-def]
+    from django.utils import translation
+
+    office = world[Role.INSPECTION_OFFICE]
+    rows = [entry("赵敏", "党组成员、副厅长", dt.date(2019, 1, 1)),
+            entry("张书记", "党组书记、厅长", dt.date(2020, 1, 1), dt.date(2024, 3, 1), row=3)]
+    with translation.override("en"):
+        fingerprint = roster_plan(actor=office, unit=world.unit_a, entries=rows).fingerprint
+    with translation.override("zh-hans"):
+        assert roster_apply(actor=office, unit=world.unit_a, entries=rows, expected_fingerprint=fingerprint).committed

@@ -155,14 +155,9 @@ class RosterResult:
     notices: list[str] = field(default_factory=list)
     changes: list[RosterChange] = field(default_factory=list)
     committed: bool = False
-
-    @property
-    def fingerprint(self) -> str:
-        """What a commit would write, as a digest: a confirmation made after someone else changed the
-        roster since the preview no longer matches (optimistic locking for the whole batch)."""
-        body = json.dumps([self.people, self.tenures, [(c.kind, c.key, c.state, c.fields) for c in self.changes]],
-                          ensure_ascii=False, sort_keys=True, default=str)
-        return hashlib.sha256(body.encode("utf-8")).hexdigest()
+    #: What a commit would write, as a digest (independent of the page language): a confirmation made after
+    #: someone else changed the roster since the preview no longer matches (optimistic locking for the batch).
+    fingerprint: str = ""
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -209,6 +204,7 @@ class _RosterPlan:
     person_changes: dict[int, dict[str, Any]] = field(default_factory=dict)  # person id -> {"title": …}
     audit_before: dict[str, dict[str, Any]] = field(default_factory=dict)
     audit_after: dict[str, dict[str, Any]] = field(default_factory=dict)
+    touched: list[tuple[Any, ...]] = field(default_factory=list)  # rows to change, with version and old values
 
 
 _NAME_MAX = Person._meta.get_field("name").max_length
@@ -326,6 +322,8 @@ def _roster_plan(*, unit: OrgUnit, entries: list[RosterEntry], lock: bool) -> _R
             result.tenures["unchanged"] += 1
             continue
         result.tenures["changed"] += 1
+        plan.touched.append((stored.pk, stored.version, post.pk, post.version,
+                             sorted((f, str(b), str(a)) for f, (b, a) in fields.items())))
         if "end" in fields:
             plan.tenure_changes[stored.pk] = {"end": fields["end"][1]}
         post_fields = {f: v[1] for f, v in fields.items() if f != "end"}
@@ -385,6 +383,7 @@ def _roster_plan(*, unit: OrgUnit, entries: list[RosterEntry], lock: bool) -> _R
             plan.audit_after[name] = {"title": person.title}
         elif name in current_title and current_title[name] != person.title:
             plan.person_changes[person.pk] = {"title": current_title[name]}
+            plan.touched.append((person.pk, person.version, person.title))
             result.people["changed"] += 1
             result.changes.append(RosterChange("person", name, "changed", entry.sheet, entry.row,
                                                [{"field": "title", "label": _(ROSTER_LABELS["title"]),
@@ -394,6 +393,11 @@ def _roster_plan(*, unit: OrgUnit, entries: list[RosterEntry], lock: bool) -> _R
         else:
             result.people["unchanged"] += 1
     result.changes.sort(key=lambda c: (c.sheet or "", c.row or 0, c.kind != "person"))
+    body = json.dumps([sorted(plan.new_people), [(e.name, e.title, e.start, e.end, e.areas, e.is_principal)
+                                                 for e, _p in plan.new_seats],
+                       plan.touched, sorted(plan.tenure_changes.items()), sorted(plan.post_changes.items()),
+                       sorted(plan.person_changes.items())], ensure_ascii=False, sort_keys=True, default=str)
+    result.fingerprint = hashlib.sha256(body.encode("utf-8")).hexdigest()
     result.errors.sort(key=lambda e: (e.sheet or "", e.row or 0, e.column or ""))
     return plan
 
