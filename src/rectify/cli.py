@@ -52,6 +52,13 @@ def _parser() -> argparse.ArgumentParser:
     imp.add_argument("--json", action="store_true", help="只输出一个 JSON 对象")
     imp.add_argument("--password", default=None, help="工作簿打开密码")
 
+    people = sub.add_parser("import-people", help="导入领导班子成员名单/任职情况表（.xlsx/.xls/.csv），先比对后写入，全部成功或全部不写")
+    people.add_argument("file")
+    people.add_argument("--unit", required=True, dest="unit_code", help="单位编码")
+    people.add_argument("--dry-run", action="store_true", help="只比对、报告差异和错误，不写入")
+    people.add_argument("--json", action="store_true", help="只输出一个 JSON 对象")
+    people.add_argument("--password", default=None, help="工作簿打开密码")
+
     exp = sub.add_parser("export-ledger", help="按标准格式导出整改台账（.xlsx）")
     exp.add_argument("--round", required=True, dest="round_code")
     exp.add_argument("--unit", dest="unit_code", default=None, help="只导出一个单位；不填则导出全轮次（含汇总表）")
@@ -245,6 +252,53 @@ def _print_report(report: Any, *, dry_run: bool) -> None:
         print("\n已写入。")
 
 
+def cmd_import_people(args: argparse.Namespace) -> int:
+    from rectify.core.errors import DomainError
+    from rectify.ledger.parsing import LedgerFileError
+    from rectify.ledger.roster import roster_import
+
+    path = Path(args.file)
+
+    def failed(message: str) -> int:
+        if args.json:  # still exactly one JSON object, in the report's shape
+            empty = dict.fromkeys(("new", "changed", "unchanged"), 0)
+            print(json.dumps({"people": empty, "tenures": dict(empty), "notices": [], "changes": [],
+                              "committed": False, "unit": args.unit_code,
+                              "errors": [{"sheet": None, "row": None, "column": None, "message": message}]},
+                             ensure_ascii=False))
+            return 2
+        return _fail(message)
+
+    if not path.is_file():
+        return failed(f"找不到文件 {path}")
+    try:
+        result = roster_import(actor=None, data=path.read_bytes(), filename=path.name, unit_code=args.unit_code,
+                               dry_run=args.dry_run, password=args.password)
+    except (LedgerFileError, DomainError) as error:
+        return failed(getattr(error, "message", None) or str(error))
+    if args.json:
+        print(json.dumps({**result.as_json(), "unit": args.unit_code}, ensure_ascii=False))
+        return 2 if result.errors else 0
+    states = (("new", "新增"), ("changed", "变更"), ("unchanged", "未变"))
+    for label, counts in (("人员", result.people), ("任职经历", result.tenures)):
+        print(f"{label}：" + "，".join(f"{name} {counts[key]}" for key, name in states))
+    for notice in result.notices:
+        print(f"提示：{notice}")
+    for change in result.changes[:50]:
+        state = "新增" if change.state == "new" else "变更"
+        print(f"  [{state}] {change.key}（{change.sheet} 第{change.row}行）：" +
+              "；".join(f"{f['label']} “{f['before']}” → “{f['after']}”" if f["before"] else f"{f['label']} {f['after']}"
+                       for f in change.fields))
+    if result.errors:
+        print(f"\n发现 {len(result.errors)} 处错误，未写入任何数据。请修改后重新导入：", file=sys.stderr)
+        for e in result.errors:
+            where = "、".join(x for x in (e.sheet, f"第{e.row}行" if e.row else "", f"{e.column}列" if e.column else "") if x)
+            print(f"  [{where}] {e.message}", file=sys.stderr)
+        return 2
+    print("\n试运行：未写入任何数据。去掉 --dry-run 即按以上差异写入。" if args.dry_run else "\n已写入。")
+    return 0
+
+
 def cmd_export_ledger(args: argparse.Namespace) -> int:
     from rectify.accounts.services import cli_operator
     from rectify.core.errors import DomainError
@@ -323,6 +377,7 @@ COMMANDS = {
     "createuser": cmd_createuser,
     "token": cmd_token,
     "import-ledger": cmd_import_ledger,
+    "import-people": cmd_import_people,
     "export-ledger": cmd_export_ledger,
     "worker": cmd_worker,
     "verify-audit": cmd_verify_audit,

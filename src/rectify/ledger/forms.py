@@ -20,3 +20,10 @@ class LedgerUploadForm(forms.Form):
     def __init__(self, *args, rounds=(), **kwargs):  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
         self.fields["round_code"].choices = [(r.code, r.name) for r in rounds]
+
+
+class RosterUploadForm(forms.Form):
+    file = forms.FileField(label=_("名单文件"), help_text=_("领导班子成员名单或任职情况表：.xlsx、.xls、.csv（UTF-8 或 GBK）。"),
+                           error_messages={"required": _("请选择要导入的名单文件。")})
+    password = forms.CharField(label=_("打开密码"), required=False, widget=forms.PasswordInput(render_value=False),
+                               help_text=_("工作簿设有打开密码时填写；系统不保存密码。"))

@@ -355,6 +355,23 @@ def _csv_source(text: str, filename: str) -> _Source:
     return _Source(name, len(rows), iterate, [])
 
 
+# Public hooks for other readers of tabular files in this app (the leadership roster, ledger/roster.py):
+# the same format sniffing, decryption and CSV encoding detection, and the same footer rules.
+Sheet = _Source
+
+
+def open_sheets(data: bytes, filename: str, password: str | None = None) -> list[_Source]:
+    """Every sheet of an .xlsx/.xls/.csv file (told by content), in workbook order; hidden ones flagged.
+
+    Raises :class:`LedgerFileError` when the file as a whole cannot be read."""
+    return _open(data, filename, password or None)
+
+
+def is_footer_row(first_cell: str) -> bool:
+    """A 合计 / 注： / 填表人： row, which is never data (``first_cell`` as :func:`compact` gives it)."""
+    return bool(_TOTAL.match(first_cell) or _FOOTER.match(first_cell) or _SIGNATURE.match(first_cell))
+
+
 # =========================================================================== headers
 
 

@@ -8,4 +8,5 @@ urlpatterns = [
     path("imports/<uuid:job_id>/", views.import_job, name="import_job"),
     path("imports/<uuid:job_id>/confirm/", views.import_confirm, name="import_confirm"),
     path("exports/ledger.xlsx", views.export, name="export"),
+    path("units/<str:unit_code>/roster/import/", views.roster_import, name="roster_import"),
 ]

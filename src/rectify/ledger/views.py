@@ -2,18 +2,28 @@
 
 from __future__ import annotations
 
+import hashlib
+import re
+from pathlib import PurePath
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core import signing
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from rectify.core.errors import DomainError
+from rectify.core.errors import DomainError, PermissionDenied
 from rectify.inspections import selectors as inspection_selectors
 from rectify.ledger import forms, jobs, selectors
 from rectify.ledger.export import ledger_export
 from rectify.ledger.models import ImportState
+from rectify.ledger.parsing import LedgerFileError, decrypt_if_encrypted
+from rectify.ledger.roster import roster_import as roster_import_service
+from rectify.orgs import selectors as org_selectors
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -87,3 +97,109 @@ def export(request: HttpRequest) -> HttpResponse:
 
     response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=name)
     return response
+
+
+# --- leadership roster import: upload → dry run with the diff → confirm commits ---------------------
+
+ROSTER_MAX_BYTES = 10 * 1024 * 1024  # rosters are small; a bigger file is not a roster
+_ROSTER_SALT = "rectify.ledger.roster_import"
+_ROSTER_TOKEN_MAX_AGE = 2 * 60 * 60
+_SHA256 = re.compile(r"^[0-9a-f]{64}$")
+_SUFFIXES = {".xlsx", ".xls", ".csv", ".xlsm", ".txt"}
+
+
+def _roster_store(data: bytes, filename: str) -> tuple[str, str]:
+    """Keep the (decrypted) upload under media/imports/roster/ by its SHA-256, for the confirmation and
+    for the record (DECISIONS 13). Returns (sha256, stored name)."""
+    sha = hashlib.sha256(data).hexdigest()
+    suffix = PurePath(filename).suffix.lower()
+    name = f"imports/roster/{sha}{suffix if suffix in _SUFFIXES else ''}"
+    if not default_storage.exists(name):
+        default_storage.save(name, ContentFile(data))
+    return sha, name
+
+
+def _roster_load(token: str, *, user_id: int, unit_code: str) -> tuple[bytes, dict[str, str]]:
+    """The file a signed confirmation token names, only for the user and unit it was issued to."""
+    try:
+        claim = signing.loads(token, salt=_ROSTER_SALT, max_age=_ROSTER_TOKEN_MAX_AGE)
+    except signing.BadSignature:
+        raise DomainError(_("确认已过期或无效，请重新上传名单文件。"), code="stale_upload") from None
+    name = str(claim.get("stored", ""))
+    sha = name.removeprefix("imports/roster/")[:64]
+    if (claim.get("user") != user_id or claim.get("unit") != unit_code or not _SHA256.match(sha)
+            or not name.startswith("imports/roster/") or ".." in name or not default_storage.exists(name)):
+        raise DomainError(_("确认已过期或无效，请重新上传名单文件。"), code="stale_upload")
+    with default_storage.open(name, "rb") as fh:
+        data = fh.read(ROSTER_MAX_BYTES + 1)
+    if hashlib.sha256(data).hexdigest() != sha:
+        raise DomainError(_("确认已过期或无效，请重新上传名单文件。"), code="stale_upload")
+    return data, claim
+
+
+@login_required
+def roster_import(request: HttpRequest, unit_code: str) -> HttpResponse:
+    """A unit's roster: upload and see the dry run (diff and errors); confirm writes exactly that."""
+    user = request.user
+    unit = org_selectors.org_unit_get_for(user=user, code=(unit_code or "").strip())
+    if not user.can_maintain_roster_of(unit.path):
+        raise PermissionDenied(_("只有系统管理员、巡视办或本单位整改牵头人可以导入本单位的领导班子名单。"))
+    form = forms.RosterUploadForm()
+    context: dict[str, object] = {"unit": unit, "form": form, "max_mb": ROSTER_MAX_BYTES // (1024 * 1024)}
+    status = 200
+    if request.method == "POST" and request.POST.get("token"):
+        try:
+            data, claim = _roster_load(request.POST["token"], user_id=user.pk, unit_code=unit.code)
+            result = roster_import_service(actor=user, data=data, filename=claim["filename"], unit_code=unit.code,
+                                           dry_run=False, expected_fingerprint=claim["fingerprint"])
+        except (DomainError, LedgerFileError) as error:
+            if isinstance(error, DomainError) and error.status == 404:
+                raise
+            messages.error(request, getattr(error, "message", None) or str(error))
+            return redirect("ledger:roster_import", unit_code=unit.code)
+        if result.committed and not result.errors:
+            messages.success(request, _("已写入领导班子名单：人员新增 %(pn)s、变更 %(pc)s；任职经历新增 %(tn)s、变更 %(tc)s。")
+                             % {"pn": result.people["new"], "pc": result.people["changed"],
+                                "tn": result.tenures["new"], "tc": result.tenures["changed"]})
+            return redirect("ledger:roster_import", unit_code=unit.code)
+        context.update(result=result, filename=claim["filename"])  # someone changed the roster meanwhile
+        status = 409
+    elif request.method == "POST":
+        form = forms.RosterUploadForm(request.POST, request.FILES)
+        context["form"] = form
+        status = 400
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                if upload.size > ROSTER_MAX_BYTES:
+                    raise DomainError(_("文件超过 %(mb)s MB，不像领导班子名单。请只保留名单所在的工作表后再上传。")
+                                      % {"mb": ROSTER_MAX_BYTES // (1024 * 1024)}, details={"field": "file"})
+                data = upload.read(ROSTER_MAX_BYTES + 1)
+                try:
+                    data = decrypt_if_encrypted(data, form.cleaned_data["password"] or None, filename=upload.name)
+                except LedgerFileError as error:
+                    raise DomainError(error.message, details={"field": "password"}) from error
+                try:
+                    result = roster_import_service(actor=user, data=data, filename=upload.name, unit_code=unit.code,
+                                                   dry_run=True)
+                except LedgerFileError as error:
+                    raise DomainError(error.message, details={"field": "file"}) from error
+            except DomainError as error:
+                if error.status == 404:
+                    raise
+                field = (error.details or {}).get("field") if isinstance(error.details, dict) else None
+                form.add_error(field if field in form.fields else None, error.message)
+            else:
+                status = 200
+                context.update(result=result, filename=upload.name)
+                if not result.errors:
+                    _sha, stored = _roster_store(data, upload.name)
+                    context["token"] = signing.dumps(
+                        {"user": user.pk, "unit": unit.code, "stored": stored, "filename": upload.name[:200],
+                         "fingerprint": result.fingerprint}, salt=_ROSTER_SALT)
+    result_obj = context.get("result")
+    if result_obj is not None:
+        changes = result_obj.changes  # type: ignore[attr-defined]
+        context["changes_shown"] = changes[:500]
+        context["changes_total"] = len(changes)
+    return render(request, "ledger/roster_import.html", context, status=status)

@@ -112,7 +112,8 @@ def org_unit_get_for(*, user: User, code: str) -> OrgUnit:
     try:
         return org_units_for(user=user).select_related("parent").get(code=code)
     except OrgUnit.DoesNotExist:
-        raise NotFound(_("未找到单位“%(code)s”，或您无权查看。") % {"code": code}) from None
+        raise NotFound(_("未找到单位“%(code)s”，或您无权查看该单位。请核对单位编码。") % {"code": code},
+                       code="unknown_unit", details={"field": "unit"}) from None
 
 
 def org_unit_level_for(*, user: User, parent: OrgUnit | None, query: str = "") -> QuerySet[OrgUnit]:
@@ -200,3 +201,30 @@ def unit_tenures_for(*, user: User, code: str) -> tuple[OrgUnit, list[Tenure]]:
 def tenures_of_person(*, person: Person) -> list[Tenure]:
     return list(Tenure.objects.filter(person=person).select_related("post", "post__unit")
                 .order_by(F("end").desc(nulls_first=True), "-start"))
+
+
+# =========================================================================== leadership roster import
+# Reads for importing a unit's leadership roster (领导班子成员名单); see orgs.services.roster_apply.
+
+
+@dataclass
+class RosterSnapshot:
+    """What is stored of a unit's roster: its people (by name; those who left keep ``unit``) and every
+    tenure in its posts, each with its post and person."""
+
+    people_by_name: dict[str, list[Person]]
+    tenures: list[Tenure]
+
+
+def roster_snapshot(*, unit: OrgUnit, lock: bool = False) -> RosterSnapshot:
+    """Two queries whatever the roster's size. ``lock``: inside the import's transaction, so that nobody
+    edits these rows between the comparison and the write (PostgreSQL; SQLite writes one at a time)."""
+    people = Person.objects.filter(unit=unit).order_by("id")
+    tenures = Tenure.objects.filter(post__unit=unit).select_related("person", "post").order_by("start", "id")
+    if lock:
+        people = people.select_for_update()
+        tenures = tenures.select_for_update(of=("self", "post"))
+    by_name: dict[str, list[Person]] = {}
+    for person in people:
+        by_name.setdefault(person.name, []).append(person)
+    return RosterSnapshot(people_by_name=by_name, tenures=list(tenures))

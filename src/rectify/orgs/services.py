@@ -3,17 +3,24 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import Q, Value
+from django.db.models import F, Q, Value
 from django.db.models.functions import Concat, Substr
+from django.utils import formats
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
+from rectify.accounts.services import cli_operator
 from rectify.audit.services import audit_record
 from rectify.core import clock
 from rectify.core.errors import Conflict, DomainError, PermissionDenied
+from rectify.orgs import selectors
 from rectify.orgs.models import UNIT_CODE_VALIDATOR, OrgKind, OrgUnit, Person, Post, Tenure
 
 if TYPE_CHECKING:
@@ -431,3 +438,383 @@ def tenure_end(*, actor: User, tenure: Tenure, expected_version: int | None, end
                                       values={"end": end})
     audit_record(actor=actor, action="tenure.ended", obj=tenure, before=before, after=after)
     return tenure
+
+
+# =========================================================================== leadership roster import
+# A unit's leadership roster (领导班子成员名单 / 任职情况表) applied as one batch: the file is read by
+# rectify.ledger.roster, which hands the rows here; this is the only writer of what a roster changes.
+
+
+@dataclass(frozen=True)
+class RosterEntry:
+    """One row of a roster: one person in one seat for one term [start, end).
+
+    ``end`` None: still holds it (至今 or left empty). ``areas`` "" and an unstated principal flag mean
+    "the file says nothing" and keep what is stored. ``columns``: field -> column letter, for messages
+    (fields: name, title, start, end, areas, principal)."""
+
+    sheet: str
+    row: int
+    name: str
+    title: str
+    start: dt.date
+    end: dt.date | None = None
+    areas: str = ""
+    is_principal: bool = False
+    principal_stated: bool = False  # a 是否主要负责人 column said so; else recognised from the title
+    is_leadership_member: bool = True
+    columns: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class RosterError:
+    """Something to fix in the file, where it is (row 1-based, column as a letter), in Chinese."""
+
+    sheet: str | None
+    row: int | None
+    column: str | None
+    message: str
+
+    def as_dict(self) -> dict[str, object]:
+        return {"sheet": self.sheet, "row": self.row, "column": self.column, "message": self.message}
+
+
+@dataclass
+class RosterChange:
+    kind: str  # person | tenure
+    key: str
+    state: str  # new | changed
+    sheet: str | None = None
+    row: int | None = None
+    fields: list[dict[str, str]] = field(default_factory=list)  # {"field", "label", "before", "after"}
+
+
+def _counts() -> dict[str, int]:
+    return dict.fromkeys(("new", "changed", "unchanged"), 0)
+
+
+@dataclass
+class RosterResult:
+    people: dict[str, int] = field(default_factory=_counts)
+    tenures: dict[str, int] = field(default_factory=_counts)
+    errors: list[RosterError] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+    changes: list[RosterChange] = field(default_factory=list)
+    committed: bool = False
+    #: What a commit would write, as a digest (independent of the page language): a confirmation made after
+    #: someone else changed the roster since the preview no longer matches (optimistic locking for the batch).
+    fingerprint: str = ""
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "people": self.people, "tenures": self.tenures, "errors": [e.as_dict() for e in self.errors],
+            "notices": self.notices, "committed": self.committed,
+            "changes": [{"kind": c.kind, "key": c.key, "state": c.state, "sheet": c.sheet, "row": c.row,
+                         "fields": c.fields} for c in self.changes],
+        }
+
+
+ROSTER_LABELS = {"name": gettext_noop("姓名"), "title": gettext_noop("职务"), "start": gettext_noop("任职时间"), "end": gettext_noop("离任时间"),
+                 "areas": gettext_noop("分管领域"), "is_principal": gettext_noop("主要负责人"),
+                 "is_leadership_member": gettext_noop("领导班子成员")}
+
+
+def _roster_display(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return _("是") if value else _("否")
+    if isinstance(value, dt.date):
+        # Translators: a Django date format (Y year, n month, j day); other characters are literal.
+        return formats.date_format(value, _("Y年n月j日"))
+    return str(value)
+
+
+def _tenure_key(name: str, title: str, start: dt.date) -> str:
+    return _("%(name)s · %(title)s（%(start)s起）") % {"name": name, "title": title, "start": _roster_display(start)}
+
+
+def _overlap(a_start: dt.date, a_end: dt.date | None, b_start: dt.date, b_end: dt.date | None) -> bool:
+    """[start, end) intervals, None = open: a successor starting the day (or month) the predecessor left
+    does not overlap."""
+    return (b_end is None or a_start < b_end) and (a_end is None or b_start < a_end)
+
+
+@dataclass
+class _RosterPlan:
+    result: RosterResult
+    new_people: dict[str, Person] = field(default_factory=dict)  # name -> unsaved person
+    new_seats: list[tuple[RosterEntry, Person]] = field(default_factory=list)  # a new post and tenure each
+    tenure_changes: dict[int, dict[str, Any]] = field(default_factory=dict)  # tenure id -> {"end": …}
+    post_changes: dict[int, dict[str, Any]] = field(default_factory=dict)  # post id -> {"areas"/"is_principal"}
+    person_changes: dict[int, dict[str, Any]] = field(default_factory=dict)  # person id -> {"title": …}
+    audit_before: dict[str, dict[str, Any]] = field(default_factory=dict)
+    audit_after: dict[str, dict[str, Any]] = field(default_factory=dict)
+    touched: list[tuple[Any, ...]] = field(default_factory=list)  # rows to change, with version and old values
+
+
+_NAME_MAX = Person._meta.get_field("name").max_length
+_TITLE_MAX = Post._meta.get_field("title").max_length
+_AREAS_MAX = Post._meta.get_field("areas").max_length
+
+
+def _roster_plan(*, unit: OrgUnit, entries: list[RosterEntry], lock: bool) -> _RosterPlan:
+    """Compare the file's rows with what is stored. The steps:
+
+    1. Check each row on its own (lengths) and against the others (the same person, post and start twice).
+    2. Match the person by name within the unit (people who left keep their unit), then the tenure by
+       (person, post title, start). No match: a new seat (post + tenure). A match: end date, areas and
+       the principal flag may change; an empty cell keeps what is stored (a file never clears a field).
+    3. Check that no two principal tenures of the unit overlap, the file's and the stored ones together.
+    4. People: new, or changed when their current post title differs.
+    """
+    result = RosterResult()
+    plan = _RosterPlan(result=result)
+    snapshot = selectors.roster_snapshot(unit=unit, lock=lock)
+
+    def error(entry: RosterEntry, column: str | None, message: str) -> None:
+        result.errors.append(RosterError(entry.sheet, entry.row, entry.columns.get(column or ""), message))
+
+    stored_by_key: dict[tuple[int, str, dt.date], Tenure] = {}
+    by_seat: dict[tuple[int, str], list[Tenure]] = {}  # the same person in a post of the same title
+    for tenure in snapshot.tenures:
+        stored_by_key.setdefault((tenure.person_id, tenure.post.title, tenure.start), tenure)
+        by_seat.setdefault((tenure.person_id, tenure.post.title), []).append(tenure)
+    seen: dict[tuple[str, str, dt.date], RosterEntry] = {}
+    matched_ids: set[int] = set()
+    person_of: dict[str, Person] = {}  # name -> the stored or new person the file's rows go to
+    principals: list[tuple[RosterEntry, dt.date, dt.date | None]] = []  # the file's final principal terms
+    good: list[tuple[RosterEntry, Person, Tenure | None]] = []
+
+    # 1–2. every row
+    for entry in entries:
+        bad = False
+        for column, value, limit in (("name", entry.name, _NAME_MAX), ("title", entry.title, _TITLE_MAX),
+                                     ("areas", entry.areas, _AREAS_MAX)):
+            if len(value) > limit:  # type: ignore[operator]
+                bad = True
+                error(entry, column, _("第%(row)s行“%(column)s”超过%(max)s个字，请删减。")
+                      % {"row": entry.row, "column": _(ROSTER_LABELS[column]), "max": limit})
+        key = (entry.name, entry.title, entry.start)
+        first = seen.get(key)
+        if first is not None:
+            where = (_("第%(row)s行") % {"row": first.row} if first.sheet == entry.sheet
+                     else _("“%(sheet)s”第%(row)s行") % {"sheet": first.sheet, "row": first.row})
+            error(entry, "name", _("第%(row)s行与%(where)s重复（同一人、同一职务、同一任职时间）：请删除其中一行。")
+                  % {"row": entry.row, "where": where})
+            continue
+        seen[key] = entry
+        if bad:
+            continue
+        person = person_of.get(entry.name)
+        if person is None:
+            candidates = snapshot.people_by_name.get(entry.name, [])
+            with_seat = [p for p in candidates if (p.pk, entry.title, entry.start) in stored_by_key]
+            person = (with_seat or candidates or [None])[0]  # type: ignore[list-item]
+            if person is None:
+                person = plan.new_people.setdefault(entry.name, Person(name=entry.name, unit=unit))
+            elif len(candidates) > 1:
+                result.notices.append(_("本单位有 %(count)s 位名为“%(name)s”的人员，文件中的该姓名已对应到其中已有相同任职记录"
+                                        "（或最早录入）的一位；如不是同一人，请在人员页面核对。")
+                                      % {"count": len(candidates), "name": entry.name})
+            person_of[entry.name] = person
+        stored = stored_by_key.get((person.pk, entry.title, entry.start)) if person.pk else None
+        good.append((entry, person, stored))
+
+    # 2. tenures and their posts
+    for entry, person, stored in good:
+        tkey = _tenure_key(entry.name, entry.title, entry.start)
+        if stored is None:
+            plan.new_seats.append((entry, person))
+            for other in by_seat.get((person.pk, entry.title), []) if person.pk else []:
+                if _overlap(entry.start, entry.end, other.start, other.end):
+                    result.notices.append(_(
+                        "第%(row)s行：系统中已有%(name)s任“%(title)s”的记录（%(span)s），与本行任职时间不同但有重叠，"
+                        "将作为另一段任职新增。如本行是更正任职时间，请在任职经历页面修改原记录，并在文件中写成相同的时间。"
+                    ) % {"row": entry.row, "name": entry.name, "title": entry.title,
+                         "span": _span(other.start, other.end)})
+                    break
+            result.tenures["new"] += 1
+            values = {"title": entry.title, "start": entry.start, "end": entry.end, "areas": entry.areas,
+                      "is_principal": entry.is_principal, "is_leadership_member": entry.is_leadership_member}
+            result.changes.append(RosterChange("tenure", tkey, "new", entry.sheet, entry.row, [
+                {"field": f, "label": _(ROSTER_LABELS[f]), "before": "", "after": _roster_display(v)}
+                for f, v in values.items() if v not in ("", None)]))
+            plan.audit_after[tkey] = values
+            if entry.is_principal:
+                principals.append((entry, entry.start, entry.end))
+            continue
+        matched_ids.add(stored.pk)
+        post = stored.post
+        fields: dict[str, tuple[Any, Any]] = {}
+        end = stored.end
+        if entry.end is not None and entry.end != stored.end:
+            fields["end"] = (stored.end, entry.end)
+            end = entry.end
+            if entry.end <= stored.start:  # cannot happen with the same start; kept as a guard
+                error(entry, "end", _("第%(row)s行离任时间须晚于任职时间。") % {"row": entry.row})
+        elif entry.end is None and stored.end is not None:
+            result.notices.append(_("第%(row)s行（%(item)s）写明仍在任，系统中已记录于%(end)s离任：保留系统中的离任时间；"
+                                    "如确属记录有误，请在任职经历页面更正。")
+                                  % {"row": entry.row, "item": tkey, "end": _roster_display(stored.end)})
+        if entry.areas and entry.areas != post.areas:
+            fields["areas"] = (post.areas, entry.areas)
+        principal = entry.is_principal if (entry.principal_stated or entry.is_principal) else post.is_principal
+        if principal != post.is_principal:
+            fields["is_principal"] = (post.is_principal, principal)
+        if principal:
+            principals.append((entry, stored.start, end))
+        if not fields:
+            result.tenures["unchanged"] += 1
+            continue
+        result.tenures["changed"] += 1
+        plan.touched.append((stored.pk, stored.version, post.pk, post.version,
+                             sorted((f, str(b), str(a)) for f, (b, a) in fields.items())))
+        if "end" in fields:
+            plan.tenure_changes[stored.pk] = {"end": fields["end"][1]}
+        post_fields = {f: v[1] for f, v in fields.items() if f != "end"}
+        if post_fields:
+            plan.post_changes.setdefault(post.pk, {}).update(post_fields)
+        result.changes.append(RosterChange("tenure", tkey, "changed", entry.sheet, entry.row, [
+            {"field": f, "label": _(ROSTER_LABELS[f]), "before": _roster_display(b), "after": _roster_display(a)}
+            for f, (b, a) in fields.items()]))
+        plan.audit_before[tkey] = {f: b for f, (b, _a) in fields.items()}
+        plan.audit_after[tkey] = {f: a for f, (_b, a) in fields.items()}
+
+    # 3. overlapping principals: the file's terms with each other and with the stored ones it does not touch
+    others = [t for t in snapshot.tenures if t.pk not in matched_ids and t.post.is_principal
+              and plan.post_changes.get(t.post_id, {}).get("is_principal", True)]
+    reported: set[int] = set()
+    ordered = sorted(principals, key=lambda p: (p[1], p[0].row))
+    for i, (entry, start, end) in enumerate(ordered):
+        for earlier, e_start, e_end in ordered[:i]:
+            if _overlap(start, end, e_start, e_end) and id(entry) not in reported:
+                reported.add(id(entry))
+                error(entry, "start", _(
+                    "第%(row)s行与第%(other)s行都是主要负责人，任职时间重叠（%(who)s %(span)s）：同一单位同一时间只能有一位"
+                    "主要负责人。请写明前任的离任时间，或更正任职时间；如其中一行不是主要负责人，请在“是否主要负责人”列填“否”。"
+                ) % {"row": entry.row, "other": earlier.row, "who": earlier.name,
+                     "span": _span(e_start, e_end)})
+        for tenure in others:
+            if _overlap(start, end, tenure.start, tenure.end) and id(entry) not in reported:
+                reported.add(id(entry))
+                error(entry, "start", _(
+                    "第%(row)s行是主要负责人，任职时间与系统中%(who)s（%(title)s，%(span)s）重叠：同一单位同一时间只能有一位"
+                    "主要负责人。请在文件中写明%(who)s的离任时间（加一行），或更正本行的任职时间。"
+                ) % {"row": entry.row, "who": tenure.person.name, "title": tenure.post.title,
+                     "span": _span(tenure.start, tenure.end)})
+
+    # 4. people
+    current_title: dict[str, str] = {}
+    latest: dict[str, tuple[dt.date, str]] = {}
+    for entry, _person, stored in good:
+        end = entry.end if entry.end is not None else (stored.end if stored else None)
+        if end is None:
+            current_title.setdefault(entry.name, entry.title)
+        if entry.name not in latest or entry.start > latest[entry.name][0]:
+            latest[entry.name] = (entry.start, entry.title)
+    first_row = {}
+    for entry, _person, _stored in good:
+        first_row.setdefault(entry.name, entry)
+    for name, person in person_of.items():
+        entry = first_row.get(name)
+        if entry is None:
+            continue
+        if person.pk is None:
+            person.title = current_title.get(name) or latest[name][1]
+            result.people["new"] += 1
+            result.changes.append(RosterChange("person", name, "new", entry.sheet, entry.row,
+                                               [{"field": "title", "label": _(ROSTER_LABELS["title"]), "before": "",
+                                                 "after": person.title}]))
+            plan.audit_after[name] = {"title": person.title}
+        elif name in current_title and current_title[name] != person.title:
+            plan.person_changes[person.pk] = {"title": current_title[name]}
+            plan.touched.append((person.pk, person.version, person.title))
+            result.people["changed"] += 1
+            result.changes.append(RosterChange("person", name, "changed", entry.sheet, entry.row,
+                                               [{"field": "title", "label": _(ROSTER_LABELS["title"]),
+                                                 "before": person.title, "after": current_title[name]}]))
+            plan.audit_before[name] = {"title": person.title}
+            plan.audit_after[name] = {"title": current_title[name]}
+        else:
+            result.people["unchanged"] += 1
+    result.changes.sort(key=lambda c: (c.sheet or "", c.row or 0, c.kind != "person"))
+    body = json.dumps([sorted(plan.new_people), [(e.name, e.title, e.start, e.end, e.areas, e.is_principal)
+                                                 for e, _p in plan.new_seats],
+                       plan.touched, sorted(plan.tenure_changes.items()), sorted(plan.post_changes.items()),
+                       sorted(plan.person_changes.items())], ensure_ascii=False, sort_keys=True, default=str)
+    result.fingerprint = hashlib.sha256(body.encode("utf-8")).hexdigest()
+    result.errors.sort(key=lambda e: (e.sheet or "", e.row or 0, e.column or ""))
+    return plan
+
+
+def _span(start: dt.date, end: dt.date | None) -> str:
+    return _("%(start)s至%(end)s") % {"start": _roster_display(start), "end": _roster_display(end) if end else _("今")}
+
+
+def _roster_check_actor(actor: Any, unit: OrgUnit) -> Any:
+    actor = actor if actor is not None else cli_operator()
+    if not actor.can_maintain_roster_of(unit.path):
+        raise PermissionDenied(_("只有系统管理员、巡视办或本单位整改牵头人可以维护本单位的领导班子名单。"))
+    return actor
+
+
+def roster_plan(*, actor: Any, unit: OrgUnit, entries: list[RosterEntry]) -> RosterResult:
+    """The dry run: what ``roster_apply`` would write, and every error, without writing anything."""
+    _roster_check_actor(actor, unit)
+    return _roster_plan(unit=unit, entries=entries, lock=False).result
+
+
+@transaction.atomic
+def roster_apply(
+    *, actor: Any, unit: OrgUnit, entries: list[RosterEntry], expected_fingerprint: str | None = None,
+    source: dict[str, Any] | None = None,
+) -> RosterResult:
+    """Apply a roster to the unit: all rows or none, one audit event with field-level before/after.
+
+    ``actor`` None is the local command-line operator. With any error nothing is written and the result
+    (``committed`` False) lists them. ``expected_fingerprint`` (from the dry run the user confirmed): if
+    the roster changed since, Conflict. ``source`` (file name, sha256) goes into the audit event.
+    Rows missing from the file are never deleted. A fixed number of queries whatever the file's size.
+    """
+    actor = _roster_check_actor(actor, unit)
+    OrgUnit.objects.select_for_update().filter(pk=unit.pk).first()  # one roster import of a unit at a time
+    plan = _roster_plan(unit=unit, entries=entries, lock=True)
+    result = plan.result
+    if result.errors:
+        return result
+    if expected_fingerprint is not None and expected_fingerprint != result.fingerprint:
+        raise Conflict(_("自检查以来，该单位的领导班子名单已被修改（或文件已变化）。请重新上传并检查后再确认。"))
+    if not (plan.new_people or plan.new_seats or plan.tenure_changes or plan.post_changes or plan.person_changes):
+        result.committed = True  # nothing to write: the same file again
+        return result
+
+    Person.objects.bulk_create(list(plan.new_people.values()))
+    posts = [Post(unit=unit, title=e.title, is_principal=e.is_principal, is_leadership_member=e.is_leadership_member,
+                  areas=e.areas, sort_order=min(e.row, 32767)) for e, _p in plan.new_seats]
+    Post.objects.bulk_create(posts)
+    Tenure.objects.bulk_create([Tenure(person=person, post=post, start=e.start, end=e.end)
+                                for (e, person), post in zip(plan.new_seats, posts, strict=True)])
+    _roster_bulk_update(Tenure, plan.tenure_changes)
+    _roster_bulk_update(Post, plan.post_changes)
+    _roster_bulk_update(Person, plan.person_changes)
+    audit_record(
+        actor=actor, action="roster.imported", obj=unit,
+        before={"changed": plan.audit_before},
+        after={**(source or {}), "people": result.people, "tenures": result.tenures,
+               "new": sorted(k for k in plan.audit_after if k not in plan.audit_before),
+               "changed": plan.audit_after},
+    )
+    result.committed = True
+    return result
+
+
+def _roster_bulk_update(model: type[Any], changes: dict[int, dict[str, Any]]) -> None:
+    """Write field changes grouped by the fields changed, bumping each row's version."""
+    groups: dict[tuple[str, ...], list[Any]] = {}
+    for pk, values in changes.items():
+        groups.setdefault(tuple(sorted(values)), []).append(model(pk=pk, **values))
+    for fields, objs in groups.items():
+        model.objects.bulk_update(objs, list(fields))
+    if changes:
+        model.objects.filter(pk__in=list(changes)).update(version=F("version") + 1, updated_at=clock.now())
