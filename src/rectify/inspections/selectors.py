@@ -84,7 +84,7 @@ def teams_of_round_for(*, user: User, round: InspectionRound) -> QuerySet[Inspec
     qs = InspectionTeam.objects.filter(round=round)
     if not user.sees_all_units:
         qs = qs.filter(inspected_units__in=inspected_units_for(user=user)).distinct()
-    return (qs.select_related("leader", "leader__unit").prefetch_related("members__unit")
+    return (qs.select_related("leader").prefetch_related("members")
             .annotate(unit_count=Count("inspected_units", distinct=True)).order_by("id"))
 
 
