@@ -38,7 +38,7 @@ def test_new_round_button_only_for_those_who_manage_rounds(world, role, shown):
 def test_office_creates_a_round_in_the_form_and_lands_on_its_units(world):
     c = _client(world[Role.INSPECTION_OFFICE])
     form = c.get(reverse("inspections:round_create")).content.decode()
-    assert "黄灯预警天数" in form and "距完成时限不超过此天数时亮黄灯" in form  # the policy is explained
+    assert "黄灯预警" in form and "距完成时限不超过此天数时亮黄灯" in form  # the policy is explained
     assert world.round.name in form  # the look-back round is picked from existing rounds
     response = c.post(reverse("inspections:round_create"), {**ROUND_POST, "look_back_of": world.round.code,
                                                             "start_date": "2027-03-02"})

@@ -45,19 +45,19 @@ class RoundForm(forms.Form):
     start_date = _date(_("进驻日期"))
     end_date = _date(_("结束日期"), required=False, help_text=_("巡视组撤离的日期，可暂不填写。"))
     look_back_of = forms.ChoiceField(
-        label=_("“回头看”对应轮次"), required=False,
-        help_text=_("“回头看”检查的是哪一轮巡视的整改；须早于本轮次。其他类型的巡视可不选。"))
+        label=_("原轮次"), required=False,
+        help_text=_("“回头看”检查的是哪一轮巡视的整改：选择那一轮（须早于本轮次）。可暂不选，其他类型的巡视不选。"))
     yellow_days = _policy_field(
-        _("黄灯预警天数"), _("整改任务距完成时限不超过此天数时亮黄灯，并提醒分管领导；逾期亮红灯。"),
+        _("黄灯预警"), _("单位：天。整改任务距完成时限不超过此天数时亮黄灯，并提醒分管领导；逾期亮红灯。"),
         minimum=0, maximum=365, default=settings.RECTIFY_YELLOW_DAYS_DEFAULT)
     notice_days = _policy_field(
-        _("提醒天数"), _("距完成时限此天数时先提醒责任人（仍为绿灯）；须不少于黄灯预警天数。"),
+        _("提醒天数"), _("单位：天。距完成时限此天数时先提醒责任人（仍为绿灯）；须不少于黄灯预警天数。"),
         minimum=0, maximum=365, default=settings.RECTIFY_NOTICE_DAYS_DEFAULT)
     rectification_months = _policy_field(
-        _("集中整改期（月）"), _("自反馈之日起的集中整改月数；立行立改事项须在此期限内完成。"),
+        _("集中整改期"), _("单位：月。自反馈之日起的集中整改月数；立行立改事项须在此期限内完成。"),
         minimum=1, maximum=36, default=settings.RECTIFY_RECTIFICATION_MONTHS_DEFAULT)
     report_months = _policy_field(
-        _("整改报告期限（月）"), _("自反馈之日起报送整改情况报告的月数（巡视工作条例规定为 2 个月）。"),
+        _("整改报告期限"), _("单位：月。自反馈之日起报送整改情况报告的月数（巡视工作条例规定为 2 个月）。"),
         minimum=1, maximum=36, default=settings.RECTIFY_REPORT_MONTHS_DEFAULT)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
