@@ -95,13 +95,6 @@ def team_get_for(*, user: User, round: InspectionRound, team_id: int) -> Inspect
         raise NotFound(_("未找到该巡视组，或您无权查看。"), details={"field": "team"}) from None
 
 
-def team_by_name_for(*, user: User, round: InspectionRound, name: str) -> InspectionTeam:
-    try:
-        return teams_of_round_for(user=user, round=round).get(name=name)
-    except InspectionTeam.DoesNotExist:
-        raise NotFound(_("本轮次没有名为“%(name)s”的巡视组。") % {"name": name}, details={"field": "team"}) from None
-
-
 def rounds_for_look_back(*, user: User, exclude: InspectionRound | None = None) -> list[InspectionRound]:
     """Rounds a round may look back on (the few rounds of the office's history, newest first)."""
     qs = round_list_for(user=user)
