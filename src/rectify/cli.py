@@ -64,6 +64,28 @@ def _parser() -> argparse.ArgumentParser:
     exp.add_argument("--unit", dest="unit_code", default=None, help="只导出一个单位；不填则导出全轮次（含汇总表）")
     exp.add_argument("-o", "--output", required=True, help="输出文件，如 台账.xlsx")
 
+    # --- rounds (engineer 4) ---
+    rnd = sub.add_parser("round", help="巡视轮次：新建轮次（create）、添加被巡视单位（add-unit）")
+    round_sub = rnd.add_subparsers(dest="round_command", metavar="SUBCOMMAND", required=True)
+    rc = round_sub.add_parser("create", help="新建巡视轮次")
+    rc.add_argument("code", metavar="CODE", help="轮次编码，如 YN-2026-1")
+    rc.add_argument("--name", required=True, help="轮次名称")
+    rc.add_argument("--kind", required=True, help="regular 常规 | special 专项 | mobile 机动 | look_back 回头看")
+    rc.add_argument("--level", required=True, help="central 中央 | provincial 省委 | city 市委 | county 县委")
+    rc.add_argument("--start", required=True, help="进驻日期 YYYY-MM-DD")
+    rc.add_argument("--end", default=None, help="结束日期 YYYY-MM-DD")
+    rc.add_argument("--look-back-of", default=None, dest="look_back_of", help="“回头看”所对应轮次的编码（可不填）")
+    rc.add_argument("--json", action="store_true", help="只输出一个 JSON 对象（出错时为 {\"error\": …}）")
+    ra = round_sub.add_parser("add-unit", help="把单位加入巡视轮次（可同时新建单位和巡视组）")
+    ra.add_argument("round_code", metavar="ROUND", help="轮次编码")
+    ra.add_argument("--unit", required=True, dest="unit_code", help="单位编码")
+    ra.add_argument("--unit-name", default="", help="单位不存在时新建，用此名称")
+    ra.add_argument("--parent", default=None, help="新建单位的上级单位编码（不填则在单位树顶层）")
+    ra.add_argument("--kind", default=None, help="新建单位的类型：department、enterprise、prefecture、county、other 等")
+    ra.add_argument("--feedback-date", required=True, help="反馈日期 YYYY-MM-DD")
+    ra.add_argument("--team", default=None, help="巡视组名称；本轮没有则新建")
+    ra.add_argument("--json", action="store_true", help="只输出一个 JSON 对象（出错时为 {\"error\": …}）")
+
     sub.add_parser("worker", help="运行后台任务（台账导入等）；serve 会自动启动一个")
     sub.add_parser("verify-audit", help="校验审计日志哈希链是否完整")
     sub.add_parser("migrate", help="只执行数据库迁移")
@@ -313,6 +335,75 @@ def cmd_export_ledger(args: argparse.Namespace) -> int:
     return 0
 
 
+# --- rounds (engineer 4) ---------------------------------------------------------------------------
+
+def _round_failed(args: argparse.Namespace, message: str, code: str = "invalid", field: str | None = None) -> int:
+    """The error on stderr; with --json also as the one JSON object on stdout: {"error", "code", "field"}."""
+    if args.json:
+        print(json.dumps({"error": message, "code": code, "field": field}, ensure_ascii=False))
+    return _fail(message)
+
+
+def _cli_date(text: str | None, field: str) -> Any:
+    import datetime as dt
+
+    from rectify.core.errors import DomainError
+
+    if text is None:
+        return None
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        raise DomainError(f"日期“{text}”不正确，请按 YYYY-MM-DD 填写。", code="bad_date",
+                          details={"field": field}) from None
+
+
+def _round_error(args: argparse.Namespace, error: Any) -> int:
+    field = error.details.get("field") if isinstance(error.details, dict) else None
+    return _round_failed(args, error.message, error.code, field)
+
+
+def cmd_round(args: argparse.Namespace) -> int:
+    from rectify.accounts.services import cli_operator
+    from rectify.core.errors import DomainError
+    from rectify.inspections import selectors, services
+
+    try:
+        if args.round_command == "create":
+            look_back = None
+            if args.look_back_of:
+                look_back = selectors.round_get_for(user=cli_operator(), code=args.look_back_of)
+            rnd = services.round_create(actor=None, code=args.code, name=args.name, kind=args.kind,
+                                        level=args.level, start_date=_cli_date(args.start, "start"),
+                                        end_date=_cli_date(args.end, "end"), look_back_of=look_back)
+            out = {"code": rnd.code, "name": rnd.name, "kind": rnd.kind, "level": rnd.level,
+                   "start": rnd.start_date.isoformat(), "end": rnd.end_date.isoformat() if rnd.end_date else None,
+                   "look_back_of": look_back.code if look_back else None}
+            text = f"已新建巡视轮次 {rnd.code}（{rnd.name}）"
+        else:
+            rnd = selectors.round_get_for(user=cli_operator(), code=args.round_code)
+            inspected, unit_created, team_created = services.inspected_unit_add_by_code(
+                actor=None, round=rnd, unit_code=args.unit_code, unit_name=args.unit_name,
+                parent_code=args.parent, kind=args.kind, feedback_date=_cli_date(args.feedback_date, "feedback_date"),
+                team_name=args.team)
+            out = {"round": rnd.code, "unit": inspected.unit.code, "unit_name": inspected.unit.name,
+                   "team": inspected.team.name if inspected.team_id else None,
+                   "feedback_date": inspected.feedback_date.isoformat(),
+                   "rectification_end": inspected.rectification_end.isoformat(),
+                   "report_due": inspected.report_due.isoformat(),
+                   "unit_created": unit_created, "team_created": team_created}
+            text = (f"已将 {inspected.unit.name}（{inspected.unit.code}）加入 {rnd.code}："
+                    f"集中整改期至 {out['rectification_end']}，整改报告期限 {out['report_due']}")
+            if unit_created:
+                text += "（新建单位）"
+            if team_created:
+                text += f"（新建巡视组 {out['team']}）"
+    except DomainError as error:
+        return _round_error(args, error)
+    print(json.dumps(out, ensure_ascii=False) if args.json else text)
+    return 0
+
+
 def cmd_worker(args: argparse.Namespace) -> int:
     from django.core.management import call_command
 
@@ -379,6 +470,7 @@ COMMANDS = {
     "import-ledger": cmd_import_ledger,
     "import-people": cmd_import_people,
     "export-ledger": cmd_export_ledger,
+    "round": cmd_round,
     "worker": cmd_worker,
     "verify-audit": cmd_verify_audit,
     "migrate": lambda args: 0,

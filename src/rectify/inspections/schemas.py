@@ -12,7 +12,8 @@ from typing import Literal
 from ninja import Schema
 from pydantic import Field
 
-from rectify.inspections.models import InspectionRound
+from rectify.core.schemas import Code, Text
+from rectify.inspections.models import InspectedUnit, InspectionRound
 from rectify.rectification.selectors import UnitProgress
 
 RoundKindCode = Literal["regular", "special", "mobile", "look_back"]
@@ -93,3 +94,61 @@ def unit_progress_out(p: UnitProgress) -> dict:
         "tasks": p.tasks, "tasks_closed": p.tasks_closed, "tasks_overdue": p.tasks_overdue,
         "clues": p.clues,
     }
+
+
+# --- creating rounds and adding inspected units (engineer 4) ------------------------------------
+
+class RoundIn(Schema):
+    code: Code = Field(description="轮次编码：字母、数字、-、_、点，以字母或数字开头")
+    name: Text = Field(max_length=200, description="轮次名称")
+    kind: RoundKindCode
+    level: RoundLevelCode
+    start: dt.date = Field(description="进驻日期 YYYY-MM-DD")
+    end: dt.date | None = Field(None, description="结束日期，不早于进驻日期")
+    look_back_of: Code | None = Field(None, description="“回头看”所对应的（更早的）轮次编码；可不填")
+    yellow_days: int | None = Field(None, description="黄灯预警天数；不填用系统默认")
+    notice_days: int | None = Field(None, description="提醒天数；不填用系统默认")
+    rectification_months: int | None = Field(None, description="集中整改期（月）；不填用系统默认")
+    report_months: int | None = Field(None, description="整改报告期限（月）；不填用系统默认")
+
+
+class CreatedRoundOut(RoundOut):
+    yellow_days: int
+    notice_days: int
+    rectification_months: int
+    report_months: int
+
+
+class InspectedUnitIn(Schema):
+    unit: Code = Field(description="单位编码")
+    unit_name: Text | None = Field(None, max_length=100, description="单位不存在时用此名称新建（在单位树顶层）")
+    kind: str | None = Field(None, description="新建单位的类型：department、enterprise、prefecture、county 等")
+    feedback_date: dt.date = Field(description="反馈日期 YYYY-MM-DD，不早于进驻日期")
+    team: Text | None = Field(None, max_length=50, description="巡视组名称；本轮没有则新建")
+
+
+class InspectedUnitOut(Schema):
+    round: str = Field(description="轮次编码")
+    unit: str = Field(description="单位编码")
+    name: str
+    kind: str
+    kind_label: str
+    team: str | None
+    feedback_date: dt.date
+    rectification_end: dt.date = Field(description="集中整改期最后一天")
+    report_due: dt.date = Field(description="整改报告报送期限")
+    unit_created: bool = Field(description="本次请求是否新建了单位")
+    team_created: bool = Field(description="本次请求是否新建了巡视组")
+
+
+def created_round_out(rnd: InspectionRound) -> dict:
+    rnd.unit_count = 0  # type: ignore[attr-defined]  # a new round has no inspected unit yet
+    return {**round_out(rnd), "yellow_days": rnd.yellow_days, "notice_days": rnd.notice_days,
+            "rectification_months": rnd.rectification_months, "report_months": rnd.report_months}
+
+
+def inspected_unit_out(iu: InspectedUnit, *, unit_created: bool = False, team_created: bool = False) -> dict:
+    return {"round": iu.round.code, "unit": iu.unit.code, "name": iu.unit.name, "kind": iu.unit.kind,
+            "kind_label": iu.unit.get_kind_display(), "team": iu.team.name if iu.team_id else None,
+            "feedback_date": iu.feedback_date, "rectification_end": iu.rectification_end,
+            "report_due": iu.report_due, "unit_created": unit_created, "team_created": team_created}

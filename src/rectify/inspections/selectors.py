@@ -8,7 +8,14 @@ from django.utils.translation import gettext as _
 from rectify.accounts.models import User
 from rectify.accounts.selectors import unit_scope_q
 from rectify.core.errors import NotFound
-from rectify.inspections.models import Clue, InspectedUnit, InspectionRound, Problem, ProblemCategory
+from rectify.inspections.models import (
+    Clue,
+    InspectedUnit,
+    InspectionRound,
+    InspectionTeam,
+    Problem,
+    ProblemCategory,
+)
 
 
 def inspected_units_for(*, user: User) -> QuerySet[InspectedUnit]:
@@ -68,3 +75,29 @@ def clue_counts_by_unit(*, user: User, round: InspectionRound) -> dict[int, int]
 
 def categories_top_level() -> QuerySet[ProblemCategory]:
     return ProblemCategory.objects.filter(parent__isnull=True).order_by("code")
+
+
+# --- rounds, teams and inspected units: management reads (engineer 4) ----------------------------
+
+def teams_of_round_for(*, user: User, round: InspectionRound) -> QuerySet[InspectionTeam]:
+    """The round's teams with leader and members loaded; a unit user sees only the teams of their units."""
+    qs = InspectionTeam.objects.filter(round=round)
+    if not user.sees_all_units:
+        qs = qs.filter(inspected_units__in=inspected_units_for(user=user)).distinct()
+    return (qs.select_related("leader").prefetch_related("members")
+            .annotate(unit_count=Count("inspected_units", distinct=True)).order_by("id"))
+
+
+def team_get_for(*, user: User, round: InspectionRound, team_id: int) -> InspectionTeam:
+    try:
+        return teams_of_round_for(user=user, round=round).select_related("round").get(pk=team_id)
+    except InspectionTeam.DoesNotExist:
+        raise NotFound(_("未找到该巡视组，或您无权查看。"), details={"field": "team"}) from None
+
+
+def rounds_for_look_back(*, user: User, exclude: InspectionRound | None = None) -> list[InspectionRound]:
+    """Rounds a round may look back on (the few rounds of the office's history, newest first)."""
+    qs = round_list_for(user=user)
+    if exclude is not None:
+        qs = qs.exclude(pk=exclude.pk)
+    return list(qs)

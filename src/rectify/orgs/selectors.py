@@ -140,19 +140,6 @@ def org_unit_ancestors(*, user: User, unit: OrgUnit) -> list[OrgUnit]:
     return list(org_units_for(user=user).filter(pk__in=ids).order_by("path"))
 
 
-def org_unit_parent_choices_for(*, user: User, query: str, exclude: OrgUnit | None = None,
-                                limit: int = 20) -> list[OrgUnit]:
-    """Active units matching ``query`` that may become a parent (never ``exclude`` or its subtree)."""
-    query = query.strip()
-    if not query:
-        return []
-    qs = org_units_for(user=user).filter(is_active=True).filter(
-        Q(name__icontains=query) | Q(short_name__icontains=query) | Q(code__istartswith=query))
-    if exclude is not None:
-        qs = qs.exclude(path__startswith=exclude.path)
-    return list(qs.select_related("parent").order_by("path")[:limit])
-
-
 def roster_posts(*, unit: OrgUnit) -> list[Post]:
     """The unit's posts in order, each with ``tenure_list`` (current first, then former, newest first)."""
     tenures = Tenure.objects.select_related("person").order_by(F("end").desc(nulls_first=True), "-start")
@@ -228,3 +215,57 @@ def roster_snapshot(*, unit: OrgUnit, lock: bool = False) -> RosterSnapshot:
     for person in people:
         by_name.setdefault(person.name, []).append(person)
     return RosterSnapshot(people_by_name=by_name, tenures=list(tenures))
+
+
+# --- pickers for autocomplete (engineer 4: rounds, teams and inspected units) -------------------
+
+SEARCH_LIMIT_MAX = 50
+
+
+def _limit(limit: int) -> int:
+    return max(1, min(int(limit), SEARCH_LIMIT_MAX))
+
+
+def org_unit_search(*, user: User, q: str, limit: int = 20, exclude: OrgUnit | None = None) -> list[OrgUnit]:
+    """Active units in the user's scope whose code, name or short name contains ``q`` (blank: none);
+    ``exclude`` leaves out a unit and its subtree (the parents a unit may move under)."""
+    q = (q or "").strip()
+    if not q:
+        return []
+    qs = (OrgUnit.objects.filter(unit_scope_q(user, unit_path_field="path"), is_active=True)
+          .filter(Q(code__icontains=q) | Q(name__icontains=q) | Q(short_name__icontains=q))
+          .select_related("parent").order_by("path"))
+    if exclude is not None:
+        qs = qs.exclude(path__startswith=exclude.path)
+    return list(qs[:_limit(limit)])
+
+
+def org_unit_pick_for(*, user: User, unit_id: int) -> OrgUnit:
+    """An active unit the user may pick, or NotFound."""
+    unit = OrgUnit.objects.filter(unit_scope_q(user, unit_path_field="path"), is_active=True, pk=unit_id).first()
+    if unit is None:
+        raise NotFound(_("未找到该单位，或该单位已停用。"), details={"field": "unit"})
+    return unit
+
+
+def _people_in_scope(user: User) -> QuerySet[Person]:
+    # Someone who sees every unit also sees people not (yet) placed in a unit; a unit user does not.
+    return Person.objects.filter(unit_scope_q(user, unit_path_field="unit__path"))
+
+
+def person_search(*, user: User, q: str, limit: int = 20) -> list[Person]:
+    """People in the user's scope whose name contains ``q`` (blank: none), with their unit."""
+    q = (q or "").strip()
+    if not q:
+        return []
+    qs = _people_in_scope(user).filter(name__icontains=q).select_related("unit").order_by("name", "id")
+    return list(qs[:_limit(limit)])
+
+
+def people_pick_for(*, user: User, ids: list[int]) -> list[Person]:
+    """The people with these ids the user may pick, in the given order; NotFound if any is missing."""
+    wanted = list(dict.fromkeys(ids))
+    found = {p.pk: p for p in _people_in_scope(user).filter(pk__in=wanted).select_related("unit")}
+    if len(found) != len(wanted):
+        raise NotFound(_("所选人员不存在，或您无权查看。"), details={"field": "members"})
+    return [found[i] for i in wanted]

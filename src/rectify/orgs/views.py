@@ -122,8 +122,7 @@ def parent_choices(request: HttpRequest) -> HttpResponse:
     exclude = None
     if request.GET.get("exclude"):
         exclude = selectors.org_unit_get_for(user=request.user, code=request.GET["exclude"])
-    units = selectors.org_unit_parent_choices_for(user=request.user, query=request.GET.get("parent", ""),
-                                                  exclude=exclude)
+    units = selectors.org_unit_search(user=request.user, q=request.GET.get("parent", ""), exclude=exclude)
     return render(request, "orgs/_parent_choices.html", {"units": units})
 
 
