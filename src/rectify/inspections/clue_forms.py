@@ -11,6 +11,9 @@ from rectify.inspections.models import ClueDisposition
 class DateInput(forms.DateInput):
     input_type = "date"
 
+    def __init__(self, attrs=None, format=None):  # type: ignore[no-untyped-def]
+        super().__init__(attrs, format=format or "%Y-%m-%d")  # what <input type="date"> reads
+
 
 def _date(label: str, *, required: bool = True) -> forms.DateField:
     return forms.DateField(label=label, required=required, widget=DateInput, error_messages={

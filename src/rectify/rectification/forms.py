@@ -63,6 +63,9 @@ def category_choices(tree) -> list:  # type: ignore[no-untyped-def]
 class DateInput(forms.DateInput):
     input_type = "date"
 
+    def __init__(self, attrs=None, format=None):  # type: ignore[no-untyped-def]
+        super().__init__(attrs, format=format or "%Y-%m-%d")  # what <input type="date"> reads
+
 
 class ProblemForm(forms.Form):
     """One problem of the problem list, fed back or self-found. The service checks the rules."""
