@@ -48,3 +48,16 @@ def test_problem_lists_filter_by_kind(world):
     assert list(problem_list_for(user=office, filters=ProblemFilters(kind="self_found"))) == [own]
     assert own not in list(problem_list_for(user=office, filters=ProblemFilters(kind="feedback")))
     assert own in list(problem_list_for(user=office))
+
+
+def test_the_round_overview_shows_self_found_problems_apart(world):
+    from django.test import Client
+    from django.urls import reverse
+
+    own = factories.problem(iu=world.iu_a, description="自查发现的问题")
+    Problem.objects.filter(pk=own.pk).update(kind=ProblemKind.SELF_FOUND)
+    c = Client()
+    c.force_login(world[Role.INSPECTION_OFFICE])
+    html = c.get(reverse("inspections:round_detail", args=[world.round.code])).content.decode()
+    assert "另有自查问题 1 个（已完成 0），单独统计" in html
+    assert '<td class="num">0/1</td>' in html  # unit A's self-found column; its problem count stays 1
