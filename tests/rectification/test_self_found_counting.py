@@ -61,3 +61,13 @@ def test_the_round_overview_shows_self_found_problems_apart(world):
     html = c.get(reverse("inspections:round_detail", args=[world.round.code])).content.decode()
     assert "另有自查问题 1 个（已完成 0），单独统计" in html
     assert '<td class="num">0/1</td>' in html  # unit A's self-found column; its problem count stays 1
+
+
+def test_a_round_without_self_found_problems_shows_no_such_column(world):
+    from django.test import Client
+    from django.urls import reverse
+
+    c = Client()
+    c.force_login(world[Role.INSPECTION_OFFICE])
+    html = c.get(reverse("inspections:round_detail", args=[world.round.code])).content.decode()
+    assert "自查问题" not in html

@@ -146,13 +146,15 @@ def problem_create(
     if kind not in ProblemKind.values:
         raise _invalid(_("问题来源只能是“反馈问题”或“自查问题”。"), code="invalid_kind", field="kind")
     _require_can_write_problem(actor, kind=kind, inspected_unit=inspected_unit)
+    # Checked in the order the form shows the fields, so the first error is the topmost one.
+    checked_number = _clean_number(number, inspected_unit=inspected_unit)
     problem = Problem(
-        inspected_unit=inspected_unit, kind=kind, description=_clean_description(description),
-        detail=(detail or "").strip(), category=_clean_category(category), occurred_from=occurred_from,
+        inspected_unit=inspected_unit, kind=kind, category=_clean_category(category),
+        description=_clean_description(description), detail=(detail or "").strip(), occurred_from=occurred_from,
         occurred_to=occurred_to, is_common=bool(is_common),
     )
     _clean_period(occurred_from, occurred_to)
-    problem.set_number(_clean_number(number, inspected_unit=inspected_unit))
+    problem.set_number(checked_number)
     problem.save()
     audit_record(actor=actor, action="problem.created", obj=problem, after=_problem_state(problem))
     return problem
