@@ -64,7 +64,7 @@ def _parser() -> argparse.ArgumentParser:
     exp.add_argument("--unit", dest="unit_code", default=None, help="只导出一个单位；不填则导出全轮次（含汇总表）")
     exp.add_argument("-o", "--output", required=True, help="输出文件，如 台账.xlsx")
 
-    # --- rounds (engineer 4) ---
+    # --- rounds ---
     rnd = sub.add_parser("round", help="巡视轮次：新建轮次（create）、添加被巡视单位（add-unit）")
     round_sub = rnd.add_subparsers(dest="round_command", metavar="SUBCOMMAND", required=True)
     rc = round_sub.add_parser("create", help="新建巡视轮次")
@@ -335,7 +335,7 @@ def cmd_export_ledger(args: argparse.Namespace) -> int:
     return 0
 
 
-# --- rounds (engineer 4) ---------------------------------------------------------------------------
+# --- rounds ---------------------------------------------------------------------------
 
 def _round_failed(args: argparse.Namespace, message: str, code: str = "invalid", field: str | None = None) -> int:
     """The error on stderr; with --json also as the one JSON object on stdout: {"error", "code", "field"}."""

@@ -101,6 +101,7 @@ def test_openapi_documents_every_endpoint_in_chinese(world, client):
     expected = {
         "/api/v1/rounds": ["get"],
         "/api/v1/rounds/{code}/units": ["get"],
+        "/api/v1/rounds/{code}/units/{unit}/problems": ["post"],
         "/api/v1/problems": ["get"],
         "/api/v1/problems/{problem_id}": ["get"],
         "/api/v1/tasks/{task_id}": ["get"],

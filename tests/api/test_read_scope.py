@@ -204,7 +204,8 @@ def test_problem_item_and_detail_shape(world, api, frozen_today):
     client = api(Role.UNIT_MEMBER)
     item = client.get("/problems").json()["items"][0]
     assert item == {
-        "id": world.problem_a.pk, "round": "R-TEST", "unit": "EDU", "number": 1,
+        "id": world.problem_a.pk, "round": "R-TEST", "unit": "EDU", "number": "1",
+        "kind": "feedback", "kind_label": "反馈问题",
         "category": {"code": "2.2", "name": "落实中央八项规定精神和纠治“四风”"},
         "description": "违规发放津贴补贴问题整改不到位",
         "status": "pending", "status_label": "待整改", "warning": "yellow", "warning_label": "黄灯",

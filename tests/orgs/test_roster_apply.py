@@ -9,7 +9,7 @@ import pytest
 from rectify.accounts.models import Role
 from rectify.core.errors import Conflict, NotFound, PermissionDenied
 from rectify.orgs.models import Person, Tenure
-from rectify.orgs.selectors import unit_for_roster
+from rectify.orgs.selectors import org_unit_get_for
 from rectify.orgs.services import RosterEntry, roster_apply, roster_plan
 
 
@@ -21,14 +21,14 @@ def entry(name: str, title: str, start: dt.date, end: dt.date | None = None, row
 def test_only_roster_maintainers_apply_and_other_units_are_not_found(world):  # type: ignore[no-untyped-def]
     rows = [entry("赵敏", "党组成员、副厅长", dt.date(2019, 1, 1))]
     with pytest.raises(NotFound):
-        unit_for_roster(user=world["unit_lead_b"], code="EDU")
+        org_unit_get_for(user=world["unit_lead_b"], code="EDU")
     for role in (Role.UNIT_MEMBER, Role.COMMISSION, Role.LEADER):
         with pytest.raises(PermissionDenied):
             roster_apply(actor=world[role], unit=world.unit_a, entries=rows)
     with pytest.raises(PermissionDenied):
         roster_apply(actor=world["unit_lead_b"], unit=world.unit_a, entries=rows)
     assert not Person.objects.filter(name="赵敏").exists()
-    result = roster_apply(actor=world[Role.UNIT_LEAD], unit=unit_for_roster(user=world[Role.UNIT_LEAD], code="EDU"),
+    result = roster_apply(actor=world[Role.UNIT_LEAD], unit=org_unit_get_for(user=world[Role.UNIT_LEAD], code="EDU"),
                           entries=rows)
     assert result.committed and Tenure.objects.filter(person__name="赵敏", person__unit=world.unit_a).exists()
 

@@ -21,6 +21,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         {"label": _("巡视轮次"), "url": reverse("inspections:round_list"), "match": ("/rounds/",)},
         {"label": _("整改台账"), "url": reverse("rectification:ledger_index"), "match": ("/ledger/", "/problems/", "/tasks/", "/imports/")},
     ]
+    if user.can_manage_clues:
+        items.append({"label": _("问题线索"), "url": reverse("inspections:clue_list"), "match": ("/clues/",)})
     if user.can_review_close_out:
         items.append({"label": _("销号审核"), "url": reverse("rectification:review_queue"), "match": ("/close-outs/",),
                       "badge": pending_close_out_count_for(user=user) or None})

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -29,6 +30,11 @@ def home(request: HttpRequest) -> HttpResponse:
         ),
         "pending_review_count": rectification_selectors.pending_close_out_count_for(user=user),
     }
+    if user.can_manage_clues:  # rule 12: clues handed over months ago without results
+        overdue = inspection_selectors.clues_overdue_for(user=user)
+        context["overdue_clues"] = list(overdue[:5])
+        context["overdue_clue_count"] = overdue.count()
+        context["clue_feedback_months"] = settings.RECTIFY_CLUE_FEEDBACK_MONTHS
     return render(request, "core/home.html", context)
 
 

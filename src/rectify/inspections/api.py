@@ -36,7 +36,7 @@ def round_units(request: HttpRequest, code: Annotated[Code, Path(description="è½
     return {"items": items, "count": len(items)}
 
 
-# --- creating rounds and adding inspected units (engineer 4) ------------------------------------
+# --- creating rounds and adding inspected units ------------------------------------
 
 def _as_bad_input(error: DomainError) -> DomainError:
     """A value the service refused is bad input (422, naming the field); scope, rights and

@@ -53,7 +53,7 @@ class UnitProgressOut(Schema):
     feedback_date: dt.date
     rectification_end: dt.date = Field(description="集中整改期最后一天")
     report_due: dt.date = Field(description="整改报告报送期限")
-    problems: int
+    problems: int = Field(description="反馈问题数（不含自查问题）")
     completed: int = Field(description="已完成问题数")
     basic: int = Field(description="基本完成问题数")
     incomplete: int = Field(description="未完成问题数")
@@ -63,6 +63,8 @@ class UnitProgressOut(Schema):
     tasks_closed: int
     tasks_overdue: int
     clues: int | None = Field(description="问题线索数；仅纪委监委监督人员可见，其他角色为 null")
+    self_found: int = Field(description="自查问题数（举一反三，单独统计，不计入 problems 和完成率）")
+    self_found_completed: int = Field(description="已完成的自查问题数")
 
 
 class UnitProgressList(Schema):
@@ -93,10 +95,11 @@ def unit_progress_out(p: UnitProgress) -> dict:
         "warnings": {w: p.by_warning.get(w, 0) for w in ("red", "yellow", "green")},
         "tasks": p.tasks, "tasks_closed": p.tasks_closed, "tasks_overdue": p.tasks_overdue,
         "clues": p.clues,
+        "self_found": p.self_found, "self_found_completed": p.self_found_completed,
     }
 
 
-# --- creating rounds and adding inspected units (engineer 4) ------------------------------------
+# --- creating rounds and adding inspected units ------------------------------------
 
 class RoundIn(Schema):
     code: Code = Field(description="轮次编码：字母、数字、-、_、点，以字母或数字开头")

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
+from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from rectify.accounts.models import User
 from rectify.accounts.selectors import unit_scope_q
+from rectify.core import clock
 from rectify.core.errors import NotFound
 from rectify.inspections.models import (
     Clue,
@@ -15,6 +19,7 @@ from rectify.inspections.models import (
     InspectionTeam,
     Problem,
     ProblemCategory,
+    add_months,
 )
 
 
@@ -77,7 +82,7 @@ def categories_top_level() -> QuerySet[ProblemCategory]:
     return ProblemCategory.objects.filter(parent__isnull=True).order_by("code")
 
 
-# --- rounds, teams and inspected units: management reads (engineer 4) ----------------------------
+# --- rounds, teams and inspected units: management reads ----------------------------
 
 def teams_of_round_for(*, user: User, round: InspectionRound) -> QuerySet[InspectionTeam]:
     """The round's teams with leader and members loaded; a unit user sees only the teams of their units."""
@@ -101,3 +106,80 @@ def rounds_for_look_back(*, user: User, exclude: InspectionRound | None = None) 
     if exclude is not None:
         qs = qs.exclude(pk=exclude.pk)
     return list(qs)
+
+
+# --- clues: the commission's list and the 3-month alert -------------------------------------------
+
+CLUE_STATES = ("pending_hand_over", "awaiting_results", "overdue")
+
+
+def clue_feedback_cutoff(today: dt.date, months: int) -> dt.date:
+    """The latest hand-over date whose results are due by ``today``: ``add_months(day, months) <= today``."""
+    day = add_months(today, -months)
+    while add_months(day + dt.timedelta(days=1), months) <= today:  # month ends: 11-30 + 3 months = 02-28
+        day += dt.timedelta(days=1)
+    return day
+
+
+def clues_overdue_for(*, user: User, today: dt.date | None = None) -> QuerySet[Clue]:
+    """Clues handed over at least ``RECTIFY_CLUE_FEEDBACK_MONTHS`` months ago whose results have not come back."""
+    cutoff = clue_feedback_cutoff(today or clock.today(), settings.RECTIFY_CLUE_FEEDBACK_MONTHS)
+    return (
+        clues_for(user=user)
+        .filter(handed_over_on__isnull=False, handed_over_on__lte=cutoff, feedback_on__isnull=True)
+        .select_related("inspected_unit__unit", "inspected_unit__round", "problem")
+        .order_by("handed_over_on", "id")
+    )
+
+
+def clue_list_for(*, user: User, round_code: str | None = None, state: str | None = None,
+                  query: str | None = None, today: dt.date | None = None) -> QuerySet[Clue]:
+    """The commission's clue list, filtered: 待移交 (pending_hand_over), 待反馈 (awaiting_results),
+    超期未反馈 (overdue)."""
+    if state == "overdue":
+        qs = clues_overdue_for(user=user, today=today)
+    else:
+        qs = clues_for(user=user)
+        if state == "pending_hand_over":
+            qs = qs.filter(handed_over_on__isnull=True)
+        elif state == "awaiting_results":
+            qs = qs.filter(handed_over_on__isnull=False, feedback_on__isnull=True)
+    if round_code:
+        qs = qs.filter(inspected_unit__round__code=round_code)
+    if query:
+        qs = qs.filter(Q(number__icontains=query) | Q(summary__icontains=query))
+    return qs.select_related("inspected_unit__unit", "inspected_unit__round", "problem").order_by(
+        "-inspected_unit__round__start_date", "inspected_unit__unit__path", "number", "id")
+
+
+def clue_get_for(*, user: User, clue_id: int) -> Clue:
+    try:
+        return clues_for(user=user).select_related(
+            "inspected_unit__unit", "inspected_unit__round", "problem").get(pk=clue_id)
+    except Clue.DoesNotExist:
+        raise NotFound(_("未找到该问题线索，或您无权查看。")) from None
+
+
+def clue_is_overdue(clue: Clue, *, today: dt.date | None = None) -> bool:
+    if clue.handed_over_on is None or clue.feedback_on is not None:
+        return False
+    return add_months(clue.handed_over_on, settings.RECTIFY_CLUE_FEEDBACK_MONTHS) <= (today or clock.today())
+
+
+def problem_in_unit_for(*, user: User, inspected_unit: InspectedUnit, number: str) -> Problem:
+    """A problem of the unit by its identifier as written (for linking a clue to it)."""
+    try:
+        return problems_in_scope(user=user).get(inspected_unit=inspected_unit, number=number.strip())
+    except Problem.DoesNotExist:
+        raise NotFound(_("本单位没有序号为“%(number)s”的问题。") % {"number": number}, code="problem_not_found",
+                       details={"field": "problem"}) from None
+
+
+def categories_tree() -> list[tuple[ProblemCategory, list[ProblemCategory]]]:
+    """The two-level catalogue: each top-level category with its subcategories (one query)."""
+    rows = list(ProblemCategory.objects.select_related("parent").order_by("code"))
+    children: dict[int, list[ProblemCategory]] = {}
+    for c in rows:
+        if c.parent_id:
+            children.setdefault(c.parent_id, []).append(c)
+    return [(c, children.get(c.pk, [])) for c in rows if c.parent_id is None]

@@ -113,7 +113,7 @@ def org_unit_get_for(*, user: User, code: str) -> OrgUnit:
         return org_units_for(user=user).select_related("parent").get(code=code)
     except OrgUnit.DoesNotExist:
         raise NotFound(_("未找到单位“%(code)s”，或您无权查看该单位。请核对单位编码。") % {"code": code},
-                       code="unknown_unit", details={"field": "unit"}) from None
+                       details={"field": "unit"}) from None
 
 
 def org_unit_level_for(*, user: User, parent: OrgUnit | None, query: str = "") -> QuerySet[OrgUnit]:
@@ -217,7 +217,7 @@ def roster_snapshot(*, unit: OrgUnit, lock: bool = False) -> RosterSnapshot:
     return RosterSnapshot(people_by_name=by_name, tenures=list(tenures))
 
 
-# --- pickers for autocomplete (engineer 4: rounds, teams and inspected units) -------------------
+# --- pickers for autocomplete (rounds, teams and inspected units) -------------------
 
 SEARCH_LIMIT_MAX = 50
 

@@ -13,7 +13,9 @@ from django.http import FileResponse, HttpRequest
 from ninja import File, Form, Path, Query, Router, Status
 from ninja.files import UploadedFile
 
-from rectify.core.schemas import READ_ERRORS, WRITE_ERRORS, Text
+from rectify.core.schemas import READ_ERRORS, WRITE_ERRORS, Code, Text
+from rectify.inspections import selectors as inspection_selectors
+from rectify.inspections import services as inspection_services
 from rectify.rectification import schemas, selectors, services
 from rectify.rectification.models import CloseOutState
 
@@ -34,7 +36,7 @@ EvidenceId = Annotated[int, Path(ge=1, le=2**63 - 1, description="佐证材料 I
 def problem_list(request: HttpRequest, filters: Query[schemas.ProblemQuery]) -> dict:
     qs = selectors.problem_list_for(user=request.user, filters=selectors.ProblemFilters(
         round_code=filters.round, unit_code=filters.unit, status=filters.status, warning=filters.warning,
-        category_code=filters.category, department=filters.department, query=filters.q,
+        category_code=filters.category, department=filters.department, query=filters.q, kind=filters.kind,
     ))
     page = selectors.annotate_task_count(qs)[filters.offset:filters.offset + filters.limit]
     return {"items": [schemas.problem_out(p) for p in page], "count": qs.count()}
@@ -45,6 +47,25 @@ def problem_list(request: HttpRequest, filters: Query[schemas.ProblemQuery]) -> 
 def problem_detail(request: HttpRequest, problem_id: ProblemId) -> dict:
     problem = selectors.problem_get_for(user=request.user, problem_id=problem_id)
     return schemas.problem_detail_out(problem, leaders=selectors.problem_leaders_of_period(problem=problem))
+
+
+@router.post("/rounds/{code}/units/{unit}/problems", response={201: schemas.ProblemDetailOut, **WRITE_ERRORS},
+             tags=["问题清单"], summary="录入问题",
+             description="巡视办、纪委监委录入反馈问题（`kind` 默认 feedback）；被巡视单位整改牵头人只能录入"
+                         "自查问题（`kind: self_found`，否则 403）。`number` 是本单位的编号（字符串，不超过 20 个字符，"
+                         "不填则取下一个序号），同单位内不能重复（409）。返回新问题，含 `id`。")
+def problem_create(
+    request: HttpRequest, code: Annotated[Code, Path(description="轮次编码")],
+    unit: Annotated[Code, Path(description="被巡视单位编码")], payload: schemas.ProblemIn,
+) -> Status[dict]:
+    inspected = inspection_selectors.inspected_unit_get_for(user=request.user, round_code=code, unit_code=unit)
+    problem = inspection_services.problem_create(
+        actor=request.user, inspected_unit=inspected, number=payload.number, description=payload.description,
+        kind=payload.kind, category=payload.category, occurred_from=payload.occurred_from,
+        occurred_to=payload.occurred_to, is_common=payload.is_common, detail=payload.detail,
+    )
+    created = selectors.problem_get_for(user=request.user, problem_id=problem.pk)
+    return Status(201, schemas.problem_detail_out(created, leaders=selectors.problem_leaders_of_period(problem=created)))
 
 
 # --- tasks ---------------------------------------------------------------------------------------

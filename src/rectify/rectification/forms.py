@@ -42,8 +42,48 @@ class LedgerFilterForm(forms.Form):
     category = forms.ChoiceField(label=_("问题类别"), required=False)
     department = forms.ChoiceField(label=_("责任部门"), required=False)
     q = forms.CharField(label=_("关键词"), required=False, max_length=50)
+    kind = forms.ChoiceField(label=_("问题来源"), required=False, choices=[
+        ("", _("全部来源")), ("feedback", _("反馈问题")), ("self_found", _("自查问题"))])
 
     def __init__(self, *args, categories=(), departments=(), **kwargs):  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
         self.fields["category"].choices = [("", _("全部类别"))] + [(c.code, c.name) for c in categories]
         self.fields["department"].choices = [("", _("全部部门"))] + [(d, d) for d in departments]
+
+
+def category_choices(tree) -> list:  # type: ignore[no-untyped-def]
+    """The two-level catalogue as grouped choices: each top-level category heads its subcategories."""
+    choices: list = [("", _("未分类"))]
+    for top, children in tree:
+        choices.append((f"{top.code} {top.name}", [(top.code, _("%(name)s（不细分）") % {"name": top.name})]
+                        + [(c.code, f"{c.code} {c.name}") for c in children]))
+    return choices
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None, format=None):  # type: ignore[no-untyped-def]
+        super().__init__(attrs, format=format or "%Y-%m-%d")  # what <input type="date"> reads
+
+
+class ProblemForm(forms.Form):
+    """One problem of the problem list, fed back or self-found. The service checks the rules."""
+
+    number = forms.CharField(label=_("序号"), required=False, max_length=100,
+                             help_text=_("本单位的编号，不超过 20 个字符，如 3、（1）、P01、XS-2021-03；不填则自动取下一个序号。"))
+    category = forms.ChoiceField(label=_("问题类别"), required=False)
+    description = forms.CharField(label=_("反馈问题"), widget=forms.Textarea(attrs={"rows": 3}), max_length=10000,
+                                  error_messages={"required": _("请填写问题描述。")})
+    detail = forms.CharField(label=_("问题表现"), required=False, widget=forms.Textarea(attrs={"rows": 4}),
+                             max_length=10000)
+    occurred_from = forms.DateField(label=_("问题发生起始"), required=False, widget=DateInput,
+                                    error_messages={"invalid": _("请填写有效的日期，如 2021-01-01。")})
+    occurred_to = forms.DateField(label=_("问题发生截止"), required=False, widget=DateInput,
+                                  error_messages={"invalid": _("请填写有效的日期，如 2022-12-31。")})
+    is_common = forms.BooleanField(label=_("共性问题"), required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, categories=(), **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.fields["category"].choices = category_choices(categories)

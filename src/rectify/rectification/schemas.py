@@ -38,6 +38,7 @@ WarningCode = Literal["red", "yellow", "green"]
 CompletionCode = Literal["completed", "basic", "incomplete"]
 CloseOutStateCode = Literal["pending", "approved", "returned"]
 DeadlineKindCode = Literal["immediate", "deadline", "long_term"]
+ProblemKindCode = Literal["feedback", "self_found"]
 
 MAX_LIMIT = 500
 
@@ -60,6 +61,8 @@ class ProblemQuery(Page):
         None, description="问题类别编码，如 “2” 含其全部子类，“2.2” 只含该类")
     department: Annotated[Code | None, OptionalFilter] = Field(None, description="责任部门名称")
     q: Annotated[Code | None, OptionalFilter] = Field(None, description="在问题描述和表现中查找的关键词")
+    kind: Annotated[ProblemKindCode | None, OptionalFilter] = Field(
+        None, description="问题来源：feedback 巡视反馈问题、self_found 单位自查问题（举一反三）")
 
 
 class CloseOutQuery(Page):
@@ -83,6 +86,20 @@ class ApproveIn(Schema):
     comment: Text = Field("", max_length=10000, description="审核意见（可选）")
 
 
+class ProblemIn(Schema):
+    number: Text | None = Field(None, max_length=100,
+                                description="本单位的问题序号或编号（不超过 20 个字符，如 3、P01、XS-2021-03、一-2）；"
+                                            "不填则取下一个序号")
+    description: Text = Field(max_length=10000, description="反馈问题（问题描述）")
+    kind: ProblemKindCode = Field("feedback", description="feedback 反馈问题（巡视办、纪委监委录入）；"
+                                                          "self_found 自查问题（被巡视单位整改牵头人可录入）")
+    category: Code | None = Field(None, description="问题类别编码（问题类别目录中的一级或二级类别，如 “2.2”）")
+    occurred_from: dt.date | None = Field(None, description="问题发生起始日期")
+    occurred_to: dt.date | None = Field(None, description="问题发生截止日期（不早于起始日期，不晚于今天）")
+    is_common: bool = Field(False, description="是否共性问题")
+    detail: Text = Field("", max_length=10000, description="问题表现")
+
+
 class ReasonIn(Schema):
     reason: Text = Field(max_length=2000, description="理由（必填，不超过 2000 字，同网页表单）")
 
@@ -98,7 +115,9 @@ class ProblemOut(Schema):
     id: int
     round: str = Field(description="轮次编码")
     unit: str = Field(description="被巡视单位编码")
-    number: int = Field(description="问题序号")
+    number: str = Field(description="问题序号，按单位原样保存的编号（如 “3”、“（1）”、“P01”）")
+    kind: ProblemKindCode = Field(description="问题来源：feedback 反馈问题、self_found 自查问题（不计入反馈问题完成率）")
+    kind_label: str
     category: CategoryOut | None
     description: str
     status: StatusCode
@@ -232,6 +251,7 @@ def problem_out(p: Problem, *, task_count: int | None = None) -> dict:
         "round": p.inspected_unit.round.code,
         "unit": p.inspected_unit.unit.code,
         "number": p.number,
+        "kind": p.kind, "kind_label": p.get_kind_display(),
         "category": {"code": p.category.code, "name": p.category.name} if p.category_id else None,
         "description": p.description,
         "status": p.status, "status_label": str(PROBLEM_STATUS_LABELS[p.status]),  # type: ignore[attr-defined]

@@ -43,7 +43,7 @@ from rectify.core import clock
 from rectify.core.db import DaysUntil
 from rectify.core.errors import NotFound
 from rectify.inspections import selectors as inspection_selectors
-from rectify.inspections.models import Clue, InspectedUnit, InspectionRound, Problem
+from rectify.inspections.models import Clue, InspectedUnit, InspectionRound, Problem, ProblemKind
 from rectify.orgs import selectors as org_selectors
 from rectify.orgs.selectors import LeaderOfPeriod
 from rectify.rectification.models import (
@@ -117,7 +117,8 @@ def annotate_problem_state(qs: QuerySet[Problem], *, today: dt.date | None = Non
             default=Value("incomplete"),
             output_field=CharField(),
         ),
-        has_clues=Exists(Clue.objects.filter(problem=OuterRef("pk"))),
+        # Rule 12: units see only the flag, and only once a clue has been handed over.
+        has_clues=Exists(Clue.objects.filter(problem=OuterRef("pk"), handed_over_on__isnull=False)),
     )
 
 
@@ -133,6 +134,7 @@ class ProblemFilters:
     category_code: str | None = None
     department: str | None = None
     query: str | None = None
+    kind: str | None = None  # ProblemKind: feedback / self_found
 
 
 def problem_list_for(*, user: User, filters: ProblemFilters | None = None) -> QuerySet[Problem]:
@@ -145,6 +147,8 @@ def problem_list_for(*, user: User, filters: ProblemFilters | None = None) -> Qu
         qs = qs.filter(inspected_unit__unit__code=f.unit_code)
     if f.inspected_unit_id:
         qs = qs.filter(inspected_unit_id=f.inspected_unit_id)
+    if f.kind:
+        qs = qs.filter(kind=f.kind)
     if f.status:
         qs = qs.filter(status=f.status)
     if f.warning:
@@ -400,6 +404,9 @@ class UnitProgress:
     tasks_closed: int = 0
     tasks_overdue: int = 0
     clues: int | None = None
+    # Self-found problems (自查问题) are counted apart: never in ``problems`` or the completion rate.
+    self_found: int = 0
+    self_found_completed: int = 0
 
     @property
     def completed(self) -> int:
@@ -431,12 +438,16 @@ def round_progress_for(*, user: User, round: InspectionRound, today: dt.date | N
         return []
     problem_rows = (
         annotate_problem_state(Problem.objects.filter(inspected_unit_id__in=progress), today=today)
-        .values("inspected_unit_id", "status", "warning", "completion")
+        .values("inspected_unit_id", "kind", "status", "warning", "completion")
         .annotate(n=Count("id"))
         .order_by()
     )
     for row in problem_rows:
         p = progress[row["inspected_unit_id"]]
+        if row["kind"] == ProblemKind.SELF_FOUND:
+            p.self_found += row["n"]
+            p.self_found_completed += row["n"] if row["completion"] == "completed" else 0
+            continue
         p.problems += row["n"]
         p.by_status[row["status"]] = p.by_status.get(row["status"], 0) + row["n"]
         if row["warning"]:
@@ -478,6 +489,8 @@ class RoundTotals:
     tasks_closed: int
     tasks_overdue: int
     clues: int | None
+    self_found: int = 0
+    self_found_completed: int = 0
 
     @property
     def rate(self) -> Decimal:
@@ -499,6 +512,8 @@ def round_totals(progress: list[UnitProgress]) -> RoundTotals:
         tasks_closed=sum(p.tasks_closed for p in progress),
         tasks_overdue=sum(p.tasks_overdue for p in progress),
         clues=sum(p.clues or 0 for p in progress) if sees_clues else None,
+        self_found=sum(p.self_found for p in progress),
+        self_found_completed=sum(p.self_found_completed for p in progress),
     )
 
 

@@ -16,8 +16,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from rectify.core.errors import DomainError
+from rectify.core.errors import DomainError, PermissionDenied
 from rectify.inspections import selectors as inspection_selectors
+from rectify.inspections import services as inspection_services
+from rectify.inspections.models import ProblemKind
 from rectify.orgs import selectors as org_selectors
 from rectify.rectification import forms, selectors, services
 from rectify.rectification.models import CloseOutState, TaskStatus
@@ -52,6 +54,7 @@ def ledger(request: HttpRequest, round_code: str, unit_code: str) -> HttpRespons
         filters = selectors.ProblemFilters(
             inspected_unit_id=inspected.pk, status=data["status"] or None, warning=data["warning"] or None,
             category_code=data["category"] or None, department=data["department"] or None, query=data["q"] or None,
+            kind=data["kind"] or None,
         )
     paginator = Paginator(selectors.problem_list_for(user=request.user, filters=filters), settings.RECTIFY_PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
@@ -237,3 +240,85 @@ def close_out_return(request: HttpRequest, close_out_id: int) -> HttpResponse:
     else:
         messages.success(request, _("已退回任务“%(task)s”的销号申请，单位将收到退回理由。") % {"task": close_out.task})
     return _after_review(request)
+
+
+# --- entering problems (fed back by the office/commission, self-found by the unit) -----------------
+
+def _problem_form_page(request: HttpRequest, *, form: forms.ProblemForm, inspected: Any, kind: str,
+                       problem: Any = None, status: int = 200) -> HttpResponse:
+    return render(request, "rectification/problem_form.html", {
+        "form": form, "inspected": inspected, "kind": kind, "problem": problem,
+        "is_self_found": kind == ProblemKind.SELF_FOUND,
+    }, status=status)
+
+
+def _problem_values(data: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "number": data["number"], "description": data["description"], "detail": data["detail"],
+        "category": data["category"] or None, "occurred_from": data["occurred_from"],
+        "occurred_to": data["occurred_to"], "is_common": data["is_common"],
+    }
+
+
+@login_required
+def problem_new(request: HttpRequest, round_code: str, unit_code: str) -> HttpResponse:
+    """录入反馈问题 (office, commission) or 新增自查问题 (the unit lead), one at a time."""
+    inspected = inspection_selectors.inspected_unit_get_for(user=request.user, round_code=round_code,
+                                                            unit_code=unit_code)
+    user = request.user
+    default = ProblemKind.FEEDBACK if user.can_enter_feedback else ProblemKind.SELF_FOUND
+    kind = (request.POST.get("kind") or request.GET.get("kind") or default)
+    if kind not in ProblemKind.values:
+        kind = default
+    if not (user.can_enter_feedback or (kind == ProblemKind.SELF_FOUND and user.can_add_self_found_problem)):
+        raise PermissionDenied(_("反馈问题由巡视办或纪委监委录入；被巡视单位整改牵头人可新增本单位的自查问题。"))
+    categories = inspection_selectors.categories_tree()
+    if request.method != "POST":
+        return _problem_form_page(request, form=forms.ProblemForm(categories=categories), inspected=inspected,
+                                  kind=kind)
+    form = forms.ProblemForm(request.POST, categories=categories)
+    status = 400
+    if form.is_valid():
+        try:
+            problem = inspection_services.problem_create(actor=user, inspected_unit=inspected, kind=kind,
+                                                         **_problem_values(form.cleaned_data))
+        except DomainError as error:
+            status = _fail(form, error)
+        else:
+            messages.success(request, _("问题“%(number)s”已录入。") % {"number": problem.number})
+            if "add_another" in request.POST:
+                return redirect(reverse("rectification:problem_new", args=[round_code, unit_code]) + f"?kind={kind}")
+            return redirect("rectification:problem_detail", problem_id=problem.pk)
+    return _problem_form_page(request, form=form, inspected=inspected, kind=kind, status=status)
+
+
+@login_required
+def problem_edit(request: HttpRequest, problem_id: int) -> HttpResponse:
+    """Edit a problem's entry: fed-back problems by the office/commission, self-found ones also by the unit lead."""
+    problem = selectors.problem_get_for(user=request.user, problem_id=problem_id)
+    user = request.user
+    if not (user.can_enter_feedback or (problem.is_self_found and user.can_add_self_found_problem)):
+        raise PermissionDenied(_("反馈问题的内容由巡视办或纪委监委修改。"))
+    categories = inspection_selectors.categories_tree()
+    if request.method != "POST":
+        form = forms.ProblemForm(categories=categories, initial={
+            "number": problem.number, "category": problem.category.code if problem.category_id else "",
+            "description": problem.description, "detail": problem.detail, "occurred_from": problem.occurred_from,
+            "occurred_to": problem.occurred_to, "is_common": problem.is_common, "version": problem.version,
+        })
+        return _problem_form_page(request, form=form, inspected=problem.inspected_unit, kind=problem.kind,
+                                  problem=problem)
+    form = forms.ProblemForm(request.POST, categories=categories)
+    status = 400
+    if form.is_valid():
+        try:
+            inspection_services.problem_update(actor=user, problem_id=problem.pk,
+                                               expected_version=form.cleaned_data["version"] or problem.version,
+                                               **_problem_values(form.cleaned_data))
+        except DomainError as error:
+            status = _fail(form, error)
+        else:
+            messages.success(request, _("问题已保存。"))
+            return redirect("rectification:problem_detail", problem_id=problem.pk)
+    return _problem_form_page(request, form=form, inspected=problem.inspected_unit, kind=problem.kind,
+                              problem=problem, status=status)
