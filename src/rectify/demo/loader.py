@@ -430,6 +430,15 @@ class _Files:
                         content_type="application/pdf", uploaded_by=uploader)
 
 
+def _close_out_note(rng: random.Random, task: Task, *, again: bool) -> str:
+    """A note that fits: a resubmission answers the return, a long-term measure asks for 基本完成."""
+    if again:
+        return next(n for n in corpus.CLOSE_OUT_NOTES if n.startswith("根据上次退回意见"))
+    stage_goal = task.deadline_kind == "long_term" and rng.random() < 0.5
+    notes = [n for n in corpus.CLOSE_OUT_NOTES if not n.startswith("根据上次退回意见") and ("长期坚持" in n) == stage_goal]
+    return rng.choice(notes)
+
+
 def _task_history(rng: random.Random, history: _History, timeline: _Timeline, files_: _Files, *, task: Task,
                   spec: corpus.UnitSpec, feedback: dt.date, today: dt.date, member: User, lead: User,
                   reviewers: list[User]) -> None:
@@ -473,7 +482,7 @@ def _task_history(rng: random.Random, history: _History, timeline: _Timeline, fi
         history.evidence += files
     if returned:
         cited = list(files)
-        first_close_out = CloseOut(task=task, note=rng.choice(corpus.CLOSE_OUT_NOTES), submitted_by=lead,
+        first_close_out = CloseOut(task=task, note=_close_out_note(rng, task, again=False), submitted_by=lead,
                                    state=CloseOutState.RETURNED, reviewed_by=rng.choice(reviewers),
                                    review_comment=rng.choice(corpus.RETURN_REASONS))
         history.close_outs.append((first_close_out, cited))
@@ -486,11 +495,11 @@ def _task_history(rng: random.Random, history: _History, timeline: _Timeline, fi
         files.append(extra)
         events += [(rework_day, 17, entry, "created_at"), (rework_day, 18, extra, "uploaded_at")]
     if task.status == TaskStatus.SUBMITTED:
-        pending = CloseOut(task=task, note=rng.choice(corpus.CLOSE_OUT_NOTES), submitted_by=lead)
+        pending = CloseOut(task=task, note=_close_out_note(rng, task, again=returned), submitted_by=lead)
         history.close_outs.append((pending, list(files)))
         events.append((applied, 9, pending, "submitted_at"))
     elif task.status == TaskStatus.CLOSED:
-        approved = CloseOut(task=task, note=rng.choice(corpus.CLOSE_OUT_NOTES), submitted_by=lead,
+        approved = CloseOut(task=task, note=_close_out_note(rng, task, again=returned), submitted_by=lead,
                             state=CloseOutState.APPROVED, reviewed_by=rng.choice(reviewers),
                             review_comment="佐证材料齐全，整改到位，同意销号。")
         history.close_outs.append((approved, list(files)))
