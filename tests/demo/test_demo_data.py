@@ -178,6 +178,14 @@ def test_every_unit_has_a_roster_with_its_principals_and_members_back_to_the_ear
         assert any(t.end is not None for p in posts if not p.is_principal for t in p.tenures.all()), unit.code
         members = [p for p in posts if not p.is_principal]
         assert all(p.area_list for p in members)
+    # A few principals were promoted from the leadership body: their member seat ends as the principal's begins.
+    promoted = 0
+    for tenure in Tenure.objects.filter(post__is_principal=True, end__isnull=True).select_related("person"):
+        earlier = Tenure.objects.filter(person=tenure.person).exclude(pk=tenure.pk)
+        if earlier.exists():
+            assert [t.end for t in earlier] == [tenure.start] and not earlier[0].post.is_principal
+            promoted += 1
+    assert promoted == 4
     # Somewhere a principal changed in the middle of a problem's period: the problem page names both.
     assert any(len(principals_during(unit=p.inspected_unit.unit, start=p.occurred_from, end=p.occurred_to)) >= 2
                for p in Problem.objects.filter(inspected_unit__round__code=ROUND_CODE)

@@ -194,8 +194,9 @@ def _seed_roster(rng: random.Random, specs: list[corpus.UnitSpec], unit_by_code:
     """Every post of every unit, held without a gap from before the earliest problem until today.
 
     Principals changed between 5 months and 2½ years ago (so every unit has a former principal who
-    led it while problems happened); members between 3 months and 6 years ago. Tenures are
-    contiguous: the predecessor's (exclusive) end is the successor's start, the first of a month.
+    led it while problems happened); members between 3 months and 6 years ago; in four units the new
+    principal had been a member. Tenures are contiguous: the predecessor's (exclusive) end is the
+    successor's start, the first of a month.
     """
     roster = _Roster()
     posts = []
@@ -208,18 +209,29 @@ def _seed_roster(rng: random.Random, specs: list[corpus.UnitSpec], unit_by_code:
             roster.posts[s.code].append(post)
     Post.objects.bulk_create(posts)
     horizon = today - _days(ROSTER_YEARS_BACK)
+    # In a few units the principal was promoted from the leadership body: the member's seat passed on the
+    # day the principal's did.
+    promoted = {s.code: rng.randrange(1, len(corpus.posts_for(s))) for s in rng.sample(specs, 4)}
+    principal_now: dict[int, tuple[Person, dt.date]] = {}
     people: list[Person] = []
     plan: list[tuple[Person, Post, dt.date, dt.date | None]] = []
-    for post in posts:
+    for post in posts:  # the principal's post comes first in each unit
+        promotion = promoted.get(post.unit.code) == post.sort_order
         since = rng.randint(150, 900) if post.is_principal else rng.randint(100, 2200)
-        starts = [_month_start(today - _days(since))]
+        starts = [principal_now[post.unit_id][1] if promotion else _month_start(today - _days(since))]
         while starts[-1] > horizon:
             starts.append(_month_start(starts[-1] - _days(rng.randint(700, 1800))))
         starts.reverse()
         for k, start in enumerate(starts):
             end = starts[k + 1] if k + 1 < len(starts) else None
-            person = Person(name=next(names), unit=post.unit, title=post.title if end is None else f"原{post.title}")
-            people.append(person)
+            if promotion and k == len(starts) - 2:
+                person = principal_now[post.unit_id][0]
+            else:
+                person = Person(name=next(names), unit=post.unit,
+                                title=post.title if end is None else f"原{post.title}")
+                people.append(person)
+            if post.is_principal and end is None:
+                principal_now[post.unit_id] = (person, start)
             plan.append((person, post, start, end))
     Person.objects.bulk_create(people)
     for tenure in Tenure.objects.bulk_create([Tenure(person=p, post=post, start=a, end=b) for p, post, a, b in plan]):
