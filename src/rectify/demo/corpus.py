@@ -34,22 +34,30 @@ from dataclasses import dataclass
 __all__ = [
     "CATEGORIES",
     "CLOSE_OUT_NOTES",
+    "CLUE_RESULTS",
     "CLUE_SUMMARIES",
+    "COUNTIES",
     "EVIDENCE_NAMES",
     "GENERIC_DEPARTMENTS",
     "GIVEN_NAME_CHARS",
+    "INSPECTION_OFFICE",
     "LEADERSHIP_POSTS_DEPARTMENT",
     "LEADERSHIP_POSTS_ENTERPRISE",
     "MEASURE_KINDS",
     "PLACEHOLDERS",
+    "PREFECTURES",
     "PROBLEM_TEMPLATES",
     "PROGRESS_NOTES",
     "RETURN_REASONS",
+    "REWORK_NOTES",
+    "SELF_FOUND_PROBLEMS",
     "SURNAMES",
     "TEAMS",
+    "TEAM_STAFF_TITLES",
     "UNITS",
     "CategorySpec",
     "MeasureTemplate",
+    "PlaceSpec",
     "PostSpec",
     "ProblemTemplate",
     "UnitSpec",
@@ -2371,6 +2379,150 @@ TEAMS: tuple[str, ...] = tuple(f"省委第{numeral}巡视组" for numeral in "�
 
 
 # ---------------------------------------------------------------------------
+# Prefectures, the inspection office and its staff
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PlaceSpec:
+    """A prefecture (州（市）) or county of the province, with its ASCII code."""
+
+    code: str
+    name: str
+    short_name: str
+
+
+PREFECTURES: tuple[PlaceSpec, ...] = (
+    PlaceSpec("YN-KM", "昆明市", "昆明市"),
+    PlaceSpec("YN-QJ", "曲靖市", "曲靖市"),
+    PlaceSpec("YN-YX", "玉溪市", "玉溪市"),
+    PlaceSpec("YN-BS", "保山市", "保山市"),
+    PlaceSpec("YN-ZT", "昭通市", "昭通市"),
+    PlaceSpec("YN-LJ", "丽江市", "丽江市"),
+    PlaceSpec("YN-PE", "普洱市", "普洱市"),
+    PlaceSpec("YN-LC", "临沧市", "临沧市"),
+    PlaceSpec("YN-CX", "楚雄彝族自治州", "楚雄州"),
+    PlaceSpec("YN-HH", "红河哈尼族彝族自治州", "红河州"),
+    PlaceSpec("YN-WS", "文山壮族苗族自治州", "文山州"),
+    PlaceSpec("YN-XSBN", "西双版纳傣族自治州", "西双版纳州"),
+    PlaceSpec("YN-DL", "大理白族自治州", "大理州"),
+    PlaceSpec("YN-DH", "德宏傣族景颇族自治州", "德宏州"),
+    PlaceSpec("YN-NJ", "怒江傈僳族自治州", "怒江州"),
+    PlaceSpec("YN-DQ", "迪庆藏族自治州", "迪庆州"),
+)
+"""The 16 prefectures (州（市）) of Yunnan, in the official order."""
+
+COUNTIES: dict[str, tuple[PlaceSpec, ...]] = {
+    "YN-DH": (PlaceSpec("YN-DH-RL", "瑞丽市", "瑞丽市"), PlaceSpec("YN-DH-MS", "芒市", "芒市")),
+    "YN-QJ": (PlaceSpec("YN-QJ-XW", "宣威市", "宣威市"),),
+    "YN-XSBN": (PlaceSpec("YN-XSBN-JH", "景洪市", "景洪市"),),
+}
+"""A few counties under their prefecture: the cases of the seed articles (瑞丽市, 宣威市) and neighbours."""
+
+INSPECTION_OFFICE = PlaceSpec("YN-XSB", "省委巡视工作领导小组办公室", "省委巡视办")
+"""Where the inspection teams' staff belong (kind "other" in the org tree)."""
+
+TEAM_STAFF_TITLES: tuple[str, ...] = (
+    "巡视组副组长",
+    "巡视专员",
+    "一级调研员",
+    "二级调研员",
+    "三级调研员",
+    "四级调研员",
+    "一级主任科员",
+    "二级主任科员",
+)
+"""Titles of the inspection teams' members (the team leader is 巡视组组长)."""
+
+
+# ---------------------------------------------------------------------------
+# Self-found problems, rework notes, clue results
+# ---------------------------------------------------------------------------
+
+SELF_FOUND_PROBLEMS: tuple[ProblemTemplate, ...] = (
+    ProblemTemplate(
+        "举一反三自查发现，所属单位公务接待审批手续不全，部分接待无公函、无清单。",
+        "对照巡视反馈的公务接待问题开展自查，发现所属单位接待审批单、接待清单缺失的情况。",
+        (
+            MeasureTemplate("对所属单位近三年公务接待逐笔清查，补齐手续，对无依据的接待费用予以清退。",
+                            "清查台账覆盖全部所属单位，问题费用全部清退到位。", "财务", "immediate"),
+            MeasureTemplate("修订公务接待管理办法，推行接待审批线上办理、全程留痕。",
+                            "管理办法印发并执行，接待审批全部线上办理。", "办公室", "deadline"),
+        ),
+    ),
+    ProblemTemplate(
+        "自查发现，部分内设机构政府采购项目验收流于形式，验收报告由供应商代为填写。",
+        "对照巡视反馈的采购管理问题开展举一反三排查，发现验收环节把关不严。",
+        (
+            MeasureTemplate("对近两年政府采购项目验收情况逐项复核，对验收不实的项目重新组织验收。",
+                            "复核覆盖全部项目，复核报告经班子会议审议。", "财务", "deadline"),
+            MeasureTemplate("建立采购验收专家库和交叉验收机制，明确验收责任。",
+                            "机制文件印发，新项目全部按机制验收。", "法规", "long_term"),
+        ),
+    ),
+    ProblemTemplate(
+        "举一反三自查发现，干部人事档案专项审核认定后，个别档案材料仍未归档。",
+        "对照巡视反馈的选人用人问题开展自查，发现档案材料归档不及时。",
+        (
+            MeasureTemplate("对干部人事档案开展全面核查，缺失材料限期补齐归档。",
+                            "缺失材料全部归档，核查台账清零。", "人事", "immediate"),
+        ),
+    ),
+    ProblemTemplate(
+        "自查发现，个别基层党组织“三会一课”记录不规范，存在补记、代记情况。",
+        "对照巡视反馈的基层党建问题开展举一反三排查，发现组织生活记录不规范。",
+        (
+            MeasureTemplate("对全部基层党组织近一年组织生活记录开展检查，逐一反馈整改。",
+                            "检查覆盖全部基层党组织，问题支部整改到位。", "党建", "immediate"),
+            MeasureTemplate("推行组织生活纪实管理，每季度抽查通报。",
+                            "纪实管理制度印发，季度抽查形成常态。", "党建", "long_term"),
+        ),
+    ),
+    ProblemTemplate(
+        "举一反三自查发现，部分合同未经法律审核即签订，合同管理台账不完整。",
+        "对照巡视反馈的风险防控问题开展自查，发现合同审核环节缺失。",
+        (
+            MeasureTemplate("对近三年签订的合同开展专项清理，补办法律审核并完善台账。",
+                            "合同清理台账完整，未审合同全部补审。", "法规", "deadline"),
+        ),
+    ),
+    ProblemTemplate(
+        "自查发现，专项资金绩效自评流于形式，部分项目绩效目标未实现仍评为优秀。",
+        "对照巡视反馈的资金管理问题开展举一反三排查，发现绩效评价不实。",
+        (
+            MeasureTemplate("对上年度专项资金绩效自评结果重新核实，据实调整评价等次。",
+                            "核实报告完成，评价结果据实调整并报备。", "财务", "deadline"),
+            MeasureTemplate("将绩效评价结果与下年度预算安排挂钩，建立约束机制。",
+                            "预算编制文件明确挂钩规则并执行。", "规划", "long_term"),
+        ),
+    ),
+)
+"""Problems a unit found itself (举一反三/自查问题); they name generic departments like the templates."""
+
+REWORK_NOTES: tuple[str, ...] = (
+    "已根据销号审核退回意见，补充了措施落实的凭证材料，并对完成情况逐条作出说明。",
+    "按照退回意见，已补充所属单位整改情况和举一反三排查结果，拟重新申请销号。",
+    "针对退回意见指出的形式整改问题，已补充制度执行记录和问题整改前后对比材料。",
+    "已按退回意见规范佐证材料，加盖公章并由责任人签字后重新整理上报。",
+)
+"""Progress a unit files after its close-out application was returned (整改完善)."""
+
+CLUE_RESULTS: dict[str, tuple[str, ...]] = {
+    "talk_inquiry": (
+        "经谈话函询，反映问题不属实，予以澄清。",
+        "经谈话函询，反映问题部分属实，已对当事人批评教育并责令作出书面检查。",
+    ),
+    "preliminary_check": (
+        "经初步核实，反映问题基本属实，已按程序立案审查调查。",
+        "经初步核实，反映问题查无实据，予以了结。",
+    ),
+    "shelved": ("反映内容笼统、不具备核查条件，暂存待查，待掌握新情况后再行处置。",),
+    "closed": ("反映问题已在此前处置中查清，无新的实质内容，予以了结。",),
+}
+"""What came back from the receiving body, per disposition (办理结果)."""
+
+
+# ---------------------------------------------------------------------------
 # Names
 # ---------------------------------------------------------------------------
 
@@ -2565,6 +2717,15 @@ def check_invariants() -> None:
         assert len(texts) >= minimum and len(set(texts)) == len(texts), texts[0]
         assert not any("{" in text or "}" in text for text in texts)
     assert len(TEAMS) == 10 and TEAMS[0] == "省委第一巡视组" and TEAMS[-1] == "省委第十巡视组"
-    # 5. Names.
+    # 5. Places and the self-found problems.
+    assert len(PREFECTURES) == 16 and len({p.code for p in PREFECTURES}) == 16
+    place_codes = [p.code for p in PREFECTURES] + [c.code for cs in COUNTIES.values() for c in cs]
+    assert len(set(place_codes) | set(codes) | {INSPECTION_OFFICE.code}) == len(place_codes) + len(codes) + 1
+    assert all(code.isascii() and code.startswith("YN-") for code in place_codes)
+    assert set(COUNTIES) <= {p.code for p in PREFECTURES}
+    for t in SELF_FOUND_PROBLEMS:
+        assert 1 <= len(t.measures) <= 4 and all(m.department in GENERIC_DEPARTMENTS for m in t.measures)
+    assert set(CLUE_RESULTS) == {"talk_inquiry", "preliminary_check", "shelved", "closed"}
+    # 6. Names.
     assert len(SURNAMES) >= 60 and len({s for s, _ in SURNAMES}) == len(SURNAMES)
     assert len(GIVEN_NAME_CHARS) >= 150 and len(set(GIVEN_NAME_CHARS)) == len(GIVEN_NAME_CHARS)

@@ -2,8 +2,17 @@
 
 云南省委巡视工作领导小组 fed back the look-back (回头看) of the 10th committee's 14th round to
 20 party organisations (14 provincial departments, 6 provincial enterprises): 624 problems and
-158 clues. Dates are laid relative to today so that warnings, overdue items and the review
-queue look as they would in the middle of the concentrated rectification period.
+158 clues. The original round (十届省委第十四轮巡视) fed back to the same 20 about two years
+earlier; its problems are closed or nearly so, and some look-back problems repeat one of them.
+Dates are laid relative to today so that warnings, overdue items and the review queue look as
+they would in the middle of the concentrated rectification period.
+
+Who was who: every unit has a leadership roster whose tenures reach back before the earliest
+problem (former principals and members included), and the responsibility list names the member
+in charge who was in post at the round's feedback. Every history is consistent: progress and
+evidence come before the close-out application that cites them, a review after its application,
+rework after a return, nothing in the future. The province's 16 prefectures (州（市）), a few
+counties and the inspection office (whose staff form the teams) complete the org tree.
 
 Seeding writes in bulk (one transaction, one audit event for the whole load) — the rows it
 creates are the same a unit would create through the services, which the tests exercise.
@@ -15,6 +24,8 @@ import datetime as dt
 import hashlib
 import random
 from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.files.base import ContentFile
@@ -33,6 +44,7 @@ from rectify.inspections.models import (
     InspectionTeam,
     Problem,
     ProblemCategory,
+    ProblemKind,
     RoundKind,
     RoundLevel,
 )
@@ -51,10 +63,16 @@ from rectify.rectification.models import (
 
 DEMO_PASSWORD = "demo-pass-2026"
 ROUND_CODE = "YN-10-14-HKK"
-TOTAL_PROBLEMS = 624
+ORIGINAL_ROUND_CODE = "YN-10-14"
+TOTAL_PROBLEMS = 624  # fed-back problems of the look-back round (self-found ones come on top)
 TOTAL_CLUES = 158
 SEED = 20211113
 DEMO_UNIT = "YN-JYT"  # 省教育厅（省委教育工委）: the demo unit users belong to
+ORIGINAL_PER_UNIT = (18, 26)  # problems per unit in the original round
+SELF_FOUND = {"YN-RST": 3, "YN-SLT": 2, "YN-JTTZ": 3}  # units that added problems of their own
+OWN_IDENTIFIERS = {"YN-WHLYT": "WHLY-{:02d}"}  # a unit that numbers its problems its own way
+ROSTER_YEARS_BACK = 2600  # days: every post's tenures reach back before the earliest problem
+OVERDUE_CLUES = 3  # handed over more than three months ago, no results yet (the commission's alert)
 
 LOGINS = [
     ("jiwei", Role.COMMISSION, None, "赵监督"),
@@ -115,18 +133,467 @@ def _pdf(title: str, body: str) -> bytes:
     return bytes(out)
 
 
+def _days(n: int) -> dt.timedelta:
+    return dt.timedelta(days=n)
+
+
+def _month_start(day: dt.date) -> dt.date:
+    """Appointments are written 2018.03 in rosters: a month means its first day."""
+    return day.replace(day=1)
+
+
+class _Timeline:
+    """The moments of the demo's histories, set once every event is known.
+
+    Events are given as (day, hour) in Beijing time; ``settle`` keeps each object's events in the
+    order of their (day, hour) — strictly increasing — and never later than now, moving events of
+    "today" that would still lie ahead to just before now (the later ones staying later).
+    """
+
+    def __init__(self, rng: random.Random, now: dt.datetime) -> None:
+        self.rng, self.now = rng, now
+        self.chains: list[list[tuple[dt.date, int, Any, str]]] = []
+
+    def chain(self) -> list[tuple[dt.date, int, Any, str]]:
+        events: list[tuple[dt.date, int, Any, str]] = []
+        self.chains.append(events)
+        return events
+
+    def settle(self) -> None:
+        minute = dt.timedelta(minutes=1)
+        for events in self.chains:
+            events.sort(key=lambda e: (e[0], e[1]))
+            moments = [dt.datetime.combine(day, dt.time(hour, self.rng.randint(0, 59)), tzinfo=clock.SHANGHAI)
+                       for day, hour, _obj, _attr in events]
+            for i in range(1, len(moments)):
+                moments[i] = max(moments[i], moments[i - 1] + minute)
+            limit = self.now - minute
+            for i in reversed(range(len(moments))):
+                moments[i] = min(moments[i], limit)
+                limit = moments[i] - minute
+            for (_day, _hour, obj, attr), moment in zip(events, moments, strict=True):
+                setattr(obj, attr, moment)
+
+
+@dataclass
+class _Roster:
+    """Posts of every unit (in the corpus order) and each post's tenures, oldest first."""
+
+    posts: dict[str, list[Post]] = field(default_factory=dict)
+    tenures: dict[int, list[Tenure]] = field(default_factory=lambda: defaultdict(list))
+
+    def holder(self, post: Post, day: dt.date) -> Tenure:
+        for tenure in self.tenures[post.pk]:
+            if tenure.covers(day):
+                return tenure
+        raise ValueError(f"nobody held {post.title} of unit {post.unit_id} on {day}")
+
+
+def _seed_roster(rng: random.Random, specs: list[corpus.UnitSpec], unit_by_code: dict[str, OrgUnit],
+                 names: Iterator[str], today: dt.date) -> _Roster:
+    """Every post of every unit, held without a gap from before the earliest problem until today.
+
+    Principals changed between 5 months and 2½ years ago (so every unit has a former principal who
+    led it while problems happened); members between 3 months and 6 years ago; in four units the new
+    principal had been a member. Tenures are contiguous: the predecessor's (exclusive) end is the
+    successor's start, the first of a month.
+    """
+    roster = _Roster()
+    posts = []
+    for s in specs:
+        roster.posts[s.code] = []
+        for order, p in enumerate(corpus.posts_for(s)):
+            post = Post(unit=unit_by_code[s.code], title=corpus.post_title(s, p), is_principal=p.is_principal,
+                        areas="、".join(corpus.post_areas(s, p)), sort_order=order)
+            posts.append(post)
+            roster.posts[s.code].append(post)
+    Post.objects.bulk_create(posts)
+    horizon = today - _days(ROSTER_YEARS_BACK)
+    # In a few units the principal was promoted from the leadership body: the member's seat passed on the
+    # day the principal's did.
+    promoted = {s.code: rng.randrange(1, len(corpus.posts_for(s))) for s in rng.sample(specs, 4)}
+    principal_now: dict[int, tuple[Person, dt.date]] = {}
+    people: list[Person] = []
+    plan: list[tuple[Person, Post, dt.date, dt.date | None]] = []
+    for post in posts:  # the principal's post comes first in each unit
+        promotion = promoted.get(post.unit.code) == post.sort_order
+        since = rng.randint(150, 900) if post.is_principal else rng.randint(100, 2200)
+        starts = [principal_now[post.unit_id][1] if promotion else _month_start(today - _days(since))]
+        while starts[-1] > horizon:
+            starts.append(_month_start(starts[-1] - _days(rng.randint(700, 1800))))
+        starts.reverse()
+        for k, start in enumerate(starts):
+            end = starts[k + 1] if k + 1 < len(starts) else None
+            if promotion and k == len(starts) - 2:
+                person = principal_now[post.unit_id][0]
+            else:
+                person = Person(name=next(names), unit=post.unit,
+                                title=post.title if end is None else f"原{post.title}")
+                people.append(person)
+            if post.is_principal and end is None:
+                principal_now[post.unit_id] = (person, start)
+            plan.append((person, post, start, end))
+    Person.objects.bulk_create(people)
+    for tenure in Tenure.objects.bulk_create([Tenure(person=p, post=post, start=a, end=b) for p, post, a, b in plan]):
+        roster.tenures[tenure.post.pk].append(tenure)
+    return roster
+
+
+def _seed_teams(rng: random.Random, rounds: list[InspectionRound], office: OrgUnit,
+                names: Iterator[str]) -> dict[int, list[InspectionTeam]]:
+    """Ten teams per round: a 组长, a 副组长 and 3–5 staff of the inspection office each."""
+    leaders = [Person(name=next(names), unit=office, title="巡视组组长") for _ in range(14)]
+    deputies = [Person(name=next(names), unit=office, title="巡视组副组长") for _ in range(14)]
+    staff = [Person(name=next(names), unit=office, title=rng.choice(corpus.TEAM_STAFF_TITLES[1:]))
+             for _ in range(60)]
+    Person.objects.bulk_create([*leaders, *deputies, *staff])
+    teams: dict[int, list[InspectionTeam]] = {}
+    members: list[tuple[InspectionTeam, Person]] = []
+    for rnd in rounds:
+        chosen_leaders, chosen_deputies, pool = rng.sample(leaders, 10), rng.sample(deputies, 10), rng.sample(staff, 50)
+        teams[rnd.pk] = []
+        for name, leader, deputy in zip(corpus.TEAMS, chosen_leaders, chosen_deputies, strict=True):
+            team = InspectionTeam(round=rnd, name=name, leader=leader)
+            teams[rnd.pk].append(team)
+            members += [(team, deputy)] + [(team, pool.pop()) for _ in range(rng.randint(3, 5))]
+    InspectionTeam.objects.bulk_create([t for ts in teams.values() for t in ts])
+    through = InspectionTeam.members.through
+    through.objects.bulk_create([through(inspectionteam_id=t.pk, person_id=p.pk) for t, p in members])
+    return teams
+
+
+@dataclass
+class _Seeded:
+    """What the problem stage hands on: each task with its measure and unit, and its feedback date."""
+
+    problems: list[Problem] = field(default_factory=list)
+    tasks: list[tuple[Task, Any, corpus.UnitSpec, InspectedUnit]] = field(default_factory=list)
+
+
+def _due(rng: random.Random, kind: str, feedback: dt.date) -> dt.date:
+    if kind == "immediate":
+        return feedback + _days(rng.randint(10, 40))
+    if kind == "long_term":
+        return feedback + _days(rng.randint(120, 200))
+    return feedback + _days(rng.choice([45, 60, 60, 75, 80, 85, 90, 90, 90]))
+
+
+def _look_back_status(rng: random.Random, stage: str, kind: str, overdue: bool) -> str:
+    """Each problem is at one stage of the concentrated period and its tasks follow it: most are done
+    or awaiting review, some are being worked on, a few are stuck (red lights)."""
+    r = rng.random()
+    if kind == "long_term":  # closed once its stage goal is met and checked, else continuing
+        return (TaskStatus.PENDING if stage == "stuck" else
+                TaskStatus.CLOSED if stage == "done" and r < 0.55 else TaskStatus.IN_PROGRESS)
+    if stage == "done":
+        return TaskStatus.CLOSED
+    if stage == "review":
+        return TaskStatus.SUBMITTED if r < 0.6 else TaskStatus.CLOSED
+    if stage == "working":
+        return (TaskStatus.CLOSED if r < (0.6 if overdue else 0.35)
+                else TaskStatus.IN_PROGRESS if r < 0.9 else TaskStatus.PENDING)
+    return TaskStatus.IN_PROGRESS if r < 0.6 else TaskStatus.PENDING
+
+
+def _seed_problems(
+    rng: random.Random, *, rnd: InspectionRound, inspected: list[InspectedUnit], specs: list[corpus.UnitSpec],
+    counts: list[int], categories: dict[str, ProblemCategory], today: dt.date, original: bool,
+    earlier: dict[tuple[str, int], Problem] | None = None,
+) -> tuple[_Seeded, dict[tuple[str, int], Problem]]:
+    """The round's fed-back problems and their tasks (not yet saved: tasks need the problems' ids).
+
+    ``earlier`` maps (unit code, template index) to the original round's problem from that template;
+    a look-back problem from the same template sometimes repeats it (the problem came back).
+    Returns the seeded rows and the same map for this round.
+    """
+    pool = [(code, t) for code, ts in corpus.PROBLEM_TEMPLATES.items() for t in ts]
+    seeded = _Seeded()
+    by_template: dict[tuple[str, int], Problem] = {}
+    plan: list[tuple[Problem, Any, corpus.UnitSpec, InspectedUnit]] = []
+    for iu, count, spec in zip(inspected, counts, specs, strict=True):
+        feedback = iu.feedback_date
+        chosen = rng.sample(range(len(pool)), min(count, len(pool)))
+        chosen += [rng.randrange(len(pool)) for _ in range(count - len(chosen))]
+        chosen.sort(key=lambda i: pool[i][0])  # the ledger lists problems category by category
+        number_format = OWN_IDENTIFIERS.get(spec.code, "{}") if not original else "{}"
+        for number, index in enumerate(chosen, 1):
+            code, template = pool[index]
+            category = categories.get(code) or categories.get(code.split(".")[0])
+            repeated = (earlier or {}).get((spec.code, index))
+            if repeated is not None and rng.random() < 0.4:  # rectified on paper, back again
+                occurred_from = _month_start(repeated.inspected_unit.feedback_date + _days(rng.randint(60, 400)))
+            else:
+                repeated = None
+                occurred_from = _month_start(feedback - _days(rng.randint(300, 1700) if original
+                                                              else rng.randint(150, 1100)))
+            occurred_to = min(rnd.start_date - _days(1), occurred_from + _days(rng.randint(200, 900)))
+            detail = corpus.fill(template.detail, rng, spec, feedback.year - 1)
+            problem = Problem(
+                inspected_unit=iu, category=category, kind=ProblemKind.FEEDBACK, repeats=repeated,
+                description=corpus.fill(template.description, rng, spec, feedback.year - 1),
+                detail=("上轮巡视反馈后整改不彻底，问题反弹回潮。" + detail) if repeated is not None else detail,
+                occurred_from=occurred_from, occurred_to=max(occurred_to, occurred_from),
+                is_common=rng.random() < 0.15,
+            )
+            problem.set_number(number_format.format(number))
+            seeded.problems.append(problem)
+            plan.append((problem, template, spec, iu))
+            by_template.setdefault((spec.code, index), problem)
+    Problem.objects.bulk_create(seeded.problems)
+
+    for problem, template, spec, iu in plan:
+        stage = rng.choices(["done", "review", "working", "stuck"], weights=[58, 12, 23, 7])[0]
+        continuing = rng.random() < 0.12  # original round: long-term measures still being kept up
+        for number, m in enumerate(template.measures[:4], 1):
+            due = _due(rng, m.kind, iu.feedback_date)
+            if original:
+                status = TaskStatus.IN_PROGRESS if continuing and m.kind == "long_term" else TaskStatus.CLOSED
+                if status == TaskStatus.IN_PROGRESS:  # 长期坚持: the next review is ahead
+                    due = today + _days(rng.randint(40, 300))
+            else:
+                status = _look_back_status(rng, stage, m.kind, due < today)
+            task = Task(problem=problem, number=number, measure=corpus.fill(m.measure, rng, spec, 0),
+                        criterion=corpus.fill(m.criterion, rng, spec, 0), deadline_kind=m.kind,
+                        due_date=due, original_due_date=due, status=status)
+            seeded.tasks.append((task, m, spec, iu))
+    return seeded, by_template
+
+
+def _seed_self_found(rng: random.Random, *, inspected: list[InspectedUnit], specs: list[corpus.UnitSpec],
+                     today: dt.date) -> _Seeded:
+    """Problems a few units found themselves after the feedback (举一反三), numbered 自查-1 …"""
+    seeded = _Seeded()
+    plan = []
+    for iu, spec in zip(inspected, specs, strict=True):
+        for n, template in enumerate(rng.sample(corpus.SELF_FOUND_PROBLEMS, SELF_FOUND.get(spec.code, 0)), 1):
+            problem = Problem(inspected_unit=iu, kind=ProblemKind.SELF_FOUND, description=template.description,
+                              detail=template.detail,
+                              occurred_from=_month_start(iu.feedback_date - _days(rng.randint(200, 700))),
+                              occurred_to=iu.feedback_date - _days(30))
+            problem.set_number(f"自查-{n}")
+            seeded.problems.append(problem)
+            plan.append((problem, template, spec, iu))
+    Problem.objects.bulk_create(seeded.problems)
+    for problem, template, spec, iu in plan:
+        stage = rng.choice(["done", "working", "working"])
+        for number, m in enumerate(template.measures, 1):
+            due = _due(rng, m.kind, iu.feedback_date + _days(20))
+            status = _look_back_status(rng, stage, m.kind, due < today)
+            seeded.tasks.append((Task(problem=problem, number=number, measure=m.measure, criterion=m.criterion,
+                                      deadline_kind=m.kind, due_date=due, original_due_date=due, status=status),
+                                 m, spec, iu))
+    return seeded
+
+
+def _responsibilities(rng: random.Random, seeded: list[tuple[Task, Any, corpus.UnitSpec, InspectedUnit]],
+                      roster: _Roster, dept_unit: dict[tuple[str, str], OrgUnit],
+                      staff: dict[int, list[Person]]) -> list[Responsibility]:
+    """Leader: the member in charge of the lead department, in post at the feedback (else the principal);
+    department: the unit's own office; person: someone who works in that office."""
+    rows: list[Responsibility] = []
+    for task, m, spec, iu in seeded:
+        department = corpus.department_for(spec, m.department)
+        templates = corpus.posts_for(spec)
+        post = roster.posts[spec.code][templates.index(corpus.leader_for_department(templates, department))]
+        tenure = roster.holder(post, iu.feedback_date)
+        dept = dept_unit.get((spec.code, department))
+        rows += [
+            Responsibility(task=task, kind=ResponsibilityKind.LEADER, name=tenure.person.name, person=tenure.person,
+                           tenure=tenure),
+            Responsibility(task=task, kind=ResponsibilityKind.DEPARTMENT, name=department, department=dept),
+        ]
+        if dept is not None and staff[dept.pk]:
+            person = rng.choice(staff[dept.pk])
+            rows.append(Responsibility(task=task, kind=ResponsibilityKind.PERSON, name=person.name, person=person))
+        if rng.random() < 0.25:  # a co-operating department
+            other = rng.choice(spec.departments)
+            if other != department:
+                rows.append(Responsibility(task=task, kind=ResponsibilityKind.DEPARTMENT, name=other,
+                                           department=dept_unit.get((spec.code, other)), is_lead=False))
+    return rows
+
+
+@dataclass
+class _History:
+    progress: list[ProgressEntry] = field(default_factory=list)
+    evidence: list[Evidence] = field(default_factory=list)
+    close_outs: list[tuple[CloseOut, list[Evidence]]] = field(default_factory=list)
+
+
+class _Files:
+    """The demo's evidence files: one real PDF per unit and document name, written once and shared by the
+    unit's tasks (evidence is content-addressed, docs/DECISIONS.md #6), so seeding writes a few hundred
+    small files rather than thousands."""
+
+    def __init__(self) -> None:
+        self.stored: dict[tuple[str, str], tuple[str, str, int]] = {}
+
+    def evidence(self, task: Task, spec: corpus.UnitSpec, name: str, uploader: User) -> Evidence:
+        name = name.rsplit(".", 1)[0] + ".pdf"  # demo files are real PDFs (scanned versions)
+        if (spec.code, name) not in self.stored:
+            content = _pdf(spec.code, name)
+            sha = hashlib.sha256(content).hexdigest()
+            storage_name = f"evidence/{sha[:2]}/{sha}"
+            if not default_storage.exists(storage_name):
+                default_storage.save(storage_name, ContentFile(content))
+            self.stored[(spec.code, name)] = (storage_name, sha, len(content))
+        storage_name, sha, size = self.stored[(spec.code, name)]
+        return Evidence(task=task, file=storage_name, original_name=name, sha256=sha, size=size,
+                        content_type="application/pdf", uploaded_by=uploader)
+
+
+def _close_out_note(rng: random.Random, task: Task, *, again: bool) -> str:
+    """A note that fits: a resubmission answers the return, a long-term measure asks for 基本完成."""
+    if again:
+        return next(n for n in corpus.CLOSE_OUT_NOTES if n.startswith("根据上次退回意见"))
+    stage_goal = task.deadline_kind == "long_term" and rng.random() < 0.5
+    notes = [n for n in corpus.CLOSE_OUT_NOTES if not n.startswith("根据上次退回意见") and ("长期坚持" in n) == stage_goal]
+    return rng.choice(notes)
+
+
+def _task_history(rng: random.Random, history: _History, timeline: _Timeline, files_: _Files, *, task: Task,
+                  spec: corpus.UnitSpec, feedback: dt.date, today: dt.date, member: User, lead: User,
+                  reviewers: list[User]) -> None:
+    """Progress, evidence and close-out applications of one task, in an order that could have happened.
+
+    Work starts a few days after the feedback; progress and evidence come before the application
+    that cites the evidence; a review follows its application; a returned application is followed by
+    rework (a progress note and one more file) before the next one.
+    """
+    if task.status == TaskStatus.PENDING:
+        return
+    events = timeline.chain()
+    work = feedback + _days(rng.randint(2, 12))
+    applies = task.status in (TaskStatus.SUBMITTED, TaskStatus.CLOSED)
+    returned = rng.random() < 0.12
+    if applies:
+        latest = today if task.status == TaskStatus.SUBMITTED else today - _days(1)
+        earliest = min(latest, work + _days(10 if returned else 6))
+        applied = min(latest, max(earliest, task.due_date - _days(rng.randint(0, 12))))
+        work = min(work, applied - _days(10 if returned else 6))
+    first = applied if applies else None
+    if returned:
+        last = applied - _days(7) if applies else today - _days(2)
+        first = max(work + _days(3), last - _days(rng.randint(0, 14 if applies else 20)))
+        reviewed_first = min(first + _days(rng.randint(1, 3)), applied - _days(4) if applies else today)
+    until = first or today
+    for k in range(n := rng.randint(1, 3)):
+        entry = ProgressEntry(task=task, author=member, text=rng.choice(corpus.PROGRESS_NOTES))
+        history.progress.append(entry)
+        events.append((work + _days((until - work).days * k // n), 10, entry, "created_at"))
+    files: list[Evidence] = []
+    if applies or returned or rng.random() < 0.3:
+        names = rng.sample(corpus.EVIDENCE_NAMES, rng.randint(2, 4))
+        last_day = until - _days(1) if first else today
+        span = (last_day - work).days
+        for k, name in enumerate(names[:-1]):  # gathered as the work goes on, all before the application
+            ev = files_.evidence(task, spec, name, member)
+            files.append(ev)
+            events.append((work + _days(max(1, span * (k + 1) // (len(names) - 1))) if span > 0 else last_day,
+                           15, ev, "uploaded_at"))
+        history.evidence += files
+    if returned:
+        cited = list(files)
+        first_close_out = CloseOut(task=task, note=_close_out_note(rng, task, again=False), submitted_by=lead,
+                                   state=CloseOutState.RETURNED, reviewed_by=rng.choice(reviewers),
+                                   review_comment=rng.choice(corpus.RETURN_REASONS))
+        history.close_outs.append((first_close_out, cited))
+        events += [(first, 9, first_close_out, "submitted_at"), (reviewed_first, 16, first_close_out, "reviewed_at")]
+        rework_day = min(reviewed_first + _days(1), applied - _days(1)) if applies else today
+        entry = ProgressEntry(task=task, author=member, text=rng.choice(corpus.REWORK_NOTES))
+        extra = files_.evidence(task, spec, names[-1], member)
+        history.progress.append(entry)
+        history.evidence.append(extra)
+        files.append(extra)
+        events += [(rework_day, 17, entry, "created_at"), (rework_day, 18, extra, "uploaded_at")]
+    if task.status == TaskStatus.SUBMITTED:
+        pending = CloseOut(task=task, note=_close_out_note(rng, task, again=returned), submitted_by=lead)
+        history.close_outs.append((pending, list(files)))
+        events.append((applied, 9, pending, "submitted_at"))
+    elif task.status == TaskStatus.CLOSED:
+        approved = CloseOut(task=task, note=_close_out_note(rng, task, again=returned), submitted_by=lead,
+                            state=CloseOutState.APPROVED, reviewed_by=rng.choice(reviewers),
+                            review_comment="佐证材料齐全，整改到位，同意销号。")
+        history.close_outs.append((approved, list(files)))
+        reviewed = min(today, applied + _days(rng.randint(1, 6)))
+        events += [(applied, 9, approved, "submitted_at"), (reviewed, 16, approved, "reviewed_at")]
+
+
+def _sync_closed_at(history: _History) -> None:
+    """A task is closed the moment its approved close-out was reviewed (the timeline set both)."""
+    for close_out, _files in history.close_outs:
+        if close_out.state == CloseOutState.APPROVED:
+            close_out.task.closed_at = close_out.reviewed_at
+
+
+def _clue_result(rng: random.Random) -> tuple[str, str]:
+    disposition = rng.choice(ClueDisposition.values)
+    return disposition, rng.choice(corpus.CLUE_RESULTS[disposition])
+
+
+def _seed_clues(rng: random.Random, *, look_back: list[InspectedUnit], original: list[InspectedUnit],
+                problems_by_unit: dict[int, list[Problem]], today: dt.date) -> list[Clue]:
+    """158 clues in the look-back round, registered on site and handed over, most after the feedback,
+    a few urgent ones during the inspection; results came back for some. ``OVERDUE_CLUES`` of the
+    urgent ones are still without results more than three months on. The original round's clues
+    were all dealt with."""
+    clues: list[Clue] = []
+    per_unit = _split(TOTAL_CLUES, len(look_back), rng, 3, 14)
+    urgent = set(rng.sample(range(TOTAL_CLUES), 8 + OVERDUE_CLUES))
+    overdue = set(rng.sample(sorted(urgent), OVERDUE_CLUES))
+    serial = 0
+    for iu, count in zip(look_back, per_unit, strict=True):
+        on_site = iu.round.start_date
+        for _ in range(count):
+            if serial in urgent:
+                handed = today - _days(rng.randint(100, 118))
+                registered = handed - _days(rng.randint(1, 4))
+            else:
+                handed = iu.feedback_date + _days(rng.randint(0, 7))
+                registered = on_site + _days(rng.randint(5, 45))
+            back = handed + _days(rng.randint(20, 60))
+            disposition, result, feedback_on = "", "", None
+            if serial in overdue:
+                disposition = rng.choice([ClueDisposition.TALK_OR_INQUIRY, ClueDisposition.PRELIMINARY_CHECK, ""])
+            elif back < today and (serial in urgent or rng.random() < 0.55):
+                disposition, result = _clue_result(rng)
+                feedback_on = back
+            else:
+                disposition = rng.choice([*ClueDisposition.values, "", ""])
+            serial += 1
+            clues.append(Clue(
+                inspected_unit=iu, problem=rng.choice(problems_by_unit[iu.pk]) if rng.random() < 0.6 else None,
+                number=f"YN-HKK-XS-{serial:03d}", summary=rng.choice(corpus.CLUE_SUMMARIES),
+                registered_on=registered, handed_to=rng.choice(["省纪委监委", "省纪委监委", "省委组织部"]),
+                handed_over_on=handed, disposition=disposition, feedback_on=feedback_on, result=result,
+            ))
+    serial = 0
+    for iu in original:
+        for _ in range(rng.randint(2, 5)):
+            serial += 1
+            handed = iu.feedback_date + _days(rng.randint(0, 7))
+            disposition, result = _clue_result(rng)
+            clues.append(Clue(
+                inspected_unit=iu, problem=rng.choice(problems_by_unit[iu.pk]) if rng.random() < 0.5 else None,
+                number=f"YN-XS14-XS-{serial:03d}", summary=rng.choice(corpus.CLUE_SUMMARIES),
+                registered_on=iu.round.start_date + _days(rng.randint(5, 45)), handed_to="省纪委监委",
+                handed_over_on=handed, disposition=disposition, feedback_on=handed + _days(rng.randint(20, 90)),
+                result=result,
+            ))
+    return clues
+
+
 @transaction.atomic
 def demo_load(*, seed: int = SEED) -> dict[str, Any]:
     """Load the demo into an empty database and return a summary with the demo logins."""
     rng = random.Random(seed)
     today = clock.today()
     now = clock.now()
-    year = today.year
+    specs = corpus.UNITS
 
-    # --- the org tree ------------------------------------------------------------------------
+    # --- the org tree: the 20 units and their offices, the prefectures, the inspection office ----
     province = org_units_bulk_create([OrgUnit(code="YN", name="中共云南省委", short_name="省委",
                                               kind=OrgKind.PROVINCE)])[0]
-    specs = corpus.UNITS
     units = org_units_bulk_create([
         OrgUnit(code=s.code, name=s.name, short_name=s.short_name,
                 kind=OrgKind.DEPARTMENT if s.kind == "department" else OrgKind.ENTERPRISE, parent=province)
@@ -138,158 +605,66 @@ def demo_load(*, seed: int = SEED) -> dict[str, Any]:
         for s in specs for i, d in enumerate(s.departments)
     ])
     dept_unit = {(u.parent.code, u.name): u for u in internal}
+    prefectures = org_units_bulk_create([
+        OrgUnit(code=p.code, name=p.name, short_name=p.short_name, kind=OrgKind.PREFECTURE, parent=province)
+        for p in corpus.PREFECTURES
+    ])
+    prefecture_by_code = {u.code: u for u in prefectures}
+    office_spec = corpus.INSPECTION_OFFICE
+    org_units_bulk_create([
+        *[OrgUnit(code=c.code, name=c.name, short_name=c.short_name, kind=OrgKind.COUNTY,
+                  parent=prefecture_by_code[code]) for code, cs in corpus.COUNTIES.items() for c in cs],
+        office := OrgUnit(code=office_spec.code, name=office_spec.name, short_name=office_spec.short_name,
+                          kind=OrgKind.OTHER, parent=province),
+    ])
 
-    # --- leadership posts, people, tenures (some units have a former principal) -----------------
-    names = iter(corpus.unique_names(rng, 20 * 12 + 400))
-    posts: list[Post] = []
-    for s in specs:
-        for order, p in enumerate(corpus.posts_for(s)):
-            post = Post(unit=unit_by_code[s.code], title=corpus.post_title(s, p), is_principal=p.is_principal,
-                        areas="、".join(corpus.post_areas(s, p)), sort_order=order)
-            posts.append(post)
-    Post.objects.bulk_create(posts)
-    people: list[Person] = []
-    tenures: list[tuple[int, Person, Post, dt.date, dt.date | None]] = []
-    former_principal_units = set(rng.sample([s.code for s in specs], 8))
-    for post in posts:
-        current = Person(name=next(names), unit=post.unit, title=post.title)
-        people.append(current)
-        if post.is_principal and post.unit.code in former_principal_units:
-            former = Person(name=next(names), unit=None, title=f"原{post.title}")
-            people.append(former)
-            handover = today - dt.timedelta(days=rng.randint(150, 420))
-            tenures.append((0, former, post, handover - dt.timedelta(days=rng.randint(900, 1800)), handover))
-            tenures.append((0, current, post, handover, None))
-        else:
-            tenures.append((0, current, post, today - dt.timedelta(days=rng.randint(400, 2000)), None))
-    Person.objects.bulk_create(people)
-    tenure_rows = Tenure.objects.bulk_create([Tenure(person=p, post=post, start=a, end=b) for _, p, post, a, b in tenures])
-    current_tenure = {t.post_id: t for t in tenure_rows if t.end is None}
-
-    # --- staff persons per internal department (responsible persons) ----------------------------
+    # --- who is who: leadership rosters with their history, staff of the offices ------------------
+    names = iter(corpus.unique_names(rng, 1200))
+    roster = _seed_roster(rng, specs, unit_by_code, names, today)
     staff: dict[int, list[Person]] = defaultdict(list)
-    staff_rows = []
-    for d in internal:
-        for _ in range(2):
-            staff_rows.append(Person(name=next(names), unit=d, title=rng.choice(["处长", "副处长", "主任", "副主任"])
-                                     if d.parent.kind == OrgKind.DEPARTMENT else rng.choice(["部长", "副部长", "经理"])))
+    staff_rows = [
+        Person(name=next(names), unit=d, title=rng.choice(["处长", "副处长", "主任", "副主任"])
+               if d.parent.kind == OrgKind.DEPARTMENT else rng.choice(["部长", "副部长", "经理"]))
+        for d in internal for _ in range(2)
+    ]
     Person.objects.bulk_create(staff_rows)
     for person in staff_rows:
         staff[person.unit_id].append(person)
 
-    # --- the rounds ----------------------------------------------------------------------------
+    # --- the rounds, their teams and inspected units ----------------------------------------------
     original = InspectionRound.objects.create(
-        code="YN-10-14", name="十届省委第十四轮巡视", kind=RoundKind.REGULAR, level=RoundLevel.PROVINCIAL,
-        start_date=today - dt.timedelta(days=720), end_date=today - dt.timedelta(days=640),
+        code=ORIGINAL_ROUND_CODE, name="十届省委第十四轮巡视", kind=RoundKind.REGULAR, level=RoundLevel.PROVINCIAL,
+        start_date=today - _days(800), end_date=today - _days(740),
     )
     rnd = InspectionRound.objects.create(
         code=ROUND_CODE, name="十届省委第十四轮巡视“回头看”", kind=RoundKind.LOOK_BACK, level=RoundLevel.PROVINCIAL,
-        look_back_of=original, start_date=today - dt.timedelta(days=130), end_date=today - dt.timedelta(days=80),
+        look_back_of=original, start_date=today - _days(130), end_date=today - _days(80),
     )
-    teams = InspectionTeam.objects.bulk_create([
-        InspectionTeam(round=rnd, name=name) for name in corpus.TEAMS[:10]
+    teams = _seed_teams(rng, [original, rnd], office, names)
+    order = rng.sample(range(len(specs)), len(specs))  # two years ago the teams went to other units
+    original_units = InspectedUnit.objects.bulk_create([
+        InspectedUnit(round=original, unit=unit_by_code[s.code], team=teams[original.pk][order[i] // 2],
+                      feedback_date=today - _days(720 + i % 5))
+        for i, s in enumerate(specs)
     ])
     inspected = InspectedUnit.objects.bulk_create([
-        InspectedUnit(round=rnd, unit=unit_by_code[s.code], team=teams[i // 2],
-                      feedback_date=today - dt.timedelta(days=70 + (i % 4)))
+        InspectedUnit(round=rnd, unit=unit_by_code[s.code], team=teams[rnd.pk][i // 2],
+                      feedback_date=today - _days(70 + i % 4))
         for i, s in enumerate(specs)
     ])
 
-    # --- problems, tasks and the responsibility list --------------------------------------------
+    # --- problems, tasks and the responsibility list ----------------------------------------------
     categories = {c.code: c for c in ProblemCategory.objects.all()}
-    template_pool = [(code, t) for code, ts in corpus.PROBLEM_TEMPLATES.items() for t in ts]
-    per_unit = _split(TOTAL_PROBLEMS, len(inspected), rng, 22, 42)
-    problems: list[Problem] = []
-    plan: list[tuple[Problem, Any, Any]] = []
-    for iu, count, spec in zip(inspected, per_unit, specs, strict=True):
-        chosen = rng.sample(template_pool, min(count, len(template_pool)))
-        chosen += [rng.choice(template_pool) for _ in range(count - len(chosen))]
-        chosen.sort(key=lambda item: item[0])  # the ledger lists problems category by category
-        for number, (code, template) in enumerate(chosen, 1):
-            category = categories.get(code) or categories.get(code.split(".")[0])
-            occurred_from = dt.date(year - rng.randint(2, 5), rng.randint(1, 12), 1)
-            problem = Problem(
-                inspected_unit=iu, category=category,
-                description=corpus.fill(template.description, rng, spec, year - 1),
-                detail=corpus.fill(template.detail, rng, spec, year - 1),
-                occurred_from=occurred_from, occurred_to=min(today, occurred_from + dt.timedelta(days=rng.randint(200, 900))),
-                is_common=rng.random() < 0.15,
-            )
-            problem.set_number(str(number))
-            problems.append(problem)
-            plan.append((problem, template, spec))
-    Problem.objects.bulk_create(problems)
+    before, earlier = _seed_problems(
+        rng, rnd=original, inspected=original_units, specs=specs, categories=categories, today=today,
+        counts=[rng.randint(*ORIGINAL_PER_UNIT) for _ in specs], original=True)
+    current, _ = _seed_problems(
+        rng, rnd=rnd, inspected=inspected, specs=specs, categories=categories, today=today,
+        counts=_split(TOTAL_PROBLEMS, len(inspected), rng, 22, 42), original=False, earlier=earlier)
+    self_found = _seed_self_found(rng, inspected=inspected, specs=specs, today=today)
+    all_tasks = before.tasks + current.tasks + self_found.tasks
 
-    tasks: list[Task] = []
-    task_meta: list[tuple[Task, Any, Any]] = []
-    for problem, template, spec in plan:
-        iu_feedback = next(iu.feedback_date for iu in inspected if iu.pk == problem.inspected_unit_id)
-        for number, m in enumerate(template.measures[:4], 1):
-            if m.kind == "immediate":
-                due = iu_feedback + dt.timedelta(days=rng.randint(10, 40))
-            elif m.kind == "long_term":
-                due = iu_feedback + dt.timedelta(days=rng.randint(120, 200))
-            else:
-                due = iu_feedback + dt.timedelta(days=rng.choice([45, 60, 60, 75, 80, 85, 90, 90, 90]))
-            task = Task(problem=problem, number=number, measure=corpus.fill(m.measure, rng, spec, year - 1),
-                        criterion=corpus.fill(m.criterion, rng, spec, year - 1), deadline_kind=m.kind,
-                        due_date=due, original_due_date=due)
-            tasks.append(task)
-            task_meta.append((task, m, spec))
-
-    # Each problem is at one stage of the concentrated period, and its tasks follow it: most
-    # are done or awaiting review, some are being worked on, a few are stuck (red lights).
-    by_problem: dict[int, list[tuple[Task, Any]]] = defaultdict(list)
-    for task, m, _spec in task_meta:
-        by_problem[id(task.problem)].append((task, m))
-    for group in by_problem.values():
-        stage = rng.choices(["done", "review", "working", "stuck"], weights=[58, 12, 23, 7])[0]
-        for task, m in group:
-            overdue = task.due_date < today
-            r = rng.random()
-            if m.kind == "long_term":  # closed once its stage goal is met and checked, else continuing
-                task.status = (TaskStatus.PENDING if stage == "stuck" else
-                               TaskStatus.CLOSED if stage == "done" and r < 0.55 else TaskStatus.IN_PROGRESS)
-            elif stage == "done":
-                task.status = TaskStatus.CLOSED
-            elif stage == "review":
-                task.status = TaskStatus.SUBMITTED if r < 0.6 else TaskStatus.CLOSED
-            elif stage == "working":
-                task.status = (TaskStatus.CLOSED if r < (0.6 if overdue else 0.35)
-                               else TaskStatus.IN_PROGRESS if r < 0.9 else TaskStatus.PENDING)
-            else:
-                task.status = TaskStatus.IN_PROGRESS if r < 0.6 else TaskStatus.PENDING
-    Task.objects.bulk_create(tasks)
-
-    responsibilities: list[Responsibility] = []
-    post_by_unit: dict[int, list[Post]] = defaultdict(list)
-    for post in posts:
-        post_by_unit[post.unit_id].append(post)
-    for task, m, spec in task_meta:
-        unit = unit_by_code[spec.code]
-        department = corpus.department_for(spec, m.department)
-        templates = corpus.posts_for(spec)
-        leader_index = templates.index(corpus.leader_for_department(templates, department))
-        post = next(p for p in post_by_unit[unit.pk] if p.sort_order == leader_index)
-        tenure = current_tenure[post.pk]
-        dept = dept_unit.get((spec.code, department))
-        person = rng.choice(staff[dept.pk]) if dept is not None and staff[dept.pk] else None
-        responsibilities += [
-            Responsibility(task=task, kind=ResponsibilityKind.LEADER, name=tenure.person.name, person=tenure.person,
-                           tenure=tenure),
-            Responsibility(task=task, kind=ResponsibilityKind.DEPARTMENT, name=department, department=dept),
-        ]
-        if person is not None:
-            responsibilities.append(Responsibility(task=task, kind=ResponsibilityKind.PERSON, name=person.name,
-                                                   person=person))
-        if rng.random() < 0.25:  # a co-operating department
-            other = rng.choice(spec.departments)
-            if other != department:
-                responsibilities.append(Responsibility(task=task, kind=ResponsibilityKind.DEPARTMENT, name=other,
-                                                       department=dept_unit.get((spec.code, other)), is_lead=False))
-    Responsibility.objects.bulk_create(responsibilities)
-
-    # --- users ---------------------------------------------------------------------------------
+    # --- users ------------------------------------------------------------------------------------
     users: dict[str, User] = {}
     for username, role, unit_code, display in LOGINS:
         u = User(username=username, role=role, unit=unit_by_code.get(unit_code) if unit_code else None,
@@ -313,106 +688,43 @@ def demo_load(*, seed: int = SEED) -> dict[str, Any]:
         unit_actor[spec.code] = u
     User.objects.bulk_create(extra_users)
 
-    # --- progress, evidence and close-outs --------------------------------------------------------
-    progress_rows: list[ProgressEntry] = []
-    evidence_rows: list[Evidence] = []
-    close_out_rows: list[tuple[CloseOut, list[int]]] = []
-    evidence_by_task: dict[int, list[Evidence]] = defaultdict(list)
-
-    def at(day: dt.date, hour: int) -> dt.datetime:
-        """That day at about ``hour`` Beijing time — never in the future: an event "today" is moved to
-        earlier hours, later hours staying later, so submissions still precede their reviews."""
-        minute = rng.randint(0, 59)
-        moment = dt.datetime.combine(day, dt.time(hour, minute), tzinfo=clock.SHANGHAI)
-        return min(moment, now - dt.timedelta(hours=24 - hour, minutes=60 - minute))
-
-    for task, _m, spec in task_meta:
-        if task.status == TaskStatus.PENDING:
-            continue
+    # --- progress, evidence and close-outs, one consistent history per task -----------------------
+    # Worked out before the tasks are written, so that each task is written once, closed_at and all.
+    history, timeline, files = _History(), _Timeline(rng, now), _Files()
+    for task, _m, spec, iu in all_tasks:
         lead = unit_actor[spec.code]
         member = users["jyt_member"] if spec.code == DEMO_UNIT else lead
-        feedback = today - dt.timedelta(days=70)
-        start = feedback + dt.timedelta(days=rng.randint(3, 15))
-        for k in range(rng.randint(1, 3)):
-            day = min(today, start + dt.timedelta(days=12 * k + rng.randint(0, 5)))
-            progress_rows.append(ProgressEntry(task=task, author=member, text=rng.choice(corpus.PROGRESS_NOTES),
-                                               created_at=at(day, 10)))
-        if task.status in (TaskStatus.SUBMITTED, TaskStatus.CLOSED) or rng.random() < 0.3:
-            for original in rng.sample(corpus.EVIDENCE_NAMES, rng.randint(1, 3)):
-                name = original.rsplit(".", 1)[0] + ".pdf"  # demo files are real PDFs (scanned versions)
-                content = _pdf(f"task {task.pk}", f"{spec.code} {name}")
-                sha = hashlib.sha256(content).hexdigest()
-                storage_name = f"evidence/{sha[:2]}/{sha}"
-                if not default_storage.exists(storage_name):
-                    default_storage.save(storage_name, ContentFile(content))
-                ev = Evidence(task=task, file=storage_name, original_name=name, sha256=sha, size=len(content),
-                              content_type="application/pdf",
-                              uploaded_by=member, uploaded_at=at(min(today, start + dt.timedelta(days=20)), 15))
-                evidence_rows.append(ev)
-                evidence_by_task[id(task)].append(ev)
-    ProgressEntry.objects.bulk_create(progress_rows)
-    Evidence.objects.bulk_create(evidence_rows)
-
-    closed_at_updates = []
-    for task, _m, spec in task_meta:
-        lead = unit_actor[spec.code]
-        evidence_ids = [e.pk for e in evidence_by_task.get(id(task), [])]
-        submitted_day = min(today, max(task.due_date - dt.timedelta(days=rng.randint(0, 12)),
-                                       today - dt.timedelta(days=60)))
-        returned_first = task.status != TaskStatus.PENDING and rng.random() < 0.12
-        if returned_first:
-            close_out_rows.append((CloseOut(
-                task=task, note=rng.choice(corpus.CLOSE_OUT_NOTES), submitted_by=lead,
-                submitted_at=at(submitted_day - dt.timedelta(days=14), 9), state=CloseOutState.RETURNED,
-                reviewed_by=rng.choice(reviewers), reviewed_at=at(submitted_day - dt.timedelta(days=10), 16),
-                review_comment=rng.choice(corpus.RETURN_REASONS)), evidence_ids))
-        if task.status == TaskStatus.SUBMITTED:
-            close_out_rows.append((CloseOut(task=task, note=rng.choice(corpus.CLOSE_OUT_NOTES), submitted_by=lead,
-                                            submitted_at=at(submitted_day, 9)), evidence_ids))
-        elif task.status == TaskStatus.CLOSED:
-            reviewed = at(min(today, submitted_day + dt.timedelta(days=rng.randint(1, 6))), 16)
-            close_out_rows.append((CloseOut(
-                task=task, note=rng.choice(corpus.CLOSE_OUT_NOTES), submitted_by=lead,
-                submitted_at=at(submitted_day, 9), state=CloseOutState.APPROVED, reviewed_by=rng.choice(reviewers),
-                reviewed_at=reviewed, review_comment="佐证材料齐全，整改到位，同意销号。"), evidence_ids))
-            task.closed_at = reviewed
-            closed_at_updates.append(task)
-        if task.status in (TaskStatus.SUBMITTED, TaskStatus.CLOSED) and not evidence_ids:
-            close_out_rows[-1][0].no_evidence_reason = "相关材料涉密，已按规定线下报送省委巡视办备案。"
-    CloseOut.objects.bulk_create([c for c, _ in close_out_rows])
+        _task_history(rng, history, timeline, files, task=task, spec=spec, feedback=iu.feedback_date, today=today,
+                      member=member, lead=lead, reviewers=reviewers)
+    timeline.settle()
+    _sync_closed_at(history)
+    Task.objects.bulk_create([t for t, *_ in all_tasks])
+    Responsibility.objects.bulk_create(_responsibilities(rng, all_tasks, roster, dept_unit, staff))
+    ProgressEntry.objects.bulk_create(history.progress)
+    Evidence.objects.bulk_create(history.evidence)
+    CloseOut.objects.bulk_create([c for c, _ in history.close_outs])
     through = CloseOut.evidence.through
-    through.objects.bulk_create([through(closeout_id=c.pk, evidence_id=e) for c, ids in close_out_rows for e in ids])
-    Task.objects.bulk_update(closed_at_updates, ["closed_at"])
+    through.objects.bulk_create([through(closeout_id=c.pk, evidence_id=e.pk)
+                                 for c, files_cited in history.close_outs for e in files_cited])
 
-    # --- clues (confidential) ------------------------------------------------------------------
-    per_unit_clues = _split(TOTAL_CLUES, len(inspected), rng, 3, 14)
+    # --- clues (confidential) ---------------------------------------------------------------------
     problems_by_unit: dict[int, list[Problem]] = defaultdict(list)
-    for p in problems:
+    for p in before.problems + current.problems:
         problems_by_unit[p.inspected_unit_id].append(p)
-    clues = []
-    serial = 0
-    for iu, count in zip(inspected, per_unit_clues, strict=True):
-        for _ in range(count):
-            serial += 1
-            handed = iu.feedback_date + dt.timedelta(days=rng.randint(0, 7))
-            disposition = rng.choice([*ClueDisposition.values, "", ""])
-            clues.append(Clue(
-                inspected_unit=iu, problem=rng.choice(problems_by_unit[iu.pk]) if rng.random() < 0.6 else None,
-                number=f"YN-HKK-XS-{serial:03d}", summary=rng.choice(corpus.CLUE_SUMMARIES),
-                handed_to=rng.choice(["省纪委监委", "省纪委监委", "省委组织部"]), handed_over_on=handed,
-                disposition=disposition, feedback_on=handed + dt.timedelta(days=rng.randint(20, 60)) if disposition else None,
-            ))
-    Clue.objects.bulk_create(clues)
+    clues = Clue.objects.bulk_create(_seed_clues(rng, look_back=inspected, original=original_units,
+                                                 problems_by_unit=problems_by_unit, today=today))
 
     summary = {
         "round": rnd.code,
+        "original_round": original.code,
         "units": [{"code": u.code, "name": u.name, "kind": u.kind} for u in units],
-        "problems": len(problems),
-        "clues": len(clues),
-        "tasks": len(tasks),
+        "problems": len(current.problems),
+        "self_found_problems": len(self_found.problems),
+        "original_problems": len(before.problems),
+        "clues": sum(c.inspected_unit.round_id == rnd.pk for c in clues),
+        "tasks": len(current.tasks),
         "logins": [_login(users[username]) for username, *_ in LOGINS],
     }
     audit_record(actor=None, action="demo.loaded", object_type="inspections.inspectionround", object_id=rnd.pk,
-                 after={k: v for k, v in summary.items() if k in ("round", "problems", "clues", "tasks")}
-                 | {"generated_at": now})
+                 after={k: v for k, v in summary.items() if k not in ("units", "logins")} | {"generated_at": now})
     return summary
