@@ -54,9 +54,21 @@ def test_an_empty_number_takes_the_next_free_ordinal(world):
     assert _create(world, Role.INSPECTION_OFFICE).number == "6"
 
 
-@pytest.mark.parametrize("number", ["P01", "XS-2021-03", "一-2", "（1）", "①", "一、", "123456"])
-def test_short_identifiers_are_kept_as_written(world, number):
-    assert _create(world, Role.INSPECTION_OFFICE, number=number).number == number
+@pytest.mark.parametrize(("number", "stored"), [
+    ("P01", "P01"), ("XS-2021-03", "XS-2021-03"), ("一-2", "一-2"), ("（5）", "（5）"), ("⑤", "⑤"),
+    ("五、", "五"), ("5、", "5"), ("123456", "123456"), ("ＸＳ－０１", "XS-01"),
+])
+def test_short_identifiers_are_kept_as_written(world, number, stored):
+    """As written, but without the list punctuation after an ordinal and with full-width letters made ASCII."""
+    assert _create(world, Role.INSPECTION_OFFICE, number=number).number == stored
+
+
+@pytest.mark.parametrize("number", ["1", "（1）", "①", "一、", "一", "001"])
+def test_the_same_ordinal_in_another_spelling_is_a_duplicate(world, number):
+    """The world's unit already has problem 1."""
+    with pytest.raises(DomainError) as caught:
+        _create(world, Role.INSPECTION_OFFICE, number=number)
+    assert caught.value.status == 409 and caught.value.code == "duplicate_number"
 
 
 def test_identifiers_longer_than_20_characters_are_refused(world):

@@ -70,17 +70,17 @@ def test_the_office_imports_the_feedback_list_as_problems_only(fresh_unit, role)
     report = run(fresh_unit, feedback_list(), actor=fresh_unit[role])
     assert report.committed
     problems = {p.number: p for p in Problem.objects.filter(inspected_unit=fresh_unit.iu_a).select_related("category")}
-    assert set(problems) == {"1", "2", "3"}  # 一、 二、 三、 stored as digits
+    assert set(problems) == {"一", "二", "三"}  # 一、 二、 三、 as written, without the list punctuation
     assert {p.kind for p in problems.values()} == {ProblemKind.FEEDBACK}
-    assert problems["1"].description == "干部选拔任用程序不规范"
-    assert problems["1"].detail == "2020年以来3名干部未经考察即提拔"
-    assert problems["1"].category.name == "干部队伍建设和选人用人"  # "选人用人" found in the catalogue
+    assert problems["一"].description == "干部选拔任用程序不规范"
+    assert problems["一"].detail == "2020年以来3名干部未经考察即提拔"
+    assert problems["一"].category.name == "干部队伍建设和选人用人"  # "选人用人" found in the catalogue
     assert not Task.objects.filter(problem__inspected_unit=fresh_unit.iu_a).exists()
 
 
 def test_reimporting_the_feedback_list_leaves_the_units_tasks_alone(fresh_unit):
     run(fresh_unit, feedback_list())
-    factories.task(prob=Problem.objects.get(inspected_unit=fresh_unit.iu_a, number="2"))
+    factories.task(prob=Problem.objects.get(inspected_unit=fresh_unit.iu_a, number="二"))
     report = run(fresh_unit, feedback_list(), dry_run=True)
     assert report.errors == []
     assert report.problems == {"new": 0, "changed": 0, "unchanged": 3, "missing": 0}

@@ -45,9 +45,9 @@ def run(world, data: bytes, *, dry_run: bool = False, actor=None, unit: str = "E
 
 
 @pytest.mark.parametrize(("cell", "expected"), [
-    (1, Identifier("1")), (3.0, Identifier("3")), ("12", Identifier("12")), ("（1）", Identifier("1")),
-    ("1、", Identifier("1")), ("①", Identifier("1")), ("一、", Identifier("1")), ("十二", Identifier("12")),
-    ("第3条", Identifier("3")), ("１２", Identifier("12")), ("007", Identifier("7")),
+    (1, Identifier("1")), (3.0, Identifier("3")), ("12", Identifier("12")), ("（1）", Identifier("（1）")),
+    ("1、", Identifier("1")), ("①", Identifier("①")), ("一、", Identifier("一")), ("十二", Identifier("十二")),
+    ("第3条", Identifier("第3条")), ("１２", Identifier("12")), ("007", Identifier("007")), ("P01、", Identifier("P01")),
     ("P01", Identifier("P01")), ("XS-2021-03", Identifier("XS-2021-03")), ("一-2", Identifier("一-2")),
     (" P01 ", Identifier("P01")), ("ＸＳ－０１", Identifier("XS-01")), (1.5, Identifier("1.5")),
     ("第A条", Identifier("第A条")), ("A" * 20, Identifier("A" * 20)), ("999999", Identifier("999999")),
@@ -71,7 +71,7 @@ def test_identifiers_of_every_shape_parse_and_duplicates_are_found_after_normali
     data = xlsx([ledger_row("P01", "甲"), ledger_row("（2）", "乙"), ledger_row("一-2", "丙"),
                  ledger_row("XS-2021-03", "丁"), ledger_row(2, "戊"), ledger_row("ｐ01", "己")])
     result = parse_ledger(data, "台账.xlsx", year=2021)
-    assert [p.number for p in result.problems] == ["P01", "2", "一-2", "XS-2021-03", "2", "p01"]
+    assert [p.number for p in result.problems] == ["P01", "（2）", "一-2", "XS-2021-03", "2", "p01"]
     assert [(e.row, e.column, e.message) for e in result.errors] == [
         (6, "A", "问题序号 2 与第3行重复：每个问题的序号必须不同"),
         (7, "A", "问题序号 p01 与第2行重复：每个问题的序号必须不同"),
@@ -96,7 +96,7 @@ def test_identifiers_are_stored_as_written_and_a_reimport_in_another_form_matche
     report = run(fresh_unit, xlsx([ledger_row("（1）", "甲"), ledger_row("P01", "乙"), ledger_row("一-2", "丙")]))
     assert report.committed
     stored = list(Problem.objects.filter(inspected_unit=fresh_unit.iu_a).values_list("number", flat=True))
-    assert sorted(stored) == ["1", "P01", "一-2"]
+    assert sorted(stored) == ["P01", "一-2", "（1）"]  # as written
     again = run(fresh_unit, xlsx([ledger_row(1, "甲"), ledger_row("ｐ01", "乙"), ledger_row("一-2", "丙")]),
                 dry_run=True)
     assert again.errors == []

@@ -105,9 +105,9 @@ def test_enterprise_groups_other_column_order_kind_column_and_a_measure_merged_o
     assert result.sheets == ["巡视整改任务清单"]
     assert result.skipped_sheets == []
     problems = by_number(result)
-    assert sorted(problems) == ["1", "2", "3"]  # （1）（2）（3）
+    assert sorted(problems) == ["（1）", "（2）", "（3）"]  # as written
 
-    p1 = problems["1"]
+    p1 = problems["（1）"]
     assert (p1.row, p1.description, p1.detail) == (4, "“三重一大”决策制度执行不严格",
                                                    "2020年3项重大投资未经党委会前置研究")
     assert p1.category == "" and p1.notes == {}
@@ -126,7 +126,7 @@ def test_enterprise_groups_other_column_order_kind_column_and_a_measure_merged_o
     assert review.co_departments == ["财务部", "审计部"]  # "财务部/审计部"
     assert (review.due_date, review.notes) == (D(2022, 6, 30), {"佐证材料": "报告"})
 
-    p2 = problems["2"]
+    p2 = problems["（2）"]
     assert [(t.measure, t.deadline_kind, t.due_date) for t in p2.tasks] == [
         ("立即停止违规分拆采购", "immediate", None),
         ("健全招标采购监督机制", "long_term", None),
@@ -134,10 +134,10 @@ def test_enterprise_groups_other_column_order_kind_column_and_a_measure_merged_o
     assert p2.tasks[1].persons == ["黄七", "何八"]
     assert all("是否销号" not in t.notes for t in p2.tasks)
 
-    (t,) = problems["3"].tasks
+    (t,) = problems["（3）"].tasks
     assert (t.deadline_kind, t.due_date) == ("deadline", D(2021, 12, 31))  # "12月底" in the round's year
     again = parse(fixtures.enterprise_xlsx(), year=2022)
-    assert by_number(again)["3"].tasks[0].due_date == D(2022, 12, 31)
+    assert by_number(again)["（3）"].tasks[0].due_date == D(2022, 12, 31)
 
 
 def test_county_wps_sheet_without_number_column_blank_continuations_and_full_width_quirks() -> None:
@@ -175,9 +175,9 @@ def test_category_heading_rows_circled_numbers_totals_footers_and_signatures() -
 
     assert result.errors == []
     assert [(p.number, p.row, p.category) for p in result.problems] == [
-        ("1", 4, "贯彻落实党中央决策部署方面"),  # "一、…方面的问题（共2个）"
-        ("2", 6, "贯彻落实党中央决策部署方面"),
-        ("3", 8, "全面从严治党方面"),  # "（一）全面从严治党方面"
+        ("①", 4, "贯彻落实党中央决策部署方面"),  # "一、…方面的问题（共2个）"
+        ("②", 6, "贯彻落实党中央决策部署方面"),
+        ("③", 8, "全面从严治党方面"),  # "（一）全面从严治党方面"
     ]
     p1, p2, p3 = result.problems
     assert p1.description == "学习贯彻习近平新时代中国特色社会主义思想不深入"
@@ -258,7 +258,7 @@ def test_legacy_xls_with_merges_two_row_header_and_serial_dates() -> None:
 
 def test_format_is_told_by_content_not_by_name() -> None:
     as_csv = parse(fixtures.categorised_xlsx(), "台账.csv")
-    assert [p.number for p in as_csv.problems] == ["1", "2", "3"]
+    assert [p.number for p in as_csv.problems] == ["①", "②", "③"]
     assert as_csv.sheets == ["台账"]
     as_xlsx = parse(fixtures.csv_bytes("gbk"), "台账.xlsx")
     assert [p.number for p in as_xlsx.problems] == ["1", "2"]
@@ -307,7 +307,7 @@ def test_decrypt_if_encrypted_for_uploads_that_must_not_keep_the_password(encryp
 
 
 def test_a_password_for_a_plain_file_is_ignored() -> None:
-    assert [p.number for p in parse(fixtures.categorised_xlsx(), password="x").problems] == ["1", "2", "3"]
+    assert [p.number for p in parse(fixtures.categorised_xlsx(), password="x").problems] == ["①", "②", "③"]
 
 
 # =========================================================================== file-level failures

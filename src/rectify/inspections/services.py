@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import unicodedata
 from collections.abc import Iterable
 from typing import Any
 
@@ -16,6 +15,7 @@ from rectify.accounts.models import User
 from rectify.audit.services import audit_record
 from rectify.core import clock
 from rectify.core.errors import Conflict, DomainError, NotFound, PermissionDenied
+from rectify.core.identifiers import ORDINAL_DIGITS_MAX, identifier_key, parse_identifier
 from rectify.inspections import selectors as inspection_selectors
 from rectify.inspections.models import (
     PROBLEM_NUMBER_MAX,
@@ -349,9 +349,6 @@ def inspected_unit_add_by_code(
 # Fed-back problems are entered by the inspection office or the commission; a unit lead adds only
 # its own self-found problems. Clues are the commission's alone (rule 12).
 
-PROBLEM_ORDINAL_MAX_DIGITS = 6  # a plain ordinal beyond this (序号 99999999999999999999) is a typo, not a number
-
-
 def _invalid(message: str, *, code: str, field: str) -> DomainError:
     return DomainError(message, code=code, details={"field": field}).with_status(422)
 
@@ -377,26 +374,33 @@ def _require_can_write_problem(actor: User | None, *, kind: str, inspected_unit:
 
 
 def _clean_number(number: str | None, *, inspected_unit: InspectedUnit, exclude_pk: int | None = None) -> str:
-    """The unit's own identifier as written, checked; the next free ordinal when none is given."""
+    """The identifier as stored — the same rules as a ledger file (``core.identifiers``): an ordinal
+    (（1）, 一、, ①) becomes its digits, a short code (P01) is kept as written; the next free ordinal
+    when none is given. Identifiers that differ only in case or spelling ("（1）" and "1") are duplicates."""
     taken = Problem.objects.filter(inspected_unit=inspected_unit)
     if exclude_pk is not None:
         taken = taken.exclude(pk=exclude_pk)
+    taken_numbers = list(taken.values_list("number", flat=True))
     text = (number or "").strip()
-    if not text:
-        ordinals = [int(n) for n in taken.values_list("number", flat=True) if n.isascii() and n.isdigit()]
+    identifier = parse_identifier(text)
+    if identifier.problem == "empty":
+        ordinals = [int(n) for n in taken_numbers if n.isascii() and n.isdigit()]
         return str(max(ordinals, default=0) + 1)
-    if len(text) > PROBLEM_NUMBER_MAX:
+    if identifier.problem == "too_long":
         raise _invalid(_("问题序号“%(number)s…”超过 %(max)d 个字符，请改用简短的编号（如 12、P01、XS-2021-03）。")
                        % {"number": text[:PROBLEM_NUMBER_MAX], "max": PROBLEM_NUMBER_MAX},
                        code="number_too_long", field="number")
-    digits = unicodedata.normalize("NFKC", text)
-    if digits.isascii() and digits.isdigit() and len(digits.lstrip("0") or "0") > PROBLEM_ORDINAL_MAX_DIGITS:
+    if identifier.problem == "absurd":
         raise _invalid(_("问题序号“%(number)s”不是有效的序号（纯数字序号不能超过 %(max)d 位），请检查是否误填。")
-                       % {"number": text, "max": PROBLEM_ORDINAL_MAX_DIGITS}, code="number_too_large", field="number")
-    if taken.filter(number=text).exists():
-        raise Conflict(_("本单位已有序号为“%(number)s”的问题，请换一个序号，或留空由系统自动编号。") % {"number": text},
-                       code="duplicate_number", details={"field": "number"})
-    return text
+                       % {"number": text, "max": ORDINAL_DIGITS_MAX}, code="number_too_large", field="number")
+    if identifier.value is None:
+        raise _invalid(_("问题序号“%(number)s”不是有效的序号：请填写 1、（1）、一、 等序号，或 P01 这样的编号。")
+                       % {"number": text}, code="bad_number", field="number")
+    key = identifier_key(identifier.value)
+    if any(identifier_key(n) == key for n in taken_numbers):
+        raise Conflict(_("本单位已有序号为“%(number)s”的问题，请换一个序号，或留空由系统自动编号。")
+                       % {"number": identifier.value}, code="duplicate_number", details={"field": "number"})
+    return identifier.value
 
 
 def _clean_category(category: ProblemCategory | str | None) -> ProblemCategory | None:

@@ -14,7 +14,21 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from rectify.core.identifiers import (
+    CN_NUMERAL_CHARS,
+    IDENTIFIER_MAX,
+    ORDINAL_DIGITS_MAX,
+    Identifier,
+    chinese_numeral,
+    identifier_key,
+    numeral_value,
+    parse_identifier,
+    parse_number,
+)
+
 __all__ = [
+    "IDENTIFIER_MAX",
+    "ORDINAL_DIGITS_MAX",
     "DeadlineInfo",
     "Identifier",
     "cell_text",
@@ -112,122 +126,6 @@ def normalize_header(text: object) -> str:
 
 # --------------------------------------------------------------------------- numbers
 
-_CN_DIGITS = {"零": 0, "〇": 0, "○": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
-              "六": 6, "七": 7, "八": 8, "九": 9}
-_CN_UNITS = {"十": 10, "百": 100, "千": 1000}
-_CN_CHARS = "零〇○一二两三四五六七八九十百千"
-
-
-def chinese_numeral(text: str) -> int | None:
-    """"一" -> 1, "十二" -> 12, "二十" -> 20, "一百零五" -> 105; anything else -> None."""
-    if not text or any(ch not in _CN_DIGITS and ch not in _CN_UNITS for ch in text):
-        return None
-    total, digit = 0, None
-    for ch in text:
-        if ch in _CN_DIGITS:
-            digit = _CN_DIGITS[ch]
-        else:
-            total += (1 if digit is None else digit) * _CN_UNITS[ch]
-            digit = None
-    if digit is not None:
-        total += digit
-    return total or None
-
-
-def _int_token(token: str) -> int | None:
-    if token.isdigit():
-        return int(token)
-    return chinese_numeral(token)
-
-
-_NUMBER_CELL = re.compile(
-    r"第?(?P<n>\d+|[" + _CN_CHARS + r"]+)(?:条|项|个|号)?[、.,:：)]?"  # 1 1、 1. 一、 第1条 第一项
-    r"|\((?P<p>\d+|[" + _CN_CHARS + r"]+)\)"  # (1) （1） ⑴ (一)
-    r"|(?:问题)?(?P<q>\d+)"
-)
-
-
-def parse_number(value: object) -> int | None:
-    """A problem-number cell -> int, or None if it is not a number a person would write.
-
-    Accepts 1, 1.0, "1", "1、", "1.", "1．", "（1）", "(1)", "①", "一、", "十二", "第1条", "第一条".
-    """
-    if isinstance(value, bool) or value is None:
-        return None
-    if isinstance(value, int | float):
-        return int(value) if float(value).is_integer() and value > 0 else None
-    s = compact(str(value))  # NFKC: ① -> 1, ⑴ -> (1), ⒈ -> 1., （ -> (, ． -> .
-    if not s:
-        return None
-    m = _NUMBER_CELL.fullmatch(s)
-    if not m:
-        return None
-    token = m.group("n") or m.group("p") or m.group("q")
-    n = _int_token(token)
-    return n if n and n > 0 else None
-
-
-IDENTIFIER_MAX = 20  # the same as rectify.inspections.models.PROBLEM_NUMBER_MAX (a test keeps them equal)
-ORDINAL_DIGITS_MAX = 6  # 序号 999999 is the largest ordinal a person writes; beyond that it is a typo
-
-
-@dataclass(frozen=True)
-class Identifier:
-    """A problem-number cell read as an identifier. ``value`` is what is stored (``Problem.number``), or
-    None; ``problem`` then says why: "empty", "too_long", "absurd" (an ordinal of more than 6 digits)
-    or "invalid" (0, a negative number, 是/否)."""
-
-    value: str | None
-    problem: str = ""
-
-
-def parse_identifier(value: object) -> Identifier:
-    """A problem-number cell -> the identifier as stored.
-
-    Ordinals (1, 1.0, "1、", "（1）", "①", "一、", "第3条") are stored as their number in digits, so that
-    a re-import or an export matches whatever way the number was written; any other short text (P01,
-    XS-2021-03, 一-2, 1.5) is kept as written, NFKC-normalised (full-width → half-width) and trimmed.
-    """
-    if value is None or value == "":
-        return Identifier(None, "empty")
-    if isinstance(value, bool):
-        return Identifier(None, "invalid")
-    if isinstance(value, int | float):
-        if isinstance(value, float) and not value.is_integer():
-            return _free_identifier(cell_text(value))
-        return _ordinal(int(value))
-    text = re.sub(r"\s+", " ", unicodedata.normalize("NFKC", cell_text(value))).strip()
-    if not text:
-        return Identifier(None, "empty")
-    if text.isascii() and text.isdigit():
-        return _ordinal(int(text))
-    n = parse_number(text)
-    if n is not None:
-        return _ordinal(n)
-    return _free_identifier(text)
-
-
-def _ordinal(n: int) -> Identifier:
-    if n <= 0:
-        return Identifier(None, "invalid")
-    if len(str(n)) > ORDINAL_DIGITS_MAX:
-        return Identifier(None, "absurd")
-    return Identifier(str(n))
-
-
-def _free_identifier(text: str) -> Identifier:
-    if len(text) > IDENTIFIER_MAX:
-        return Identifier(None, "too_long")
-    return Identifier(text)
-
-
-def identifier_key(identifier: str) -> str:
-    """What two identifiers are compared by (duplicates, matching a stored problem): the parsed form,
-    case-folded — "（1）" and "1", "P01" and "ｐ01" are the same problem."""
-    parsed = parse_identifier(identifier).value
-    return (parsed if parsed is not None else identifier.strip()).casefold()
-
-
 _SELF_FOUND_MARKS = ("自查", "举一反三", "自行查找", "自行发现", "自我查找", "自身查找")
 _FEEDBACK_MARKS = ("反馈问题", "巡视反馈", "巡察反馈", "巡视发现", "巡察发现", "巡视组反馈", "巡察组反馈", "反馈")
 SELF_FOUND = "self_found"
@@ -259,11 +157,11 @@ def is_source_mark(value: object) -> bool:
 _D = "0-9０-９"
 _NUMBER_PREFIX = re.compile(
     r"\s*(?:"
-    r"第(?P<a>[" + _D + r"]+|[" + _CN_CHARS + r"]+)[条项][、，,.．:：\s]*"
-    r"|[(（](?P<b>[" + _D + r"]+|[" + _CN_CHARS + r"]+)[)）][、.．\s]*"
+    r"第(?P<a>[" + _D + r"]+|[" + CN_NUMERAL_CHARS + r"]+)[条项][、，,.．:：\s]*"
+    r"|[(（](?P<b>[" + _D + r"]+|[" + CN_NUMERAL_CHARS + r"]+)[)）][、.．\s]*"
     r"|(?P<c>[\u2460-\u2473\u2474-\u2487\u2488-\u249b])[、.．\s]*"
     r"|(?P<d>[" + _D + r"]{1,3})(?:[、]|[.．](?![" + _D + r"]))\s*"
-    r"|(?P<e>[" + _CN_CHARS + r"]{1,4})、\s*"
+    r"|(?P<e>[" + CN_NUMERAL_CHARS + r"]{1,4})、\s*"
     r")"
 )
 
@@ -277,7 +175,7 @@ def split_number_prefix(text: str) -> tuple[int | None, str]:
     if not m:
         return None, text
     token = next(g for g in m.groups() if g)
-    n = _int_token(unicodedata.normalize("NFKC", token).strip("().")) if token else None
+    n = numeral_value(unicodedata.normalize("NFKC", token).strip("().")) if token else None
     rest = text[m.end():].strip()
     if not n or not rest:
         return None, text
@@ -539,13 +437,13 @@ def _yyyymmdd(s: str) -> dt.date | None:
 
 _CATEGORY_PREFIX = re.compile(
     r"^\s*(?:"
-    r"[" + _CN_CHARS + r"]+\s*[、.．,，]"
-    r"|[(（]\s*[" + _CN_CHARS + _D + r"]+\s*[)）][、.．]?"
+    r"[" + CN_NUMERAL_CHARS + r"]+\s*[、.．,，]"
+    r"|[(（]\s*[" + CN_NUMERAL_CHARS + _D + r"]+\s*[)）][、.．]?"
     r"|[" + _D + r"]+\s*[、.．](?![" + _D + r"])"
-    r"|第[" + _CN_CHARS + _D + r"]+(?:部分|类|方面|项)[、.．:：,，]?"
+    r"|第[" + CN_NUMERAL_CHARS + _D + r"]+(?:部分|类|方面|项)[、.．:：,，]?"
     r")\s*"
 )
-_CATEGORY_COUNT = re.compile(r"[(（]\s*共?\s*[" + _D + _CN_CHARS + r"]+\s*[个项条件]\s*(?:问题)?\s*[)）]|共\s*[" + _D + r"]+\s*[个项条](?:问题)?$")
+_CATEGORY_COUNT = re.compile(r"[(（]\s*共?\s*[" + _D + CN_NUMERAL_CHARS + r"]+\s*[个项条件]\s*(?:问题)?\s*[)）]|共\s*[" + _D + r"]+\s*[个项条](?:问题)?$")
 
 
 def clean_category(text: str) -> str:
@@ -564,7 +462,7 @@ def clean_category(text: str) -> str:
 def looks_like_heading(text: str) -> bool:
     """A lone cell that reads like a category heading: "一、…" "（一）…" "第一部分…" "…方面（共5个）"."""
     s = compact(text)
-    if re.match(r"^(?:[" + _CN_CHARS + r"]+[、.,]|\([" + _CN_CHARS + r"]+\)|第[" + _CN_CHARS + r"]+(?:部分|类|方面))", s):
+    if re.match(r"^(?:[" + CN_NUMERAL_CHARS + r"]+[、.,]|\([" + CN_NUMERAL_CHARS + r"]+\)|第[" + CN_NUMERAL_CHARS + r"]+(?:部分|类|方面))", s):
         return True
     if _CATEGORY_COUNT.search(s):
         return True
