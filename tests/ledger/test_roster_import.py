@@ -179,6 +179,27 @@ def test_successor_starting_the_month_the_predecessor_left_does_not_overlap(empt
     assert [leader.name for leader in in_august] == ["李华"]
 
 
+def test_successive_holders_share_one_seat_and_deputies_in_post_at_once_get_one_each(empty_a):  # type: ignore[no-untyped-def]
+    rows = [["姓名", "职务", "任职起止时间", "分管工作"],
+            ["王刚", "党组书记、厅长", "2016.05—2020.08", "全面工作"],
+            ["李华", "党组书记、厅长", "2020.08—至今", "全面工作"],
+            ["赵敏", "党组成员、副厅长", "2018.03—至今", "人事处"],
+            ["钱军", "党组成员、副厅长", "2019.01—至今", "人事处"]]  # the same areas, in post at the same time
+    assert roster_import(actor=None, data=xlsx(rows), filename="x.xlsx", unit_code="EDU", dry_run=False).committed
+    holders = {post.title: [] for post in Post.objects.filter(unit=empty_a.unit_a)}
+    seats = [sorted(t.person.name for t in Tenure.objects.filter(post=post)) for post in
+             Post.objects.filter(unit=empty_a.unit_a).order_by("id")]
+    assert len(holders) == 2 and sorted(seats) == [["李华", "王刚"], ["赵敏"], ["钱军"]]
+    # A later file naming the next principal puts them in the same seat, after the stored holder left.
+    later = [*rows[:2], ["李华", "党组书记、厅长", "2020.08—2025.03", "全面工作"],
+             ["孙强", "党组书记、厅长", "2025.03—至今", "全面工作"]]
+    assert roster_import(actor=None, data=xlsx(later), filename="x.xlsx", unit_code="EDU", dry_run=False).committed
+    principal_posts = Post.objects.filter(unit=empty_a.unit_a, is_principal=True)
+    assert principal_posts.count() == 1
+    assert [t.person.name for t in Tenure.objects.filter(post=principal_posts.get()).order_by("start")] == [
+        "王刚", "李华", "孙强"]
+
+
 def test_a_new_principal_overlapping_the_stored_one_is_an_error(world):  # type: ignore[no-untyped-def]
     rows = [["姓名", "职务", "任职时间"], ["李华", "党组书记、厅长", "2023.05"]]  # 张书记 holds it since 2020
     result = roster_import(actor=None, data=xlsx(rows), filename="x.xlsx", unit_code="EDU", dry_run=False)

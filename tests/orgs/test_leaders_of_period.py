@@ -110,7 +110,7 @@ def test_problem_page_names_current_and_former_heads_with_overlap(world, handove
     _period(world.problem_a, dt.date(2024, 1, 1), dt.date(2025, 12, 31))
     client.force_login(world[Role.UNIT_LEAD])
     body = client.get(reverse("rectification:problem_detail", args=[world.problem_a.pk])).content.decode()
-    assert "张书记（党组书记、厅长，2020.01.01—2025.07.01，已离任）" in body
+    assert "张书记（党组书记、厅长，2020.01.01—2025.06.30，已离任）" in body  # the last day in post
     assert "王书记（党组书记、厅长，2025.07.01—至今）" in body
     assert "与问题发生期间重合 547 天" in body and "与问题发生期间重合 184 天" in body
     assert "李副厅长" in body and "赵副厅长" in body and "分管财务处" in body and "钱副厅长" not in body

@@ -42,7 +42,7 @@ def _system_admin_item(user: Any) -> dict[str, Any] | None:
     """系统管理 → 单位与人员: the whole tree for those who maintain it or see every unit; a unit lead
     goes to its own unit's roster. Unit members have nothing to administer there."""
     if user.can_maintain_all_rosters or user.sees_all_units:
-        return {"label": _("系统管理"), "url": reverse("orgs:tree"), "match": ("/orgs/",)}
+        return {"label": _("系统管理"), "url": reverse("orgs:tree"), "match": ("/orgs/", "/units/")}
     if user.unit_id is not None and user.can_maintain_roster_of(user.unit.path):
-        return {"label": _("系统管理"), "url": reverse("orgs:roster", args=[user.unit.code]), "match": ("/orgs/",)}
+        return {"label": _("系统管理"), "url": reverse("orgs:roster", args=[user.unit.code]), "match": ("/orgs/", "/units/")}
     return None

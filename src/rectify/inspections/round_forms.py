@@ -7,6 +7,7 @@ import datetime as dt
 
 from django import forms
 from django.conf import settings
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from rectify.inspections.models import InspectionRound, RoundKind, RoundLevel
@@ -21,14 +22,14 @@ class DateInput(forms.DateInput):
 
 def _date(label: str, *, required: bool = True, help_text: str = "") -> forms.DateField:
     return forms.DateField(label=label, required=required, widget=DateInput(), help_text=help_text,
-                           error_messages={"required": _("请填写%(label)s。") % {"label": label},
+                           error_messages={"required": format_lazy(_("请填写{label}。"), label=label),
                                            "invalid": _("请按 年-月-日 填写日期，如 2026-03-01。")})
 
 
 def _policy_field(label: str, help_text: str, *, minimum: int, maximum: int, default: int) -> forms.IntegerField:
     return forms.IntegerField(label=label, help_text=help_text, min_value=minimum, max_value=maximum,
                               initial=default,
-                              error_messages={"required": _("请填写%(label)s。") % {"label": label},
+                              error_messages={"required": format_lazy(_("请填写{label}。"), label=label),
                                               "invalid": _("请填写整数。"),
                                               "min_value": _("不能小于 %(limit_value)s。"),
                                               "max_value": _("不能大于 %(limit_value)s。")})

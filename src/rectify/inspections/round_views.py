@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from rectify.core.errors import DomainError, PermissionDenied
+from rectify.core.templatetags.rectify_tags import cn_date
 from rectify.inspections import round_forms, selectors, services
 from rectify.inspections.models import InspectedUnit, InspectionRound, InspectionTeam
 from rectify.orgs import selectors as org_selectors
@@ -155,8 +156,8 @@ def inspected_unit_add(request: HttpRequest, code: str) -> HttpResponse:
             status = _show_error(form, error)
         else:
             messages.success(request, _("已将“%(unit)s”加入本轮被巡视单位：集中整改期至 %(end)s，整改报告于 %(due)s 前报送。")
-                             % {"unit": unit.name, "end": f"{inspected.rectification_end:%Y-%m-%d}",
-                                "due": f"{inspected.report_due:%Y-%m-%d}"})
+                             % {"unit": unit.name, "end": cn_date(inspected.rectification_end),
+                                "due": cn_date(inspected.report_due)})
             return redirect("inspections:round_units", code=rnd.code)
     return _units_page(request, rnd, add_form=form, unit_label=unit_label, status=status)
 

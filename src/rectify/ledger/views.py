@@ -161,7 +161,7 @@ def roster_import(request: HttpRequest, unit_code: str) -> HttpResponse:
             messages.success(request, _("已写入领导班子名单：人员新增 %(pn)s、变更 %(pc)s；任职经历新增 %(tn)s、变更 %(tc)s。")
                              % {"pn": result.people["new"], "pc": result.people["changed"],
                                 "tn": result.tenures["new"], "tc": result.tenures["changed"]})
-            return redirect("ledger:roster_import", unit_code=unit.code)
+            return redirect("orgs:roster", code=unit.code)
         context.update(result=result, filename=claim["filename"])  # someone changed the roster meanwhile
         status = 409
     elif request.method == "POST":

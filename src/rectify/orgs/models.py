@@ -139,3 +139,8 @@ class Tenure(TimeStampedModel):
     @property
     def is_current(self) -> bool:
         return self.end is None
+
+    @property
+    def last_day(self) -> dt.date | None:
+        """The last day in post (``end`` is exclusive: the day the successor takes over)."""
+        return self.end - dt.timedelta(days=1) if self.end is not None else None

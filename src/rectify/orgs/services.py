@@ -551,6 +551,7 @@ class _RosterPlan:
     audit_before: dict[str, dict[str, Any]] = field(default_factory=dict)
     audit_after: dict[str, dict[str, Any]] = field(default_factory=dict)
     touched: list[tuple[Any, ...]] = field(default_factory=list)  # rows to change, with version and old values
+    stored_tenures: list[Tenure] = field(default_factory=list)  # the unit's tenures as compared
 
 
 _NAME_MAX = Person._meta.get_field("name").max_length
@@ -569,8 +570,8 @@ def _roster_plan(*, unit: OrgUnit, entries: list[RosterEntry], lock: bool) -> _R
     4. People: new, or changed when their current post title differs.
     """
     result = RosterResult()
-    plan = _RosterPlan(result=result)
     snapshot = selectors.roster_snapshot(unit=unit, lock=lock)
+    plan = _RosterPlan(result=result, stored_tenures=snapshot.tenures)
 
     def error(entry: RosterEntry, column: str | None, message: str) -> None:
         result.errors.append(RosterError(entry.sheet, entry.row, entry.columns.get(column or ""), message))
@@ -790,9 +791,8 @@ def roster_apply(
         return result
 
     Person.objects.bulk_create(list(plan.new_people.values()))
-    posts = [Post(unit=unit, title=e.title, is_principal=e.is_principal, is_leadership_member=e.is_leadership_member,
-                  areas=e.areas, sort_order=min(e.row, 32767)) for e, _p in plan.new_seats]
-    Post.objects.bulk_create(posts)
+    posts = _roster_seats(unit=unit, plan=plan)
+    Post.objects.bulk_create(list({id(post): post for post in posts if post.pk is None}.values()))
     Tenure.objects.bulk_create([Tenure(person=person, post=post, start=e.start, end=e.end)
                                 for (e, person), post in zip(plan.new_seats, posts, strict=True)])
     _roster_bulk_update(Tenure, plan.tenure_changes)
@@ -807,6 +807,38 @@ def roster_apply(
     )
     result.committed = True
     return result
+
+
+def _roster_seats(*, unit: OrgUnit, plan: _RosterPlan) -> list[Post]:
+    """The post each new row's tenure goes to, in the order of ``plan.new_seats``.
+
+    A seat is held by one person at a time, so a row goes to an existing post (stored, or new in this file)
+    with the same title, flags and areas that nobody holds during the row's term — the successive holders
+    of 党组书记、厅长 share one post; several deputies in post at once get a post each. Unsaved posts are new.
+    """
+    seats: dict[tuple[str, bool, bool, str], list[tuple[Post, list[tuple[dt.date, dt.date | None]]]]] = {}
+    by_post: dict[int, tuple[Post, list[tuple[dt.date, dt.date | None]]]] = {}
+    for tenure in plan.stored_tenures:
+        post = tenure.post
+        if post.pk not in by_post:
+            by_post[post.pk] = (post, [])
+            seats.setdefault((post.title, post.is_principal, post.is_leadership_member, post.areas), []).append(
+                by_post[post.pk])
+        end = plan.tenure_changes.get(tenure.pk, {}).get("end", tenure.end)  # the file may end a stored term
+        by_post[post.pk][1].append((tenure.start, end))
+    chosen: dict[int, Post] = {}
+    for index, (entry, _person) in sorted(enumerate(plan.new_seats), key=lambda item: item[1][0].start):
+        key = (entry.title, entry.is_principal, entry.is_leadership_member, entry.areas)
+        seat = next((s for s in seats.get(key, [])
+                     if not any(_overlap(entry.start, entry.end, start, end) for start, end in s[1])), None)
+        if seat is None:
+            seat = (Post(unit=unit, title=entry.title, is_principal=entry.is_principal,
+                         is_leadership_member=entry.is_leadership_member, areas=entry.areas,
+                         sort_order=min(entry.row, 32767)), [])
+            seats.setdefault(key, []).append(seat)
+        seat[1].append((entry.start, entry.end))
+        chosen[index] = seat[0]
+    return [chosen[i] for i in range(len(plan.new_seats))]
 
 
 def _roster_bulk_update(model: type[Any], changes: dict[int, dict[str, Any]]) -> None:
