@@ -187,8 +187,7 @@ def test_every_unit_has_a_roster_with_its_principals_and_members_back_to_the_ear
             promoted += 1
     assert promoted == 4
     # Somewhere a principal changed in the middle of a problem's period: the problem page names both.
-    assert any(len([x for x in leaders_during(unit=p.inspected_unit.unit, start=p.occurred_from, end=p.occurred_to,
-                                              today=p.occurred_to) if x.role == PRINCIPAL]) >= 2
+    assert any(len([x for x in leaders_during(unit=p.inspected_unit.unit, start=p.occurred_from, end=p.occurred_to) if x.role == PRINCIPAL]) >= 2
                for p in Problem.objects.filter(inspected_unit__round__code=ROUND_CODE)
                .select_related("inspected_unit__unit")[:200])
 

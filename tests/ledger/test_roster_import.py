@@ -173,8 +173,8 @@ def test_successor_starting_the_month_the_predecessor_left_does_not_overlap(empt
             ["李华", "党组书记、厅长", "2020.08—至今"]]
     result = roster_import(actor=None, data=xlsx(rows), filename="x.xlsx", unit_code="EDU", dry_run=False)
     assert result.errors == [] and result.committed
-    in_july = leaders_during(unit=empty_a.unit_a, start=D(2020, 7, 31), end=D(2020, 7, 31), today=D(2026, 1, 1))
-    in_august = leaders_during(unit=empty_a.unit_a, start=D(2020, 8, 1), end=D(2020, 8, 1), today=D(2026, 1, 1))
+    in_july = leaders_during(unit=empty_a.unit_a, start=D(2020, 7, 31), end=D(2020, 7, 31))
+    in_august = leaders_during(unit=empty_a.unit_a, start=D(2020, 8, 1), end=D(2020, 8, 1))
     assert [leader.name for leader in in_july] == ["王刚"]
     assert [leader.name for leader in in_august] == ["李华"]
 

@@ -16,7 +16,6 @@ from rectify.orgs.services import person_appoint
 from rectify.rectification.models import Responsibility, ResponsibilityKind
 from rectify.rectification.selectors import problem_get_for, problem_leaders_of_period
 
-TODAY = dt.date(2026, 6, 1)
 
 
 @pytest.fixture
@@ -60,25 +59,29 @@ def test_overlap_counts_both_ends_of_the_period_and_excludes_the_day_a_tenure_en
 
 
 def test_problem_before_the_handover_names_the_former_principal_only(world, handover):
-    leaders = leaders_during(unit=world.unit_a, start=dt.date(2023, 1, 1), end=dt.date(2024, 12, 31), today=TODAY)
+    leaders = leaders_during(unit=world.unit_a, start=dt.date(2023, 1, 1), end=dt.date(2024, 12, 31))
     assert _named(leaders) == [("张书记", PRINCIPAL, 731)]
 
 
 def test_principal_change_in_the_middle_of_the_period_names_both_with_their_share(world, handover):
-    leaders = leaders_during(unit=world.unit_a, start=dt.date(2025, 1, 1), end=dt.date(2025, 12, 31), today=TODAY)
+    leaders = leaders_during(unit=world.unit_a, start=dt.date(2025, 1, 1), end=dt.date(2025, 12, 31))
     assert _named(leaders) == [("张书记", PRINCIPAL, 181), ("王书记", PRINCIPAL, 184)]
     assert sum(leader.overlap_days for leader in leaders) == 365
 
 
 def test_handover_day_belongs_to_the_new_principal(world, handover):
-    leaders = leaders_during(unit=world.unit_a, start=dt.date(2025, 7, 1), end=dt.date(2025, 7, 1), today=TODAY)
+    leaders = leaders_during(unit=world.unit_a, start=dt.date(2025, 7, 1), end=dt.date(2025, 7, 1))
     assert _named(leaders) == [("王书记", PRINCIPAL, 1)]
 
 
-def test_an_open_ended_problem_runs_until_today_and_no_period_means_who_leads_now(world, handover):
-    leaders = leaders_during(unit=world.unit_a, start=dt.date(2025, 6, 1), end=None, today=TODAY)
-    assert _named(leaders) == [("张书记", PRINCIPAL, 30), ("王书记", PRINCIPAL, 336)]
-    assert _named(leaders_during(unit=world.unit_a, start=None, end=None, today=TODAY)) == [("王书记", PRINCIPAL, 1)]
+def test_an_open_ended_problem_runs_until_the_feedback_and_without_dates_nobody_is_named(world, handover):
+    """The team found it still going on at the feedback (2026-05-01): 王书记's share runs until then."""
+    _period(world.problem_a, dt.date(2025, 6, 1), None)
+    problem = problem_get_for(user=world[Role.COMMISSION], problem_id=world.problem_a.pk)
+    assert _named(problem_leaders_of_period(problem=problem)) == [("张书记", PRINCIPAL, 30), ("王书记", PRINCIPAL, 305)]
+    _period(world.problem_a, None, None)
+    problem = problem_get_for(user=world[Role.COMMISSION], problem_id=world.problem_a.pk)
+    assert problem_leaders_of_period(problem=problem) == []
 
 
 def test_appointment_before_the_current_start_is_refused(world, handover):
@@ -90,7 +93,7 @@ def test_members_in_charge_of_the_lead_department_during_the_period(world, membe
     """The task's lead department is 财务处: both deputies who had it in their areas, each for their share."""
     _period(world.problem_a, dt.date(2024, 1, 1), dt.date(2024, 12, 31))
     problem = problem_get_for(user=world[Role.COMMISSION], problem_id=world.problem_a.pk)
-    leaders = problem_leaders_of_period(problem=problem, today=TODAY)
+    leaders = problem_leaders_of_period(problem=problem)
     in_charge = [x for x in leaders if x.role == IN_CHARGE]
     assert _named(in_charge) == [("李副厅长", IN_CHARGE, 244), ("赵副厅长", IN_CHARGE, 122)]
     assert in_charge[0].departments == ("财务处",) and not in_charge[0].named_on_list
@@ -102,7 +105,7 @@ def test_a_leader_named_on_the_responsibility_list_is_in_charge_even_outside_the
     Responsibility.objects.filter(task=world.task_a, kind=ResponsibilityKind.LEADER).update(
         name="钱副厅长", person=members["qian"])
     problem = problem_get_for(user=world[Role.COMMISSION], problem_id=world.problem_a.pk)
-    qian = next(x for x in problem_leaders_of_period(problem=problem, today=TODAY) if x.name == "钱副厅长")
+    qian = next(x for x in problem_leaders_of_period(problem=problem) if x.name == "钱副厅长")
     assert qian.role == IN_CHARGE and qian.named_on_list and qian.departments == () and qian.overlap_days == 366
 
 

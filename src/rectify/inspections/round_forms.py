@@ -4,6 +4,7 @@ these only turn text into values (dates, numbers) and say in Chinese what is mis
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from django import forms
 from django.conf import settings
@@ -88,6 +89,9 @@ class InspectedUnitEditForm(InspectedUnitAddForm):
         del self.fields["unit"]
 
 
+_ID = re.compile(r"[0-9]{1,18}")  # a database id as the pickers post it (ASCII digits, fits a bigint)
+
+
 class IdListField(forms.Field):
     """Ids of picked records, posted as repeated hidden inputs (``members=3&members=8``)."""
 
@@ -95,7 +99,7 @@ class IdListField(forms.Field):
 
     def to_python(self, value):  # type: ignore[no-untyped-def]
         values = [str(v).strip() for v in (value or []) if str(v).strip()]
-        if not all(v.isdigit() for v in values):
+        if not all(_ID.fullmatch(v) for v in values):
             raise forms.ValidationError(_("请从下拉结果中选择人员。"))
         return [int(v) for v in values]
 
@@ -103,8 +107,11 @@ class IdListField(forms.Field):
 class TeamForm(forms.Form):
     name = forms.CharField(label=_("巡视组名称"), max_length=50, help_text=_("如：省委第一巡视组"),
                            error_messages={"required": _("请填写巡视组名称。")})
-    leader = forms.IntegerField(widget=forms.HiddenInput, required=False, label=_("组长"),
-                                error_messages={"invalid": _("请从下拉结果中选择组长。")})
+    leader = forms.IntegerField(widget=forms.HiddenInput, required=False, label=_("组长"), min_value=1,
+                                max_value=2**63 - 1,
+                                error_messages={"invalid": _("请从下拉结果中选择组长。"),
+                                                "min_value": _("请从下拉结果中选择组长。"),
+                                                "max_value": _("请从下拉结果中选择组长。")})
     members = IdListField(required=False, label=_("组员"))
     updated_at = forms.CharField(widget=forms.HiddenInput, required=False)  # optimistic lock of an edit
 

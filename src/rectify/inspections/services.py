@@ -370,7 +370,7 @@ def _require_can_write_problem(actor: User | None, *, kind: str, inspected_unit:
         return
     if actor.can_add_self_found_problem:
         raise PermissionDenied(_("反馈问题由巡视办或纪委监委录入；本单位只能新增自查问题。"), code="feedback_only_office")
-    raise PermissionDenied(_("您没有录入问题的权限。"))
+    raise PermissionDenied(_("问题由巡视办或纪委监委录入，被巡视单位整改牵头人可新增本单位的自查问题；您的账号不能录入问题。"))
 
 
 def _clean_number(number: str | None, *, inspected_unit: InspectedUnit, exclude_pk: int | None = None) -> str:
@@ -428,7 +428,7 @@ def _clean_period(occurred_from: dt.date | None, occurred_to: dt.date | None) ->
 def _clean_description(description: str) -> str:
     text = (description or "").strip()
     if not text:
-        raise _invalid(_("请填写问题描述（反馈问题）。"), code="description_required", field="description")
+        raise _invalid(_("请填写问题描述。"), code="description_required", field="description")
     return text
 
 

@@ -56,23 +56,18 @@ def _area_matches(area: str, department: str) -> bool:
 
 
 def leaders_during(
-    *, unit: OrgUnit, start: dt.date | None, end: dt.date | None, today: dt.date,
+    *, unit: OrgUnit, start: dt.date, end: dt.date,
     departments: Iterable[str] = (), leader_names: Iterable[str] = (), leader_person_ids: Iterable[int] = (),
 ) -> list[LeaderOfPeriod]:
-    """Everyone who led ``unit`` during [start, end] and answers for the problem, with the overlap in days.
+    """Everyone who led ``unit`` during [start, end] (both days included), with the overlap in days.
 
-    1. The period: a missing end means "until today", a missing start means the day the end names
-       (a problem of one known day); with neither, the period is today (who leads it now).
-    2. Principals: tenures of the unit's principal posts that overlap the period.
-    3. Members in charge: tenures of the other leadership posts that overlap the period and whose post's
+    1. Principals: tenures of the unit's principal posts that overlap the period.
+    2. Members in charge: tenures of the other leadership posts that overlap the period and whose post's
        areas include one of ``departments`` (the lead departments of the problem's tasks), or whose holder
        is named on the tasks' responsibility list (``leader_names`` / ``leader_person_ids``).
     Ordered principals first, then by start date. One query.
     """
-    period_end = end or today
-    period_start = start or period_end
-    if period_start > period_end:
-        period_start, period_end = period_end, period_start
+    period_start, period_end = min(start, end), max(start, end)
     departments = {d.strip() for d in departments if d and d.strip()}
     leader_names = {n.strip() for n in leader_names if n and n.strip()}
     leader_person_ids = set(leader_person_ids)

@@ -31,6 +31,15 @@ def _fail(form: Any, error: DomainError) -> int:
     return error.status
 
 
+def _parent_from_form(user: Any, code: str) -> OrgUnit:
+    """The parent unit a form names by code: a typo is the form's error, not a missing page."""
+    try:
+        return selectors.org_unit_get_for(user=user, code=code.strip())
+    except NotFound:
+        raise DomainError(_("未找到上级单位“%(code)s”：请输入单位名称或编码，并从下拉结果中选择。") % {"code": code},
+                          code="unknown_parent", details={"field": "parent"}) from None
+
+
 def _submit(request: HttpRequest, form: Any, act: Callable[[dict[str, Any]], tuple[str, str]],
             page: Callable[..., HttpResponse], form_name: str) -> HttpResponse:
     """Validate ``form``, run ``act`` (returns the success message and where to go), or show ``page``
@@ -102,7 +111,7 @@ def unit_create(request: HttpRequest) -> HttpResponse:
     form = forms.OrgUnitCreateForm(request.POST)
 
     def act(data: dict[str, Any]) -> tuple[str, str]:
-        parent = selectors.org_unit_get_for(user=request.user, code=data["parent"]) if data["parent"] else None
+        parent = _parent_from_form(request.user, data["parent"]) if data["parent"] else None
         unit = services.org_unit_add(actor=request.user, code=data["code"], name=data["name"], kind=data["kind"],
                                      short_name=data["short_name"], parent=parent)
         target = reverse("orgs:tree") + (f"?{urlencode({'parent': parent.code})}" if parent else "")
@@ -189,7 +198,7 @@ def unit_edit(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 def unit_move(request: HttpRequest, code: str) -> HttpResponse:
     def act(unit: OrgUnit, data: dict[str, Any]) -> str:
-        parent = None if data["to_top"] else selectors.org_unit_get_for(user=request.user, code=data["parent"])
+        parent = None if data["to_top"] else _parent_from_form(request.user, data["parent"])
         count = services.org_unit_move(actor=request.user, unit=unit, new_parent=parent,
                                        expected_version=data["version"])
         where = parent.name if parent else _("顶级")

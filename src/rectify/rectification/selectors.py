@@ -166,7 +166,8 @@ def problem_list_for(*, user: User, filters: ProblemFilters | None = None) -> Qu
     if f.query:
         qs = qs.filter(Q(description__icontains=f.query) | Q(detail__icontains=f.query))
     return qs.select_related("category", "category__parent", "inspected_unit__unit", "inspected_unit__round").order_by(
-        "inspected_unit__round__start_date", "inspected_unit__unit__path", "sort_key", "id"
+        # fed-back problems first, then self-found ones (shown apart, as in the exported ledger)
+        "inspected_unit__round__start_date", "inspected_unit__unit__path", "kind", "sort_key", "id"
     )
 
 
@@ -226,13 +227,27 @@ def problem_get_for(*, user: User, problem_id: int) -> Problem:
     return problem
 
 
-def problem_leaders_of_period(*, problem: Problem, today: dt.date | None = None) -> list[LeaderOfPeriod]:
-    """The principals and members in charge whose tenure overlaps the problem's occurrence period.
+def problem_occurrence_period(problem: Problem) -> tuple[dt.date, dt.date] | None:
+    """The days the problem happened, both included: a missing end means "until the feedback" (the team
+    found it still going on), a missing start means the one day the end names. None without either date —
+    then nobody can be named as leading the unit "at the time"."""
+    if problem.occurred_from is None and problem.occurred_to is None:
+        return None
+    end = problem.occurred_to or max(problem.inspected_unit.feedback_date, problem.occurred_from)  # type: ignore[type-var]
+    return (problem.occurred_from or end, end)
+
+
+def problem_leaders_of_period(*, problem: Problem) -> list[LeaderOfPeriod]:
+    """The principals and members in charge whose tenure overlaps the problem's occurrence period
+    (``problem_occurrence_period``; none when the period is unknown).
 
     A member is "in charge" when their post's areas include a lead department of the problem's tasks or
     when the tasks' responsibility list names them as leader. Uses the tasks and responsibilities that
     ``problem_get_for`` prefetched, so it costs one query (the tenures).
     """
+    period = problem_occurrence_period(problem)
+    if period is None:
+        return []
     departments: set[str] = set()
     leader_names: set[str] = set()
     leader_people: set[int] = set()
@@ -245,9 +260,8 @@ def problem_leaders_of_period(*, problem: Problem, today: dt.date | None = None)
                 if r.person_id:
                     leader_people.add(r.person_id)
     return org_selectors.leaders_during(
-        unit=problem.inspected_unit.unit, start=problem.occurred_from, end=problem.occurred_to,
-        today=today or clock.today(), departments=departments, leader_names=leader_names,
-        leader_person_ids=leader_people,
+        unit=problem.inspected_unit.unit, start=period[0], end=period[1], departments=departments,
+        leader_names=leader_names, leader_person_ids=leader_people,
     )
 
 
@@ -400,7 +414,7 @@ class UnitProgress:
     by_status: dict[str, int] = field(default_factory=dict)
     by_warning: dict[str, int] = field(default_factory=dict)
     by_completion: dict[str, int] = field(default_factory=dict)
-    tasks: int = 0
+    tasks: int = 0  # tasks of fed-back problems, like every other figure here
     tasks_closed: int = 0
     tasks_overdue: int = 0
     clues: int | None = None
@@ -454,7 +468,7 @@ def round_progress_for(*, user: User, round: InspectionRound, today: dt.date | N
             p.by_warning[row["warning"]] = p.by_warning.get(row["warning"], 0) + row["n"]
         p.by_completion[row["completion"]] = p.by_completion.get(row["completion"], 0) + row["n"]
     task_rows = (
-        Task.objects.filter(problem__inspected_unit_id__in=progress)
+        Task.objects.filter(problem__inspected_unit_id__in=progress, problem__kind=ProblemKind.FEEDBACK)
         .values("problem__inspected_unit_id")
         .annotate(
             n=Count("id"),

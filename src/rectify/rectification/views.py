@@ -77,7 +77,7 @@ def problem_detail(request: HttpRequest, problem_id: int) -> HttpResponse:
     clues = list(inspection_selectors.clues_for(user=request.user).filter(problem=problem))
     leaders = selectors.problem_leaders_of_period(problem=problem)
     return render(request, "rectification/problem_detail.html", {
-        "problem": problem, "clues": clues,
+        "problem": problem, "clues": clues, "period": selectors.problem_occurrence_period(problem),
         "principals": [leader for leader in leaders if leader.role == org_selectors.PRINCIPAL],
         "members_in_charge": [leader for leader in leaders if leader.role == org_selectors.IN_CHARGE],
     })
