@@ -7,6 +7,7 @@ import json
 from rectify import cli
 from rectify.inspections.models import InspectedUnit, InspectionRound, InspectionTeam
 from rectify.orgs.models import OrgUnit
+from tests import factories
 
 
 def _json(capsys) -> dict:  # type: ignore[no-untyped-def]
@@ -79,6 +80,7 @@ def test_add_unit_without_a_name_for_an_unknown_code_fails_and_writes_nothing(wo
 
 
 def test_add_unit_plain_output_names_the_periods(world, capsys):
-    assert cli.main(["round", "add-unit", world.round.code, "--unit", "EDU-CW", "--feedback-date", "2026-05-01"]) == 0
+    factories.org_unit(name="省审计厅", code="AUD", parent=world.unit_a.parent)
+    assert cli.main(["round", "add-unit", world.round.code, "--unit", "AUD", "--feedback-date", "2026-05-01"]) == 0
     out = capsys.readouterr().out
     assert "2026-07-31" in out and "2026-07-01" in out

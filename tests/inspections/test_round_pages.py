@@ -115,15 +115,16 @@ def test_units_tab_lists_periods_from_the_policy_and_shows_forms_to_managers_onl
 def test_office_adds_a_unit_picked_by_id_with_team_and_feedback_date(world):
     c = _client(world[Role.INSPECTION_OFFICE])
     team = InspectionTeam.objects.get(round=world.round, name="第一巡视组")
+    audit = factories.org_unit(name="省审计厅", code="AUD", parent=world.unit_a.parent)
     response = c.post(reverse("inspections:inspected_unit_add", args=[world.round.code]),
-                      {"unit": world.unit_a_dept.pk, "team": team.pk, "feedback_date": "2026-05-31", "q": "财务"})
+                      {"unit": audit.pk, "team": team.pk, "feedback_date": "2026-05-31", "q": "审计"})
     assert response.status_code == 302
-    iu = InspectedUnit.objects.get(round=world.round, unit=world.unit_a_dept)
+    iu = InspectedUnit.objects.get(round=world.round, unit=audit)
     assert (iu.team, iu.feedback_date) == (team, dt.date(2026, 5, 31))
     again = c.post(reverse("inspections:inspected_unit_add", args=[world.round.code]),
-                   {"unit": world.unit_a_dept.pk, "feedback_date": "2026-05-31", "q": "财务处"})
+                   {"unit": audit.pk, "feedback_date": "2026-05-31", "q": "省审计厅"})
     assert again.status_code == 409 and "已在本轮" in again.content.decode()
-    assert 'value="财务处"' in again.content.decode()  # the picked unit stays in the box
+    assert 'value="省审计厅"' in again.content.decode()  # the picked unit stays in the box
     nothing = c.post(reverse("inspections:inspected_unit_add", args=[world.round.code]),
                      {"unit": "", "feedback_date": "2026-05-31", "q": "某单位"})
     assert nothing.status_code == 400 and "从下拉结果中选择单位" in nothing.content.decode()
@@ -176,7 +177,8 @@ def test_unit_autocomplete_matches_code_name_and_short_name_of_active_units_in_s
     by_name = office.get(url, {"q": "教育"}).content.decode()
     assert "省教育厅" in by_name and f'data-ac-value="{world.unit_a.pk}"' in by_name and "旧机构" not in by_name
     assert f'data-ac-value="{world.unit_b.pk}"' in office.get(url, {"q": "财政"}).content.decode()
-    assert f'data-ac-value="{world.unit_a_dept.pk}"' in office.get(url, {"q": "edu-cw"}).content.decode()
+    assert "data-ac-value" not in office.get(url, {"q": "edu-cw"}).content.decode()  # an office is never inspected
+    assert f'data-ac-value="{world.unit_b.pk}"' in office.get(url, {"q": "fin"}).content.decode()  # code, any case
     assert "data-ac-value" not in office.get(url, {"q": ""}).content.decode()
     lead = _client(world[Role.UNIT_LEAD]).get(url, {"q": "省"}).content.decode()
     assert "省教育厅" in lead and "省财政厅" not in lead  # scoped to the user's subtree

@@ -251,8 +251,9 @@ def test_add_by_code_creates_an_unknown_unit_under_its_parent_and_an_unknown_tea
     assert (unit_created, team_created) == (True, True)
     assert iu.unit.parent.code == "PROV" and iu.unit.kind == "prefecture"
     assert iu.unit.path.startswith(iu.unit.parent.path)
+    factories.org_unit(name="省审计厅", code="AUD", parent=world.unit_a.parent)
     again, unit_created, team_created = services.inspected_unit_add_by_code(
-        actor=office, round=world.round, unit_code="EDU-CW", feedback_date=D(2026, 5, 10), team_name="第六巡视组")
+        actor=office, round=world.round, unit_code="AUD", feedback_date=D(2026, 5, 10), team_name="第六巡视组")
     assert (unit_created, team_created) == (False, False) and again.team == iu.team
     with pytest.raises(DomainError) as info:
         services.inspected_unit_add_by_code(actor=office, round=world.round, unit_code="NOPE",

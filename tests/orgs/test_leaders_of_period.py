@@ -17,7 +17,6 @@ from rectify.rectification.models import Responsibility, ResponsibilityKind
 from rectify.rectification.selectors import problem_get_for, problem_leaders_of_period
 
 
-
 @pytest.fixture
 def handover(world):
     """张书记 led unit A from 2020-01-01; 王书记 took over on 2025-07-01."""

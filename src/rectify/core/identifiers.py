@@ -17,7 +17,9 @@ def _compact(text: str) -> str:
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
 
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # meaningless to a reader; PostgreSQL refuses NUL
+# Control and text-direction characters: meaningless to a reader, PostgreSQL refuses NUL, and a
+# right-to-left override would make "P01" display as something else.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 def _as_text(value: object) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
@@ -12,7 +14,6 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from rectify.core import clock
 from rectify.core.errors import DomainError, NotFound
@@ -124,7 +125,19 @@ def _clue_action(request: HttpRequest, clue_id: int, *, form: Any, form_name: st
     return _clue_page(request, clue_id, status=status, **{form_name: form})
 
 
-@require_POST
+def _post_or_to_clue(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """A clue action is a form post; reloading its address shows the clue page (404 to anyone but the
+    commission), never an empty 405."""
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, clue_id: int) -> HttpResponse:
+        if request.method != "POST":
+            return redirect("inspections:clue_detail", clue_id=clue_id)
+        return view(request, clue_id)
+
+    return wrapper
+
+
+@_post_or_to_clue
 @login_required
 def clue_hand_over(request: HttpRequest, clue_id: int) -> HttpResponse:
     def act(data: dict[str, Any]) -> str:
@@ -136,7 +149,7 @@ def clue_hand_over(request: HttpRequest, clue_id: int) -> HttpResponse:
                         act=act)
 
 
-@require_POST
+@_post_or_to_clue
 @login_required
 def clue_disposition(request: HttpRequest, clue_id: int) -> HttpResponse:
     def act(data: dict[str, Any]) -> str:
@@ -148,7 +161,7 @@ def clue_disposition(request: HttpRequest, clue_id: int) -> HttpResponse:
                         form_name="disposition_form", act=act)
 
 
-@require_POST
+@_post_or_to_clue
 @login_required
 def clue_results(request: HttpRequest, clue_id: int) -> HttpResponse:
     def act(data: dict[str, Any]) -> str:

@@ -21,6 +21,7 @@ from rectify.core.templatetags.rectify_tags import cn_date
 from rectify.inspections import round_forms, selectors, services
 from rectify.inspections.models import InspectedUnit, InspectionRound, InspectionTeam
 from rectify.orgs import selectors as org_selectors
+from rectify.orgs.models import OrgKind
 
 OPTIONS_LIMIT = 20
 
@@ -260,7 +261,8 @@ def team_edit(request: HttpRequest, code: str, team_id: int) -> HttpResponse:
 @login_required
 def unit_options(request: HttpRequest) -> HttpResponse:
     """The first few active units in the user's scope matching ``q``, as pickable options."""
-    units = org_selectors.org_unit_search(user=request.user, q=request.GET.get("q", ""), limit=OPTIONS_LIMIT)
+    units = org_selectors.org_unit_search(user=request.user, q=request.GET.get("q", ""), limit=OPTIONS_LIMIT,
+                                          exclude_kinds=(OrgKind.INTERNAL,))
     options = [{"value": u.pk, "label": u.name, "hint": " · ".join(x for x in (u.code, u.parent.label if u.parent
                                                                                     else "") if x)}
                for u in units]

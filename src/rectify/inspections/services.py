@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from rectify.accounts.models import User
 from rectify.audit.services import audit_record
 from rectify.core import clock
+from rectify.core.dates import check_plausible_date
 from rectify.core.errors import Conflict, DomainError, NotFound, PermissionDenied
 from rectify.core.identifiers import ORDINAL_DIGITS_MAX, identifier_key, parse_identifier
 from rectify.inspections import selectors as inspection_selectors
@@ -104,6 +105,8 @@ def _validate_round(
         raise DomainError(_("层级“%(level)s”不存在，可选：%(levels)s。")
                           % {"level": level, "levels": "、".join(RoundLevel.values)}, code="bad_level",
                           details={"field": "level"})
+    check_plausible_date(start_date, field="start_date", label=_("进驻日期"))
+    check_plausible_date(end_date, field="end_date", label=_("结束日期"))
     if end_date is not None and end_date < start_date:
         raise DomainError(_("结束日期不能早于进驻日期。"), code="end_before_start", details={"field": "end_date"})
     if look_back_of is not None:
@@ -123,8 +126,9 @@ def _validate_round(
     if policy["notice_days"] < policy["yellow_days"]:
         raise DomainError(_("提醒天数不能少于黄灯预警天数（先提醒，后亮黄灯）。"), code="bad_policy",
                           details={"field": "notice_days"})
-    if InspectionRound.objects.filter(code=code).exclude(pk=pk).exists():
-        raise Conflict(_("轮次编码“%(code)s”已存在，请换一个编码。") % {"code": code}, code="duplicate_code",
+    taken = InspectionRound.objects.filter(code__iexact=code).exclude(pk=pk).values_list("code", flat=True).first()
+    if taken is not None:  # codes are typed into URLs and commands: W-1 and w-1 would be confused
+        raise Conflict(_("轮次编码“%(code)s”已存在，请换一个编码。") % {"code": taken}, code="duplicate_code",
                        details={"field": "code"})
 
 
@@ -250,6 +254,7 @@ def team_update(
 
 
 def _check_inspected_unit(*, round: InspectionRound, feedback_date: dt.date, team: InspectionTeam | None) -> None:
+    check_plausible_date(feedback_date, field="feedback_date", label=_("反馈日期"))
     if feedback_date < round.start_date:
         raise DomainError(_("反馈日期不能早于巡视进驻日期（%(date)s）。") % {"date": f"{round.start_date:%Y-%m-%d}"},
                           code="feedback_before_start", details={"field": "feedback_date"})
@@ -268,6 +273,9 @@ def inspected_unit_add(
     if not unit.is_active:
         raise DomainError(_("单位“%(unit)s”已停用，不能加入巡视轮次。") % {"unit": unit}, code="unit_inactive",
                           details={"field": "unit"})
+    if unit.kind == OrgKind.INTERNAL:  # an office answers inside its unit; the unit's party organisation is inspected
+        raise DomainError(_("“%(unit)s”是内设机构，不能作为被巡视单位：请选择它所在的单位（党组织）。") % {"unit": unit},
+                          code="unit_internal", details={"field": "unit"})
     if InspectedUnit.objects.filter(round=round, unit=unit).exists():
         raise Conflict(_("“%(unit)s”已在本轮巡视的被巡视单位中。") % {"unit": unit}, code="duplicate_inspected_unit",
                        details={"field": "unit"})
@@ -416,6 +424,8 @@ def _clean_category(category: ProblemCategory | str | None) -> ProblemCategory |
 
 
 def _clean_period(occurred_from: dt.date | None, occurred_to: dt.date | None) -> None:
+    check_plausible_date(occurred_from, field="occurred_from", label=_("问题发生起始日期"))
+    check_plausible_date(occurred_to, field="occurred_to", label=_("问题发生截止日期"))
     today = clock.today()
     if occurred_from and occurred_from > today:
         raise _invalid(_("问题发生起始日期不能晚于今天。"), code="date_in_future", field="occurred_from")
@@ -542,6 +552,7 @@ def _clue_state(c: Clue) -> dict[str, object]:
 
 
 def _not_in_future(day: dt.date | None, *, field: str, label: str) -> None:
+    check_plausible_date(day, field=field, label=label)
     if day and day > clock.today():
         raise _invalid(_("%(label)s不能晚于今天。") % {"label": label}, code="date_in_future", field=field)
 

@@ -221,9 +221,11 @@ def _limit(limit: int) -> int:
     return max(1, min(int(limit), SEARCH_LIMIT_MAX))
 
 
-def org_unit_search(*, user: User, q: str, limit: int = 20, exclude: OrgUnit | None = None) -> list[OrgUnit]:
+def org_unit_search(*, user: User, q: str, limit: int = 20, exclude: OrgUnit | None = None,
+                    exclude_kinds: tuple[str, ...] = ()) -> list[OrgUnit]:
     """Active units in the user's scope whose code, name or short name contains ``q`` (blank: none);
-    ``exclude`` leaves out a unit and its subtree (the parents a unit may move under)."""
+    ``exclude`` leaves out a unit and its subtree (the parents a unit may move under), ``exclude_kinds``
+    the kinds that cannot be picked (internal offices are never inspected units)."""
     q = (q or "").strip()
     if not q:
         return []
@@ -232,6 +234,8 @@ def org_unit_search(*, user: User, q: str, limit: int = 20, exclude: OrgUnit | N
           .select_related("parent").order_by("path"))
     if exclude is not None:
         qs = qs.exclude(path__startswith=exclude.path)
+    if exclude_kinds:
+        qs = qs.exclude(kind__in=exclude_kinds)
     return list(qs[:_limit(limit)])
 
 

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_noop
 from rectify.accounts.services import cli_operator
 from rectify.audit.services import audit_record
 from rectify.core import clock
+from rectify.core.dates import EARLIEST, LATEST, check_plausible_date
 from rectify.core.errors import Conflict, DomainError, PermissionDenied
 from rectify.orgs import selectors
 from rectify.orgs.models import UNIT_CODE_VALIDATOR, OrgKind, OrgUnit, Person, Post, Tenure
@@ -46,8 +47,9 @@ def org_unit_check_new(*, code: str, name: str) -> None:
     if not name.strip() or len(name.strip()) > name_max:
         raise DomainError(_("单位名称须为1至%(max)s个字。") % {"max": name_max}, code="bad_name",
                           details={"field": "name"})
-    if OrgUnit.objects.filter(code=code).exists():
-        raise DomainError(_("单位编码“%(code)s”已存在，请换一个编码。") % {"code": code}, code="duplicate_code",
+    taken = OrgUnit.objects.filter(code__iexact=code).values_list("code", flat=True).first()
+    if taken is not None:  # codes are typed into URLs and commands: YN-JYT and yn-jyt would be confused
+        raise DomainError(_("单位编码“%(code)s”已存在，请换一个编码。") % {"code": taken}, code="duplicate_code",
                           details={"field": "code"})
 
 
@@ -85,6 +87,7 @@ def org_units_bulk_create(units: list[OrgUnit]) -> list[OrgUnit]:
 @transaction.atomic
 def person_appoint(*, actor: object | None, person: Person, post: Post, start: dt.date) -> Tenure:
     """Appoint a person to a post; whoever held it until now leaves it the same day."""
+    check_plausible_date(start, field="start", label=_("任职日期"))
     current = Tenure.objects.filter(post=post, end__isnull=True).select_for_update().first()
     if current is not None:
         if current.start >= start:
@@ -366,6 +369,8 @@ def _check_principal_overlap(*, unit: OrgUnit, start: dt.date, end: dt.date | No
 def _check_tenure_dates(*, post: Post, start: dt.date, end: dt.date | None,
                         exclude_tenure: Tenure | None = None) -> None:
     """End after start; a post (one seat) has one holder at a time; one principal per unit at a time."""
+    check_plausible_date(start, field="start", label=_("任职日期"))
+    check_plausible_date(end, field="end", label=_("离任日期"))
     if end is not None and end <= start:
         raise DomainError(_("离任日期必须晚于任职日期。"), code="end_before_start", details={"field": "end"})
     same_post = Tenure.objects.filter(post=post).select_related("person")
@@ -431,6 +436,7 @@ def tenure_end(*, actor: User, tenure: Tenure, expected_version: int | None, end
     _require_version(tenure, expected_version, _("该任职记录"))
     if tenure.end is not None:
         raise Conflict(_("该任职已于%(date)s结束。") % {"date": f"{tenure.end:%Y-%m-%d}"}, code="already_ended")
+    check_plausible_date(end, field="end", label=_("离任日期"))
     if end <= tenure.start:
         raise DomainError(_("离任日期必须晚于任职日期（%(date)s）。") % {"date": f"{tenure.start:%Y-%m-%d}"},
                           code="end_before_start", details={"field": "end"})
@@ -596,6 +602,12 @@ def _roster_plan(*, unit: OrgUnit, entries: list[RosterEntry], lock: bool) -> _R
                 bad = True
                 error(entry, column, _("第%(row)s行“%(column)s”超过%(max)s个字，请删减。")
                       % {"row": entry.row, "column": _(ROSTER_LABELS[column]), "max": limit})
+        for column, day in (("start", entry.start), ("end", entry.end)):
+            if day is not None and not EARLIEST <= day <= LATEST:
+                bad = True
+                error(entry, column, _("第%(row)s行的日期“%(date)s”不在 %(earliest)s 至 %(latest)s 之间，请检查年份是否填错。")
+                      % {"row": entry.row, "date": day.isoformat(), "earliest": EARLIEST.isoformat(),
+                         "latest": LATEST.isoformat()})
         key = (entry.name, entry.title, entry.start)
         first = seen.get(key)
         if first is not None:

@@ -213,7 +213,7 @@ def _set_active(request: HttpRequest, code: str, active: bool) -> HttpResponse:
         count = services.org_unit_set_active(actor=request.user, unit=unit, active=active,
                                              expected_version=data["version"])
         if active:
-            return _("已启用“%(unit)s”。") % {"unit": unit.name}
+            return _("已启用“%(unit)s”；已停用的下级单位不会随之启用，需要时请逐个启用。") % {"unit": unit.name}
         return _("已停用“%(unit)s”（含下级共 %(count)s 个单位）；历史记录保留，不再出现在选择列表中。") % {
             "unit": unit.name, "count": count}
 
