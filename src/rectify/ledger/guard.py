@@ -234,7 +234,10 @@ def _sheet_names(data: bytes, infos: dict[str, zipfile.ZipInfo], lim: Limits) ->
 _FAST_CELL = re.compile(rb'<c r="([A-Z]{1,3})[0-9]{1,7}"')
 _FAST_CELL_ROW = re.compile(rb'<c r="[A-Z]{1,3}([0-9]{1,7})"')
 _FAST_ROW = re.compile(rb'<row r="([0-9]{1,7})"')
-_PREFIXED = re.compile(rb"<[\w.-]+:(?:c|row)[\s/>]")
+# A cell or row tag the fast path does not read exactly: no r, r not first or out of form, or prefixed.
+_ODD_CELL = re.compile(rb'<c(?:[>/]|\s(?!r="[A-Z]{1,3}[0-9]{1,7}"))')
+_ODD_ROW = re.compile(rb'<row(?:[>/]|\s(?!r="[0-9]{1,7}"))')
+_PREFIXED = re.compile(rb":(?:c|row)[\s/>]")
 _TAG = re.compile(rb"<(?:[\w.-]+:)?(row|c)(?=[\s/>])([^>]*)>")
 _R_ATTR = re.compile(rb"""(?:^|\s)r\s*=\s*["']\s*([A-Za-z]*)([0-9]*)\s*["']""")
 _DIMENSION = re.compile(rb"""<(?:[\w.-]+:)?dimension\b[^>]*?\bref\s*=\s*["']([^"']*)["']""")
@@ -249,8 +252,7 @@ class _SheetScan:
         self.exact = exact
         self.declared: tuple[int, int] | None = None
         self.max_row = self.max_col = 0
-        self.cells = self.cells_fast = self.rows = self.rows_fast = 0
-        self.prefixed = False
+        self.odd = False
         self.in_data = False  # <dimension> comes before <sheetData>: not looked for after it
         self.row = 0  # exact: current row and column, 1-based, as calamine counts them
         self.col = 0
@@ -267,11 +269,7 @@ class _SheetScan:
         letters = set(_FAST_CELL.findall(body))
         numbers = set(_FAST_CELL_ROW.findall(body))
         row_numbers = _FAST_ROW.findall(body)
-        self.cells_fast += body.count(b'<c r="')
-        self.cells += body.count(b"<c ") + body.count(b"<c>") + body.count(b"<c/")
-        self.rows_fast += len(row_numbers)
-        self.rows += body.count(b"<row ") + body.count(b"<row>") + body.count(b"<row/")
-        self.prefixed = self.prefixed or ((b":c" in body or b":row" in body) and bool(_PREFIXED.search(body)))
+        self.odd = self.odd or bool(_ODD_CELL.search(body) or _ODD_ROW.search(body) or _PREFIXED.search(body))
         if letters:
             self.max_col = max(self.max_col, max(_column_number(c.decode()) for c in letters))
         numbers.update(row_numbers)
@@ -280,7 +278,7 @@ class _SheetScan:
 
     @property
     def needs_exact(self) -> bool:
-        return self.prefixed or self.cells != self.cells_fast or self.rows != self.rows_fast
+        return self.odd
 
     def _exact(self, body: bytes) -> None:
         for m in _TAG.finditer(body):
