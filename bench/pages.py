@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/pages.py [--repeat 20] [--database-url postgres://…/rectify_bench_pages]
 
-Loads the demo (20 units, 624 problems, ~1,900 tasks) into a fresh data directory, then requests
+Loads the demo (20 units, 624 problems, ~1,900 tasks in the look-back round, and the original round) into a fresh data directory, then requests
 each page through Django's test client as the user who would open it, and reports the median
 and worst server time and the number of SQL queries. Never run as a test.
 """
@@ -50,6 +50,7 @@ def main() -> None:
     demo_load()
     print(f"demo load: {time.perf_counter() - started:.1f} s ({connection.vendor})")
     task = Task.objects.filter(problem__inspected_unit__unit__code="YN-JYT").order_by("id").first()
+    problem = task.problem
     pages = [
         ("jiwei", "/", "workbench (commission)"),
         ("jiwei", f"/rounds/{ROUND_CODE}/", "round overview, 20 units"),
@@ -58,6 +59,11 @@ def main() -> None:
         ("jyt_lead", f"/tasks/{task.pk}/", "task page"),
         ("xunshiban", "/close-outs/", "close-out review queue"),
         ("jyt_lead", "/", "workbench (unit lead)"),
+        ("jyt_lead", f"/problems/{problem.pk}/", "problem page (leaders)"),
+        ("xunshiban", f"/rounds/{ROUND_CODE}/units/", "round units and teams"),
+        ("jiwei", "/clues/", "clue list"),
+        ("xunshiban", "/orgs/", "org tree"),
+        ("xunshiban", "/orgs/YN-JYT/", "unit roster"),
     ]
     print(f"{'page':<28} {'queries':>7} {'median ms':>10} {'max ms':>8}")
     for username, url, label in pages:

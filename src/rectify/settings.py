@@ -153,6 +153,11 @@ RECTIFY_EVIDENCE_EXTENSIONS = env_list(
     "RECTIFY_EVIDENCE_EXTENSIONS",
     ["pdf", "doc", "docx", "xls", "xlsx", "wps", "et", "ofd", "jpg", "jpeg", "png", "txt", "zip", "rar", "mp4"],
 )
+# Spreadsheets (ledgers, rosters) are checked before they are built: see ledger/guard.py and DECISIONS 19.
+RECTIFY_SHEET_MAX_FILE_BYTES = env_int("RECTIFY_SHEET_MAX_FILE_MB", 100, minimum=1) * 1024 * 1024
+RECTIFY_SHEET_MAX_UNCOMPRESSED_BYTES = env_int("RECTIFY_SHEET_MAX_UNCOMPRESSED_MB", 500, minimum=1) * 1024 * 1024
+RECTIFY_SHEET_MAX_CELLS = env_int("RECTIFY_SHEET_MAX_CELLS", 10_000_000, minimum=1000)
+RECTIFY_SHEET_MAX_COLUMNS = env_int("RECTIFY_SHEET_MAX_COLUMNS", 1000, minimum=10)
 RECTIFY_YELLOW_DAYS_DEFAULT = env_int("RECTIFY_YELLOW_DAYS", 10, minimum=0)
 RECTIFY_NOTICE_DAYS_DEFAULT = env_int("RECTIFY_NOTICE_DAYS", 20, minimum=0)
 RECTIFY_RECTIFICATION_MONTHS_DEFAULT = env_int("RECTIFY_RECTIFICATION_MONTHS", 3, minimum=1)

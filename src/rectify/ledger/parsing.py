@@ -34,6 +34,7 @@ from pathlib import PurePath
 from django.utils.translation import gettext, gettext_noop
 from python_calamine import CalamineError, CalamineWorkbook, PasswordError, SheetTypeEnum, SheetVisibleEnum
 
+from rectify.ledger import guard
 from rectify.ledger.cells import (
     DEADLINE,
     IDENTIFIER_MAX,
@@ -54,7 +55,7 @@ from rectify.ledger.cells import (
     parse_source,
     split_number_prefix,
 )
-from rectify.ledger.types import LedgerError, ParsedLedger, ParsedProblem, ParsedTask
+from rectify.ledger.types import LedgerError, LedgerFileError, ParsedLedger, ParsedProblem, ParsedTask
 
 __all__ = ["FIELD_SYNONYMS", "SUPPORTED_FORMATS", "LedgerFileError", "decrypt_if_encrypted", "parse_ledger"]
 
@@ -108,15 +109,6 @@ _MSG_NUMBER = {
 }
 
 
-class LedgerFileError(Exception):
-    """The file as a whole cannot be read (format, corruption, password). ``message`` is in the active
-    language (Chinese by default)."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
-
-
 # =========================================================================== opening files
 
 
@@ -154,6 +146,7 @@ def _open(data: bytes, filename: str, password: str | None) -> list[_Source]:
     """Every sheet of the file, in workbook order."""
     if not data:
         raise LedgerFileError(gettext("文件“%(filename)s”是空的") % {"filename": filename})
+    guard.check_file(data, filename, guard.limits())
     if data.startswith(_OLE_MAGIC):
         return _open_ole(data, filename, password)
     if data.startswith(b"PK\x03\x04"):
@@ -178,6 +171,14 @@ def _open_zip(data: bytes, filename: str) -> list[_Source]:
         if any(n.startswith("word/") for n in names):
             raise _unsupported(filename, gettext_noop("Word 文档"))
         raise _unsupported(filename)
+    if "xl/workbook.xml" not in {n.lower() for n in names}:
+        if "xl/workbook.bin" in {n.lower() for n in names}:
+            raise _unsupported(filename, gettext_noop("Excel 二进制工作簿 .xlsb"))
+        raise _corrupt(filename)
+    try:
+        guard.check_xlsx(data, filename, guard.limits())  # before calamine builds anything
+    except guard.Corrupt:
+        raise _corrupt(filename) from None
     return _open_calamine(data, filename)
 
 
@@ -197,10 +198,30 @@ def _ole_streams(data: bytes, filename: str) -> set[str]:
 def _open_ole(data: bytes, filename: str, password: str | None) -> list[_Source]:
     streams = _ole_streams(data, filename)
     if "encryptioninfo" in streams or "workbook" in streams or "book" in streams:
-        return _open_calamine(decrypt_if_encrypted(data, password, filename=filename), filename)
+        plain = decrypt_if_encrypted(data, password, filename=filename)
+        if plain.startswith(b"PK\x03\x04"):  # an .xlsx that had an open password
+            return _open_zip(plain, filename)
+        _check_xls(plain, filename)
+        return _open_calamine(plain, filename)
     if "worddocument" in streams:
         raise _unsupported(filename, gettext_noop("Word 文档"))
     raise _unsupported(filename)
+
+
+def _check_xls(data: bytes, filename: str) -> None:
+    """The BIFF records of every sheet, before calamine reserves what they declare (see ``guard``)."""
+    import olefile
+
+    try:
+        ole = olefile.OleFileIO(io.BytesIO(data))
+        try:
+            name = next((s for s in ("Workbook", "Book") if ole.exists(s)), None)
+            stream = ole.openstream(name).read() if name else b""
+        finally:
+            ole.close()
+    except Exception:
+        raise _corrupt(filename) from None
+    guard.check_xls(stream, guard.limits())
 
 
 def decrypt_if_encrypted(data: bytes, password: str | None, *, filename: str = "") -> bytes:
@@ -212,6 +233,7 @@ def decrypt_if_encrypted(data: bytes, password: str | None, *, filename: str = "
     if not data.startswith(_OLE_MAGIC):
         return data
     filename = filename or gettext("工作簿")
+    guard.check_file(data, filename, guard.limits())
     streams = _ole_streams(data, filename)
     if "encryptioninfo" in streams:  # an OOXML package (.xlsx) behind an open password
         if not password:
@@ -346,13 +368,40 @@ def _csv_source(text: str, filename: str) -> _Source:
     lines = [ln for ln in text.splitlines()[:20] if ln.strip()]
     counts = {d: sum(ln.count(d) for ln in lines) for d in (",", "\t", ";")}
     delimiter = max(counts, key=lambda d: (counts[d], d == ","))
-    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    rows = _csv_rows(text, delimiter, guard.limits())
 
     def iterate() -> Iterator[tuple[int, list[object]]]:
         yield from enumerate(rows)  # type: ignore[misc]
 
     name = PurePath(re.split(r"[\\/]", filename)[-1]).stem or "CSV"
     return _Source(name, len(rows), iterate, [])
+
+
+def _csv_rows(text: str, delimiter: str, lim: guard.Limits) -> list[list[str]]:
+    """Every row, refusing a row wider than the column limit, more cells than the cell budget, and turning
+    the csv module's errors (a cell over 131,072 characters: an unbalanced quote) into a file error."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    rows: list[list[str]] = []
+    cells = 0
+    while True:
+        line = reader.line_num + 1
+        try:
+            row = next(reader)
+        except StopIteration:
+            return rows
+        except csv.Error:
+            raise LedgerFileError(
+                gettext("第%(row)s行有未闭合的引号或超长的单元格（超过 %(max)s 个字符）：请检查该行的引号是否成对，"
+                        "或删去过长的内容后另存再导入") % {"row": line, "max": f"{csv.field_size_limit():,}"}
+            ) from None
+        cells += len(row)
+        if len(row) > lim.columns or cells > lim.cells:
+            what = (gettext("第%(row)s行有 %(count)s 列，超过可处理的 %(max)s 列") % {
+                        "row": line, "count": f"{len(row):,}", "max": f"{lim.columns:,}"}
+                    if len(row) > lim.columns else
+                    gettext("单元格超过可处理的 %(max)s 个") % {"max": f"{lim.cells:,}"})
+            raise LedgerFileError(gettext("%(what)s：请检查分隔符，或只保留台账所在的行列后另存再导入") % {"what": what})
+        rows.append(row)
 
 
 # Public hooks for other readers of tabular files in this app (the leadership roster, ledger/roster.py):

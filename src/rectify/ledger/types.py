@@ -9,6 +9,15 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 
+class LedgerFileError(Exception):
+    """The file as a whole cannot be read (format, corruption, password, too large). ``message`` is in the
+    active language (Chinese by default)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
 @dataclass
 class LedgerError:
     """One thing a person must fix in the file. ``message`` is Chinese and says what to fix."""
