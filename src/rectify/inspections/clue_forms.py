@@ -5,14 +5,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from rectify.core.forms import DateInput
 from rectify.inspections.models import ClueDisposition
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None, format=None):  # type: ignore[no-untyped-def]
-        super().__init__(attrs, format=format or "%Y-%m-%d")  # what <input type="date"> reads
 
 
 def _date(label: str, *, required: bool = True) -> forms.DateField:

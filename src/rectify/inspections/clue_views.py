@@ -17,20 +17,13 @@ from django.utils.translation import gettext as _
 
 from rectify.core import clock
 from rectify.core.errors import DomainError, NotFound
+from rectify.core.forms import form_error
 from rectify.inspections import clue_forms, selectors, services
 
 
 def _require_clues(request: HttpRequest) -> None:
     if not request.user.can_manage_clues:
         raise NotFound(_("您访问的页面不存在，或您无权查看。"))
-
-
-def _fail(form: Any, error: DomainError) -> int:
-    if error.status in (403, 404) and (error.details or {}).get("field") is None:
-        raise error
-    field = (error.details or {}).get("field") if isinstance(error.details, dict) else None
-    form.add_error(field if field in form.fields else None, error.message)
-    return error.status
 
 
 @login_required
@@ -82,7 +75,7 @@ def clue_register(request: HttpRequest) -> HttpResponse:
                                           summary=data["summary"], problem=problem,
                                           registered_on=data["registered_on"])
         except DomainError as error:
-            status = _fail(form, error)
+            status = form_error(form, error)
         else:
             messages.success(request, _("问题线索“%(number)s”已登记。") % {"number": clue.number})
             return redirect("inspections:clue_detail", clue_id=clue.pk)
@@ -118,7 +111,7 @@ def _clue_action(request: HttpRequest, clue_id: int, *, form: Any, form_name: st
         try:
             message = act(form.cleaned_data)
         except DomainError as error:
-            status = _fail(form, error)
+            status = form_error(form, error)
         else:
             messages.success(request, message)
             return redirect("inspections:clue_detail", clue_id=clue_id)

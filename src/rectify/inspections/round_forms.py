@@ -11,14 +11,8 @@ from django.conf import settings
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from rectify.core.forms import DateInput
 from rectify.inspections.models import InspectionRound, RoundKind, RoundLevel
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):  # type: ignore[no-untyped-def]
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 def _date(label: str, *, required: bool = True, help_text: str = "") -> forms.DateField:

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from rectify.core.errors import DomainError, PermissionDenied
+from rectify.core.forms import form_error
 from rectify.core.templatetags.rectify_tags import cn_date
 from rectify.inspections import round_forms, selectors, services
 from rectify.inspections.models import InspectedUnit, InspectionRound, InspectionTeam
@@ -32,12 +33,8 @@ def _require_manager(request: HttpRequest) -> None:
 
 
 def _show_error(form: Any, error: DomainError) -> int:
-    """A fixable error goes on the form (on its field when it names one); scope and permission pass."""
-    if error.status in (403, 404) and not (isinstance(error.details, dict) and error.details.get("field")):
-        raise error
-    field = error.details.get("field") if isinstance(error.details, dict) else None
-    form.add_error(field if field in form.fields else None, error.message)
-    return 409 if error.status == 409 else 400
+    """The error on the form (``core.forms.form_error``); the page answers 409 for a conflict, else 400."""
+    return 409 if form_error(form, error) == 409 else 400
 
 
 # --- rounds ----------------------------------------------------------------------------------------

@@ -7,11 +7,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from rectify.core.forms import DateInput
 from rectify.orgs.models import OrgKind, Person
-
-
-def _date_input() -> forms.DateInput:
-    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class VersionForm(forms.Form):
@@ -68,8 +65,8 @@ class AppointForm(forms.Form):
     person = forms.ModelChoiceField(label=_("人员"), queryset=Person.objects.none(),
                                     error_messages={"required": _("请选择任职人员。"),
                                                     "invalid_choice": _("请选择本单位的人员。")})
-    start = forms.DateField(label=_("任职日期"), widget=_date_input(), error_messages={"required": _("请填写任职日期。")})
-    end = forms.DateField(label=_("离任日期"), widget=_date_input(), required=False,
+    start = forms.DateField(label=_("任职日期"), widget=DateInput(), error_messages={"required": _("请填写任职日期。")})
+    end = forms.DateField(label=_("离任日期"), widget=DateInput(), required=False,
                           help_text=_("补录历任时填写；留空表示至今在任，现任者于任职日期离任。"))
 
     def __init__(self, *args: Any, people: Any = None, **kwargs: Any) -> None:
@@ -79,10 +76,10 @@ class AppointForm(forms.Form):
 
 
 class TenureForm(VersionForm):
-    start = forms.DateField(label=_("任职日期"), widget=_date_input(), error_messages={"required": _("请填写任职日期。")})
-    end = forms.DateField(label=_("离任日期"), widget=_date_input(), required=False, help_text=_("留空表示至今在任。"))
+    start = forms.DateField(label=_("任职日期"), widget=DateInput(), error_messages={"required": _("请填写任职日期。")})
+    end = forms.DateField(label=_("离任日期"), widget=DateInput(), required=False, help_text=_("留空表示至今在任。"))
 
 
 class TenureEndForm(VersionForm):
-    end = forms.DateField(label=_("离任日期"), widget=_date_input(), error_messages={"required": _("请填写离任日期。")},
+    end = forms.DateField(label=_("离任日期"), widget=DateInput(), error_messages={"required": _("请填写离任日期。")},
                           help_text=_("离任当天起不再担任该职务。"))

@@ -18,17 +18,9 @@ from django.views.decorators.http import require_POST
 
 from rectify.core import clock
 from rectify.core.errors import DomainError, NotFound
+from rectify.core.forms import form_error
 from rectify.orgs import forms, selectors, services
 from rectify.orgs.models import OrgUnit, Post
-
-
-def _fail(form: Any, error: DomainError) -> int:
-    """Show a fixable error on the form; let scope (404) and permission (403) errors through."""
-    if error.status in (403, 404):
-        raise error
-    field = (error.details or {}).get("field") if isinstance(error.details, dict) else None
-    form.add_error(field if field in form.fields else None, error.message)
-    return error.status
 
 
 def _parent_from_form(user: Any, code: str) -> OrgUnit:
@@ -49,7 +41,7 @@ def _submit(request: HttpRequest, form: Any, act: Callable[[dict[str, Any]], tup
         try:
             message, target = act(form.cleaned_data)
         except DomainError as error:
-            status = _fail(form, error)
+            status = form_error(form, error)
         else:
             messages.success(request, message)
             return redirect(target)

@@ -3,6 +3,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from rectify.core.forms import DateInput
+
 
 class ProgressForm(forms.Form):
     text = forms.CharField(label=_("整改进展"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000,
@@ -58,13 +60,6 @@ def category_choices(tree) -> list:  # type: ignore[no-untyped-def]
         choices.append((f"{top.code} {top.name}", [(top.code, _("%(name)s（不细分）") % {"name": top.name})]
                         + [(c.code, f"{c.code} {c.name}") for c in children]))
     return choices
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None, format=None):  # type: ignore[no-untyped-def]
-        super().__init__(attrs, format=format or "%Y-%m-%d")  # what <input type="date"> reads
 
 
 class ProblemForm(forms.Form):

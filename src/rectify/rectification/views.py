@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from rectify.core.errors import DomainError, PermissionDenied
+from rectify.core.forms import form_error
 from rectify.inspections import selectors as inspection_selectors
 from rectify.inspections import services as inspection_services
 from rectify.inspections.models import ProblemKind
@@ -109,15 +110,6 @@ def task_detail(request: HttpRequest, task_id: int) -> HttpResponse:
     return _task_page(request, task_id)
 
 
-def _fail(form: Any, error: DomainError) -> int:
-    """Show a fixable error on the form; let scope (404) and permission (403) errors through."""
-    if error.status in (403, 404):
-        raise error
-    field = (error.details or {}).get("field") if isinstance(error.details, dict) else None
-    form.add_error(field if field in form.fields else None, error.message)
-    return error.status
-
-
 def _task_action(request: HttpRequest, task_id: int, *, form: Any, form_name: str,
                  act: Callable[[dict[str, Any]], str]) -> HttpResponse:
     """One POST on the task page: validate the form, call the service, and either redirect with the
@@ -127,7 +119,7 @@ def _task_action(request: HttpRequest, task_id: int, *, form: Any, form_name: st
         try:
             message = act(form.cleaned_data)
         except DomainError as error:
-            status = _fail(form, error)
+            status = form_error(form, error)
         else:
             messages.success(request, message)
             return redirect("rectification:task_detail", task_id=task_id)
@@ -283,7 +275,7 @@ def problem_new(request: HttpRequest, round_code: str, unit_code: str) -> HttpRe
             problem = inspection_services.problem_create(actor=user, inspected_unit=inspected, kind=kind,
                                                          **_problem_values(form.cleaned_data))
         except DomainError as error:
-            status = _fail(form, error)
+            status = form_error(form, error)
         else:
             messages.success(request, _("问题“%(number)s”已录入。") % {"number": problem.number})
             if "add_another" in request.POST:
@@ -316,7 +308,7 @@ def problem_edit(request: HttpRequest, problem_id: int) -> HttpResponse:
                                                expected_version=form.cleaned_data["version"] or problem.version,
                                                **_problem_values(form.cleaned_data))
         except DomainError as error:
-            status = _fail(form, error)
+            status = form_error(form, error)
         else:
             messages.success(request, _("问题已保存。"))
             return redirect("rectification:problem_detail", problem_id=problem.pk)
