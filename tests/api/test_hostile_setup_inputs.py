@@ -119,3 +119,16 @@ def test_a_problem_without_an_occurrence_period_names_nobody_at_the_time(world):
     problem = world.iu_a.problems.get(number="7")
     body = _client(world[Role.COMMISSION]).get(reverse("rectification:problem_detail", args=[problem.pk])).content
     assert "问题发生期间未填写" in body.decode() and "张书记" not in body.decode()
+
+
+def test_a_policy_number_must_be_a_number_not_true(api, world):
+    response = api(Role.INSPECTION_OFFICE).post_json("/rounds", {**ROUND, "start": "2026-01-05", "yellow_days": True})
+    assert response.status_code == 422 and "yellow_days" in response.json()["message"]
+    assert not InspectionRound.objects.filter(code="H-12").exists()
+
+
+def test_an_over_long_keyword_keeps_the_other_clue_filters(world):
+    other = factories.clue(iu=world.iu_b)
+    body = _client(world[Role.COMMISSION]).get(reverse("inspections:clue_list"),
+                                               {"state": "pending_hand_over", "q": "线" * 60}).content.decode()
+    assert other.number not in body  # handed over: not among the clues still to hand over

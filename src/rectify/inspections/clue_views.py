@@ -32,7 +32,10 @@ def clue_list(request: HttpRequest) -> HttpResponse:
     _require_clues(request)
     rounds = list(selectors.round_list_for(user=request.user))
     form = clue_forms.ClueFilterForm(request.GET or None, rounds=rounds)
-    data = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    data: dict[str, Any] = {}
+    if form.is_bound:
+        form.is_valid()  # the valid filters apply even when another is not (an over-long keyword shows its error)
+        data = form.cleaned_data
     qs = selectors.clue_list_for(user=request.user, round_code=data.get("round") or None,
                                  state=data.get("state") or None, query=data.get("q") or None)
     page = Paginator(qs, settings.RECTIFY_PAGE_SIZE).get_page(request.GET.get("page"))

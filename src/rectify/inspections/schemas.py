@@ -10,7 +10,7 @@ import datetime as dt
 from typing import Literal
 
 from ninja import Schema
-from pydantic import Field
+from pydantic import Field, StrictInt
 
 from rectify.core.schemas import Code, Text
 from rectify.inspections.models import InspectedUnit, InspectionRound
@@ -109,10 +109,10 @@ class RoundIn(Schema):
     start: dt.date = Field(description="进驻日期 YYYY-MM-DD")
     end: dt.date | None = Field(None, description="结束日期，不早于进驻日期")
     look_back_of: Code | None = Field(None, description="“回头看”所对应的（更早的）轮次编码；可不填")
-    yellow_days: int | None = Field(None, description="黄灯预警天数；不填用系统默认")
-    notice_days: int | None = Field(None, description="提醒天数；不填用系统默认")
-    rectification_months: int | None = Field(None, description="集中整改期（月）；不填用系统默认")
-    report_months: int | None = Field(None, description="整改报告期限（月）；不填用系统默认")
+    yellow_days: StrictInt | None = Field(None, description="黄灯预警天数；不填用系统默认")
+    notice_days: StrictInt | None = Field(None, description="提醒天数；不填用系统默认")
+    rectification_months: StrictInt | None = Field(None, description="集中整改期（月）；不填用系统默认")
+    report_months: StrictInt | None = Field(None, description="整改报告期限（月）；不填用系统默认")
 
 
 class CreatedRoundOut(RoundOut):
