@@ -36,18 +36,18 @@ def test_office_creates_a_round_adds_a_unit_and_a_team_by_autocomplete(live_serv
     page.get_by_role("button", name="保存").click()
     page.get_by_text("巡视组“省委第一巡视组”已保存").wait_for()
 
-    page.locator("#ac-unit").fill("财务")
-    option = page.locator("#ac-unit-options .ac-option", has_text="财务处")
+    page.locator("#ac-unit").fill("财政")
+    option = page.locator("#ac-unit-options .ac-option", has_text="省财政厅")
     option.click()
-    assert page.locator("#ac-unit").input_value() == "财务处"
+    assert page.locator("#ac-unit").input_value() == "省财政厅"
     page.get_by_label("巡视组").select_option(label="省委第一巡视组")
     page.get_by_label("反馈日期").fill("2027-01-31")
     page.get_by_role("button", name="添加").click()
-    page.get_by_text("已将“财务处”加入本轮被巡视单位").wait_for()
+    page.get_by_text("已将“省财政厅”加入本轮被巡视单位").wait_for()
     page.screenshot(path=str(shots / "round-setup-units.png"), full_page=True)
 
-    iu = InspectedUnit.objects.get(round__code="YN-2027-1", unit=world.unit_a_dept)
+    iu = InspectedUnit.objects.get(round__code="YN-2027-1", unit=world.unit_b)
     assert iu.team == InspectionTeam.objects.get(round__code="YN-2027-1", name="省委第一巡视组")
     assert iu.team.leader.name == "欧阳组长"
-    row = page.locator("tr", has_text="财务处")
+    row = page.locator("tr", has_text="省财政厅")
     assert "2027年2月28日" in row.inner_text()  # 1月31日 + 1 month: the report is due at February's end
