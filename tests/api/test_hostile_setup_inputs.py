@@ -132,3 +132,18 @@ def test_an_over_long_keyword_keeps_the_other_clue_filters(world):
     body = _client(world[Role.COMMISSION]).get(reverse("inspections:clue_list"),
                                                {"state": "pending_hand_over", "q": "线" * 60}).content.decode()
     assert other.number not in body  # handed over: not among the clues still to hand over
+
+
+def test_an_edit_posted_without_its_version_is_refused_not_an_overwrite(world):
+    problem = world.problem_a
+    response = _client(world[Role.INSPECTION_OFFICE]).post(
+        reverse("rectification:problem_edit", args=[problem.pk]),
+        {"number": problem.number, "description": "无版本号的修改", "category": "2.2"})
+    assert response.status_code == 400 and "页面已过期" in response.content.decode()
+    problem.refresh_from_db()
+    assert problem.description != "无版本号的修改"
+    unit = world.unit_a_dept
+    response = _client(world[Role.INSPECTION_OFFICE]).post(reverse("orgs:unit_edit", args=[unit.code]),
+                                                         {"name": "改名", "kind": unit.kind})
+    unit.refresh_from_db()
+    assert response.status_code == 400 and unit.name == "财务处" and "页面已过期" in response.content.decode()

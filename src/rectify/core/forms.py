@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from rectify.core.errors import DomainError
 
@@ -27,3 +28,16 @@ class DateInput(forms.DateInput):
 
     def __init__(self, attrs: dict[str, Any] | None = None, format: str | None = None) -> None:
         super().__init__(attrs, format=format or "%Y-%m-%d")
+
+
+class VersionedFormMixin:
+    """For a form with a hidden ``version``: an edit (``require_version`` True) posted without it is refused
+    with a message on the form, so the optimistic lock cannot be skipped by leaving the field out."""
+
+    require_version = False
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()  # type: ignore[misc]
+        if self.require_version and data.get("version") is None:
+            raise forms.ValidationError(_("页面已过期，请刷新后重试。"), code="version_missing")
+        return data

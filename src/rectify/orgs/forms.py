@@ -7,14 +7,20 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from rectify.core.forms import DateInput
+from rectify.core.forms import DateInput, VersionedFormMixin
 from rectify.orgs.models import OrgKind, Person
 
 
-class VersionForm(forms.Form):
-    """The version the user saw; a stale one is refused by the service as a conflict."""
+class VersionForm(VersionedFormMixin, forms.Form):
+    """The version the user saw; a stale one is refused by the service as a conflict. An edit form
+    (``require_version=True``) posted without it is refused too, so the lock cannot be skipped."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0, max_value=2**63 - 1,
+                                 error_messages={"invalid": _("页面已过期，请刷新后重试。")})
+
+    def __init__(self, *args: Any, require_version: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.require_version = require_version
 
 
 class OrgUnitCreateForm(forms.Form):

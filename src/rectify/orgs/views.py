@@ -183,7 +183,7 @@ def unit_edit(request: HttpRequest, code: str) -> HttpResponse:
                                  short_name=data["short_name"], kind=data["kind"])
         return _("单位信息已保存。")
 
-    return _roster_action(request, code, forms.OrgUnitEditForm(request.POST), "edit_form", act)
+    return _roster_action(request, code, forms.OrgUnitEditForm(request.POST, require_version=True), "edit_form", act)
 
 
 @require_POST
@@ -197,7 +197,7 @@ def unit_move(request: HttpRequest, code: str) -> HttpResponse:
         return _("已将“%(unit)s”（含下级共 %(count)s 个单位）调整到“%(where)s”之下。") % {
             "unit": unit.name, "count": count, "where": where}
 
-    return _roster_action(request, code, forms.OrgUnitMoveForm(request.POST), "move_form", act)
+    return _roster_action(request, code, forms.OrgUnitMoveForm(request.POST, require_version=True), "move_form", act)
 
 
 def _set_active(request: HttpRequest, code: str, active: bool) -> HttpResponse:
@@ -209,7 +209,7 @@ def _set_active(request: HttpRequest, code: str, active: bool) -> HttpResponse:
         return _("已停用“%(unit)s”（含下级共 %(count)s 个单位）；历史记录保留，不再出现在选择列表中。") % {
             "unit": unit.name, "count": count}
 
-    return _roster_action(request, code, forms.VersionForm(request.POST), "active_form", act)
+    return _roster_action(request, code, forms.VersionForm(request.POST, require_version=True), "active_form", act)
 
 
 @require_POST
@@ -311,7 +311,7 @@ def post_edit(request: HttpRequest, code: str, post_id: int) -> HttpResponse:
                              areas=data["areas"], sort_order=data["sort_order"] or 0)
         return _("职务信息已保存。")
 
-    return _post_action(request, code, post_id, forms.PostForm(request.POST), "post_form", act)
+    return _post_action(request, code, post_id, forms.PostForm(request.POST, require_version=True), "post_form", act)
 
 
 @require_POST
@@ -329,7 +329,7 @@ def post_appoint(request: HttpRequest, code: str, post_id: int) -> HttpResponse:
 
 
 def _tenure_form(request: HttpRequest, cls: type, prefix: str, tenure_id: int) -> Any:
-    form = cls(request.POST, prefix=f"{prefix}{tenure_id}")
+    form = cls(request.POST, prefix=f"{prefix}{tenure_id}", require_version=True)
     form.tenure_id = tenure_id
     return form
 
@@ -408,4 +408,4 @@ def person_edit(request: HttpRequest, code: str, person_id: int) -> HttpResponse
     def page(*, status: int, person_form: Any) -> HttpResponse:
         return _person_page(request, code, person_id, status=status, person_form=person_form)
 
-    return _submit(request, forms.PersonForm(request.POST), act, page, "person_form")
+    return _submit(request, forms.PersonForm(request.POST, require_version=True), act, page, "person_form")

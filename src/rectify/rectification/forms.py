@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from rectify.core.forms import DateInput
+from rectify.core.forms import DateInput, VersionedFormMixin
 
 
 class ProgressForm(forms.Form):
@@ -62,7 +62,7 @@ def category_choices(tree) -> list:  # type: ignore[no-untyped-def]
     return choices
 
 
-class ProblemForm(forms.Form):
+class ProblemForm(VersionedFormMixin, forms.Form):
     """One problem of the problem list, fed back or self-found. The service checks the rules."""
 
     number = forms.CharField(label=_("序号"), required=False, max_length=100,
@@ -77,7 +77,8 @@ class ProblemForm(forms.Form):
     occurred_to = forms.DateField(label=_("问题发生截止"), required=False, widget=DateInput,
                                   error_messages={"invalid": _("请填写有效的日期，如 2022-12-31。")})
     is_common = forms.BooleanField(label=_("共性问题"), required=False)
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0, max_value=2**63 - 1,
+                                 error_messages={"invalid": _("页面已过期，请刷新后重试。")})
 
     def __init__(self, *args, categories=(), **kwargs):  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)

@@ -301,11 +301,12 @@ def problem_edit(request: HttpRequest, problem_id: int) -> HttpResponse:
         return _problem_form_page(request, form=form, inspected=problem.inspected_unit, kind=problem.kind,
                                   problem=problem)
     form = forms.ProblemForm(request.POST, categories=categories)
+    form.require_version = True  # an edit without the version it was made on could overwrite another's
     status = 400
     if form.is_valid():
         try:
             inspection_services.problem_update(actor=user, problem_id=problem.pk,
-                                               expected_version=form.cleaned_data["version"] or problem.version,
+                                               expected_version=form.cleaned_data["version"],
                                                **_problem_values(form.cleaned_data))
         except DomainError as error:
             status = form_error(form, error)
