@@ -80,6 +80,12 @@ class User(AbstractUser):
         return self.role == Role.UNIT_LEAD
 
     @property
+    def can_edit_task_list(self) -> bool:
+        """Add, edit, reorder and delete the tasks and responsibilities of its own unit's problems (scope is
+        applied by the selectors: a unit lead reaches only its own subtree)."""
+        return self.role == Role.UNIT_LEAD
+
+    @property
     def can_report_progress(self) -> bool:
         return self.role in (Role.UNIT_LEAD, Role.UNIT_MEMBER)
 

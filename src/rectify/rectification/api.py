@@ -78,6 +78,27 @@ def task_detail(request: HttpRequest, task_id: TaskId) -> dict:
     return schemas.task_detail_out(task, selectors.task_history(task=task))
 
 
+@router.post("/problems/{problem_id}/tasks", response={201: schemas.TaskDetailOut, **WRITE_ERRORS},
+             tags=["整改任务"], summary="新增整改任务",
+             description="本单位整改牵头人新增任务；`leader` 须对应本单位唯一一名在任班子成员（否则 422）。")
+def task_create(request: HttpRequest, problem_id: ProblemId, payload: schemas.TaskIn) -> Status[dict]:
+    task = services.task_create(actor=request.user, problem_id=problem_id, measure=payload.measure,
+                                criterion=payload.criterion, deadline_kind=payload.deadline_kind,
+                                due_date=payload.due_date,
+                                responsibilities=[r.dict() for r in payload.responsibilities])
+    task = selectors.task_get_for(user=request.user, task_id=task.pk)
+    return Status(201, schemas.task_detail_out(task, selectors.task_history(task=task)))
+
+
+@router.patch("/tasks/{task_id}", response={200: schemas.TaskDetailOut, **WRITE_ERRORS}, tags=["整改任务"],
+              summary="修改整改任务", description="传入读取时的 `version`；已被他人修改时 409，`details.changed` 列出改动。")
+def task_patch(request: HttpRequest, task_id: TaskId, payload: schemas.TaskPatchIn) -> dict:
+    fields = payload.dict(exclude_unset=True)
+    version = fields.pop("version")
+    task = services.task_update(actor=request.user, task_id=task_id, expected_version=version, **fields)
+    return schemas.task_detail_out(task, selectors.task_history(task=task))
+
+
 @router.post("/tasks/{task_id}/progress", response={201: schemas.ProgressOut, **WRITE_ERRORS},
              tags=["整改任务"], summary="填报整改进展",
              description="被巡视单位整改人员填报；第一次填报使任务进入“整改中”。")

@@ -82,6 +82,27 @@ class CloseOutIn(Schema):
     version: int | None = Field(None, ge=1, le=2**31, description="读取任务时的 version，用于防止覆盖他人的修改")
 
 
+class ResponsibilityIn(Schema):
+    kind: Literal["leader", "department", "person"]
+    name: Text = Field(max_length=100, description="责任领导姓名（须为本单位在任班子成员）、部门或责任人名称")
+
+
+class TaskIn(Schema):
+    measure: Text = Field(max_length=10000, description="整改措施")
+    criterion: Text = Field(max_length=10000, description="可衡量的完成标准")
+    deadline_kind: DeadlineKindCode
+    due_date: dt.date | None = Field(None, description="完成时限；立行立改不填时取集中整改期末日")
+    responsibilities: list[ResponsibilityIn] = Field(default_factory=list, max_length=50)
+
+
+class TaskPatchIn(Schema):
+    version: int = Field(ge=1, le=2**31, description="读取任务时的 version；已被他人修改时返回 409")
+    measure: Text | None = Field(None, max_length=10000)
+    criterion: Text | None = Field(None, max_length=10000)
+    deadline_kind: DeadlineKindCode | None = None
+    due_date: dt.date | None = None
+
+
 class ApproveIn(Schema):
     comment: Text = Field("", max_length=10000, description="审核意见（可选）")
 
