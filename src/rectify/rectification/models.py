@@ -42,6 +42,10 @@ class Task(TimeStampedModel):
     status = models.CharField(_("状态"), max_length=20, choices=TaskStatus.choices, default=TaskStatus.PENDING)
     closed_at = models.DateTimeField(_("销号时间"), null=True, blank=True)
     notes = models.TextField(_("备注"), blank=True, help_text=_("台账中无法对应到字段的列，原样保留"))
+    # 长期坚持 (rule 2): the stage goals and how often the task is reviewed; empty for other kinds.
+    milestones = models.TextField(_("阶段目标"), blank=True, help_text=_("长期坚持的任务须写明分阶段的目标"))
+    review_months = models.PositiveSmallIntegerField(_("评估周期（月）"), null=True, blank=True,
+                                                     help_text=_("长期坚持的任务每隔多少个月评估一次"))
     version = models.PositiveIntegerField(default=1)
 
     class Meta:
@@ -182,3 +186,153 @@ class Reopening(models.Model):
 
     def __str__(self) -> str:
         return f"{self.task} {self.reason[:30]}"
+
+
+# --- the rectification plan (整改方案) and its review ---------------------------------------------
+
+class PlanState(models.TextChoices):
+    DRAFT = "draft", _("编制中")
+    SUBMITTED = "submitted", _("待审核")
+    APPROVED = "approved", _("已批准")
+    RETURNED = "returned", _("已退回")
+
+
+class RectificationPlan(TimeStampedModel):
+    """An inspected unit's three lists submitted as its rectification plan, and the review's outcome.
+
+    No row means the plan is still being drafted. Once approved, deadlines, deadline kinds and the
+    fed-back text change only through an approved ``ChangeRequest``.
+    """
+
+    inspected_unit = models.OneToOneField("inspections.InspectedUnit", verbose_name=_("被巡视单位"),
+                                          on_delete=models.PROTECT, related_name="plan")
+    state = models.CharField(_("方案状态"), max_length=20, choices=PlanState.choices, default=PlanState.DRAFT)
+    submitted_at = models.DateTimeField(_("报送时间"), null=True, blank=True)
+    approved_at = models.DateTimeField(_("批准时间"), null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        verbose_name = _("整改方案")
+        verbose_name_plural = _("整改方案")
+
+    def __str__(self) -> str:
+        return f"{self.inspected_unit} {self.get_state_display()}"
+
+
+class PlanAction(models.TextChoices):
+    SUBMITTED = "submitted", _("报送审核")
+    APPROVED = "approved", _("审核批准")
+    RETURNED = "returned", _("退回修改")
+
+
+class PlanEvent(models.Model):
+    """One step of a plan's review history: submitted, returned (with the reason) or approved."""
+
+    plan = models.ForeignKey(RectificationPlan, verbose_name=_("整改方案"), on_delete=models.CASCADE,
+                             related_name="events")
+    action = models.CharField(_("操作"), max_length=20, choices=PlanAction.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True, blank=True,
+                              on_delete=models.PROTECT, related_name="+")
+    actor_name = models.CharField(_("操作人姓名"), max_length=150)
+    at = models.DateTimeField(_("时间"))
+    comment = models.TextField(_("意见"), blank=True)
+    problems = models.PositiveIntegerField(_("问题数"), default=0)
+    tasks = models.PositiveIntegerField(_("任务数"), default=0)
+
+    class Meta:
+        verbose_name = _("整改方案审核记录")
+        verbose_name_plural = _("整改方案审核记录")
+        ordering = ["plan", "at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.plan_id} {self.get_action_display()}"
+
+
+# --- change requests (变更申请): deadlines, deadline kinds and fed-back text after approval ---------
+
+class ChangeRequestState(models.TextChoices):
+    PENDING = "pending", _("待审批")
+    APPROVED = "approved", _("已批准")
+    REFUSED = "refused", _("未批准")
+    WITHDRAWN = "withdrawn", _("已撤回")
+
+
+class ChangeRequestSource(models.TextChoices):
+    PAGE = "page", _("网页")
+    API = "api", _("接口")
+    IMPORT = "import", _("台账导入")
+
+
+class ChangeRequest(models.Model):
+    """A request to change what an approved plan fixed: a task's deadline or deadline kind (with a
+    long-term task's stage goals and review cycle), or a problem's fed-back text.
+
+    ``changes`` maps each field to ``{"before": stored value, "after": requested value}`` (dates as
+    ISO strings). Approved by the inspection office or the commission, never by the requester.
+    """
+
+    problem = models.ForeignKey("inspections.Problem", verbose_name=_("问题"), on_delete=models.PROTECT,
+                                related_name="change_requests")
+    task = models.ForeignKey(Task, verbose_name=_("任务"), null=True, blank=True, on_delete=models.PROTECT,
+                             related_name="change_requests", help_text=_("为空表示修改问题的反馈原文"))
+    changes = models.JSONField(_("变更内容"))
+    reason = models.TextField(_("变更理由"))
+    source = models.CharField(_("提出方式"), max_length=20, choices=ChangeRequestSource.choices,
+                              default=ChangeRequestSource.PAGE)
+    state = models.CharField(_("审批状态"), max_length=20, choices=ChangeRequestState.choices,
+                             default=ChangeRequestState.PENDING)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("申请人"), null=True, blank=True,
+                                     on_delete=models.PROTECT, related_name="+",
+                                     help_text=_("为空表示命令行操作员"))
+    requested_by_name = models.CharField(_("申请人姓名"), max_length=150)
+    requested_at = models.DateTimeField(_("申请时间"))
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("审批人"), null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(_("审批时间"), null=True, blank=True)
+    decision_comment = models.TextField(_("审批意见"), blank=True)
+
+    class Meta:
+        verbose_name = _("变更申请")
+        verbose_name_plural = _("变更申请")
+        ordering = ["-requested_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["task"], condition=models.Q(state="pending", task__isnull=False),
+                                    name="one_pending_change_request_per_task"),
+            models.UniqueConstraint(fields=["problem"], condition=models.Q(state="pending", task__isnull=True),
+                                    name="one_pending_text_change_per_problem"),
+            models.CheckConstraint(condition=~models.Q(decided_by=models.F("requested_by")),
+                                   name="change_request_four_eyes"),
+        ]
+        indexes = [models.Index(fields=["state", "requested_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.problem_id}/{self.task_id} {self.get_state_display()}"
+
+
+# --- hand-over of responsibilities when a leader changes post (rule 10) --------------------------
+
+class LeaderHandover(models.Model):
+    """One task's responsible leader moved from a departing leadership member to a successor.
+
+    The responsibility entry then names the successor; this row keeps who led the task before, so the
+    former holder stays in the task's history and among the problem's leaders of the period.
+    """
+
+    task = models.ForeignKey(Task, verbose_name=_("任务"), on_delete=models.PROTECT, related_name="handovers")
+    from_tenure = models.ForeignKey("orgs.Tenure", verbose_name=_("移交人任职"), on_delete=models.PROTECT,
+                                    related_name="+")
+    to_tenure = models.ForeignKey("orgs.Tenure", verbose_name=_("接收人任职"), on_delete=models.PROTECT,
+                                  related_name="+")
+    handed_over_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True,
+                                       blank=True, on_delete=models.PROTECT, related_name="+")
+    handed_over_by_name = models.CharField(_("操作人姓名"), max_length=150)
+    handed_over_at = models.DateTimeField(_("移交时间"))
+    note = models.CharField(_("说明"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("责任移交记录")
+        verbose_name_plural = _("责任移交记录")
+        ordering = ["task", "handed_over_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.task_id} {self.from_tenure_id}→{self.to_tenure_id}"
