@@ -162,6 +162,8 @@ RECTIFY_YELLOW_DAYS_DEFAULT = env_int("RECTIFY_YELLOW_DAYS", 10, minimum=0)
 RECTIFY_NOTICE_DAYS_DEFAULT = env_int("RECTIFY_NOTICE_DAYS", 20, minimum=0)
 RECTIFY_RECTIFICATION_MONTHS_DEFAULT = env_int("RECTIFY_RECTIFICATION_MONTHS", 3, minimum=1)
 RECTIFY_REPORT_MONTHS_DEFAULT = env_int("RECTIFY_REPORT_MONTHS", 2, minimum=1)
+# Rule 2: a 长期坚持 task is reviewed this often unless its plan says otherwise.
+RECTIFY_LONG_TERM_REVIEW_MONTHS = env_int("RECTIFY_LONG_TERM_REVIEW_MONTHS", 6, minimum=1)
 RECTIFY_PAGE_SIZE = env_int("RECTIFY_PAGE_SIZE", 20, minimum=5)
 # Rule 12: a clue handed over this many months ago without results raises an alert (🟡 3 months).
 RECTIFY_CLUE_FEEDBACK_MONTHS = env_int("RECTIFY_CLUE_FEEDBACK_MONTHS", 3, minimum=1)

@@ -118,6 +118,17 @@ def test_openapi_documents_every_endpoint_in_chinese(world, client):
         "/api/v1/ledger/import": ["post"],
         "/api/v1/ledger/export": ["get"],
         "/api/v1/units/{code}/people": ["get"],
+        "/api/v1/rounds/{code}/units/{unit}/plan": ["get"],
+        "/api/v1/rounds/{code}/units/{unit}/plan/submit": ["post"],
+        "/api/v1/rounds/{code}/units/{unit}/plan/approve": ["post"],
+        "/api/v1/rounds/{code}/units/{unit}/plan/return": ["post"],
+        "/api/v1/tasks/{task_id}/change-requests": ["post"],
+        "/api/v1/problems/{problem_id}/change-requests": ["post"],
+        "/api/v1/change-requests": ["get"],
+        "/api/v1/change-requests/{change_request_id}": ["get"],
+        "/api/v1/change-requests/{change_request_id}/approve": ["post"],
+        "/api/v1/change-requests/{change_request_id}/refuse": ["post"],
+        "/api/v1/change-requests/{change_request_id}/withdraw": ["post"],
     }
     for path, methods in expected.items():
         assert path in paths, path

@@ -17,7 +17,8 @@ def test_create_patch_and_stale_patch(world, api, frozen_today):  # type: ignore
     assert task["version"] == 1 and task["deadline"] == task["original_deadline"] == "2026-07-01"
     r = client.patch(f"/api/v1/tasks/{task['id']}", {"version": 1, "due_date": "2026-07-20"},
                      content_type="application/json")
-    assert r.status_code == 200 and r.json()["version"] == 2 and r.json()["original_deadline"] == "2026-07-01"
+    # a draft plan: nothing approved yet, so the original deadline follows the edit
+    assert r.status_code == 200 and r.json()["version"] == 2 and r.json()["original_deadline"] == "2026-07-20"
     r = client.patch(f"/api/v1/tasks/{task['id']}", {"version": 1, "measure": "x"}, content_type="application/json")
     assert r.status_code == 409 and r.json()["code"] == "conflict"
     assert r.json()["details"]["changed"][0]["field"] == "due_date"

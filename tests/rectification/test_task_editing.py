@@ -92,11 +92,12 @@ def test_stale_update_is_conflict_listing_changes(w) -> None:
     assert Task.objects.get(pk=task.pk).version == 2
 
 
-def test_update_keeps_original_due_date_and_audits(w) -> None:
+def test_update_of_a_draft_plan_moves_the_deadline_and_audits(w) -> None:
+    # Nothing is approved yet, so there is no earlier deadline to measure against: both move together.
     task = create(w)
     updated = services.task_update(actor=w[Role.UNIT_LEAD], task_id=task.pk, expected_version=1,
                                    due_date=dt.date(2026, 7, 20))
-    assert updated.version == 2 and updated.original_due_date == dt.date(2026, 7, 1)
+    assert updated.version == 2 and updated.due_date == updated.original_due_date == dt.date(2026, 7, 20)
     event = AuditEvent.objects.get(action="task.updated", object_id=str(task.pk))
     assert event.before["due_date"] == "2026-07-01" and event.after["due_date"] == "2026-07-20"
 
@@ -118,8 +119,10 @@ def test_delete_refused_after_progress_and_allowed_before(w) -> None:
 
 def test_move_reorders_within_problem(w) -> None:
     second, third = create(w), create(w, measure="第三条")
-    services.task_move(actor=w[Role.UNIT_LEAD], task_id=third.pk, position=1)
+    services.task_move(actor=w[Role.UNIT_LEAD], task_id=third.pk, position=1, expected_version=1)
     order = list(Task.objects.filter(problem=w.problem_a).order_by("number").values_list("pk", flat=True))
     assert order == [third.pk, w.task_a.pk, second.pk]
     with pytest.raises(DomainError):
-        services.task_move(actor=w[Role.UNIT_LEAD], task_id=third.pk, position=9)
+        services.task_move(actor=w[Role.UNIT_LEAD], task_id=third.pk, position=9, expected_version=2)
+    with pytest.raises(Conflict):  # the page showed version 1: someone has moved it since
+        services.task_move(actor=w[Role.UNIT_LEAD], task_id=third.pk, position=2, expected_version=1)

@@ -86,6 +86,21 @@ class User(AbstractUser):
         return self.role == Role.UNIT_LEAD
 
     @property
+    def can_review_plan(self) -> bool:
+        """Approve a unit's rectification plan or return it with a reason."""
+        return self.role in REVIEWER_ROLES
+
+    @property
+    def can_request_changes(self) -> bool:
+        """Ask for a change to what an approved plan fixed (deadline, deadline kind, fed-back text)."""
+        return self.role in (Role.UNIT_LEAD, *REVIEWER_ROLES)
+
+    @property
+    def can_decide_change_requests(self) -> bool:
+        """Approve or refuse change requests (never one's own: the services check that)."""
+        return self.role in REVIEWER_ROLES
+
+    @property
     def can_report_progress(self) -> bool:
         return self.role in (Role.UNIT_LEAD, Role.UNIT_MEMBER)
 

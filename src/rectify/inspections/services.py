@@ -527,6 +527,50 @@ def problem_update(
     return problem
 
 
+# --- problems in bulk (the ledger import) --------------------------------------------------------
+
+BATCH = 2000
+BATCH_PROBLEM_FIELDS = ("description", "detail", "cause", "category_id", "notes", "kind")
+
+
+def problems_write_batch(
+    *, inspected_unit: InspectedUnit, new: list[tuple[str, dict[str, Any]]], changed: list[tuple[int, dict[str, Any]]],
+) -> dict[str, int]:
+    """Write many problems of one inspected unit at once; returns every problem's id by identifier key.
+
+    For a batch writer above this app (``rectification.batch_services.ledger_apply``) that has already
+    checked who may write what, runs inside its transaction and records the batch as ONE audit event with
+    every field-level change — so this records none itself. ``new``: (identifier, values); ``changed``:
+    (problem id, the values that change). Each changed row's version moves on.
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("problems_write_batch must run inside the transaction of the batch it belongs to")
+    allowed = set(BATCH_PROBLEM_FIELDS)
+    rows = []
+    for number, values in new:
+        if set(values) - allowed:
+            raise ValueError(f"problems_write_batch: unexpected fields {sorted(set(values) - allowed)}")
+        problem = Problem(inspected_unit=inspected_unit, **values)
+        problem.set_number(number)
+        rows.append(problem)
+    Problem.objects.bulk_create(rows, batch_size=BATCH)
+    by_fields: dict[tuple[str, ...], list[Problem]] = {}
+    for pk, values in changed:
+        if set(values) - (allowed - {"kind"}):  # a problem's kind never changes through a batch
+            raise ValueError(f"problems_write_batch: unexpected fields {sorted(set(values) - allowed)}")
+        by_fields.setdefault(tuple(sorted(values)), []).append(Problem(pk=pk, **values))
+    now = clock.now()
+    for fields, objs in by_fields.items():
+        for obj in objs:
+            obj.updated_at = now
+        Problem.objects.bulk_update(objs, [*fields, "updated_at"], batch_size=BATCH)
+    ids = [pk for pk, _values in changed]
+    for start in range(0, len(ids), BATCH):
+        Problem.objects.filter(pk__in=ids[start:start + BATCH]).update(version=F("version") + 1)
+    return {identifier_key(number): pk for number, pk in
+            Problem.objects.filter(inspected_unit=inspected_unit).values_list("number", "id")}
+
+
 # --- clues (commission only) ---------------------------------------------------------------------
 
 def _require_clue_manager(actor: User | None) -> None:

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import Q
 
 from rectify.inspections.models import InspectedUnit, InspectionRound, Problem, ProblemCategory
-from rectify.orgs.models import OrgUnit, Person, Tenure
+from rectify.orgs.models import OrgUnit
 from rectify.rectification import selectors as rectification_selectors
-from rectify.rectification.models import Task
+from rectify.rectification.models import ChangeRequest, ChangeRequestState, Task
 
 
 @dataclass
@@ -25,6 +24,8 @@ class StoredTask:
     status: str
     progress: str  # latest progress entry text
     responsibilities: dict[str, list[str]] = field(default_factory=dict)  # leader/department/co_department/person
+    milestones: str = ""
+    pending_change: dict | None = None  # the changes of a change request awaiting a decision
 
 
 @dataclass
@@ -38,6 +39,7 @@ class StoredProblem:
     notes: str
     kind: str = "feedback"  # rectify.inspections.models.ProblemKind
     tasks: dict[int, StoredTask] = field(default_factory=dict)
+    pending_description: str | None = None  # the text a pending change request asks for
 
 
 def ledger_snapshot(*, inspected_unit: InspectedUnit | None) -> dict[str, StoredProblem]:
@@ -56,17 +58,31 @@ def ledger_snapshot(*, inspected_unit: InspectedUnit | None) -> dict[str, Stored
     for row in (Task.objects.filter(problem__inspected_unit=inspected_unit)
                 .annotate(latest_progress=rectification_selectors.latest_progress_text())
                 .values("id", "problem_id", "number", "measure", "criterion", "deadline_kind", "due_date", "notes",
-                        "status", "latest_progress")
+                        "status", "latest_progress", "milestones")
                 .iterator(chunk_size=5000)):
         task = StoredTask(id=row["id"], number=row["number"], measure=row["measure"], criterion=row["criterion"],
                           deadline_kind=row["deadline_kind"], due_date=row["due_date"], notes=row["notes"],
-                          status=row["status"], progress=row["latest_progress"] or "")
+                          status=row["status"], progress=row["latest_progress"] or "", milestones=row["milestones"])
         by_id[row["problem_id"]].tasks[task.number] = task
         tasks[task.id] = task
     names = rectification_selectors.responsible_names(tasks=Q(task__problem__inspected_unit=inspected_unit))
     for task_id, resp in names.items():
         tasks[task_id].responsibilities = resp
+    for problem_id, task_id, changes in ChangeRequest.objects.filter(
+            problem__inspected_unit=inspected_unit, state=ChangeRequestState.PENDING).values_list(
+            "problem_id", "task_id", "changes"):
+        if task_id is None:
+            by_id[problem_id].pending_description = changes.get("description", {}).get("after")
+        else:
+            tasks[task_id].pending_change = changes
     return problems
+
+
+def province_root() -> OrgUnit | None:
+    """Where a unit created by an import goes: under the first province of the tree (or at the top)."""
+    from rectify.orgs.models import OrgKind
+
+    return OrgUnit.objects.filter(kind=OrgKind.PROVINCE).order_by("path").first()
 
 
 def other_unit_names(*, round: InspectionRound, unit: OrgUnit) -> set[str]:
@@ -80,26 +96,6 @@ def other_unit_names(*, round: InspectionRound, unit: OrgUnit) -> set[str]:
 
 def categories_by_name() -> list[ProblemCategory]:
     return list(ProblemCategory.objects.select_related("parent").order_by("code"))
-
-
-@dataclass
-class UnitDirectory:
-    """Names in a unit that the responsibility list can be linked to."""
-
-    leaders: dict[str, Tenure]  # person name -> current tenure of a leadership post
-    departments: dict[str, OrgUnit]  # internal office name -> org unit
-    people: dict[str, Person]  # person name -> person (only names that are unique in the unit)
-
-
-def unit_directory(*, unit: OrgUnit) -> UnitDirectory:
-    leaders = {t.person.name: t for t in Tenure.objects.filter(post__unit=unit, end__isnull=True)
-               .select_related("person")}
-    departments = {u.name: u for u in OrgUnit.objects.filter(path__startswith=unit.path).exclude(pk=unit.pk)}
-    counts: dict[str, list[Person]] = defaultdict(list)
-    for person in Person.objects.filter(unit__path__startswith=unit.path):
-        counts[person.name].append(person)
-    return UnitDirectory(leaders=leaders, departments=departments,
-                         people={name: ps[0] for name, ps in counts.items() if len(ps) == 1})
 
 
 def ledger_import_get_for(*, user, job_id: str):  # type: ignore[no-untyped-def]

@@ -25,35 +25,29 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import models, transaction
+from django.db import transaction
 from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from rectify.accounts.models import Role, User
 from rectify.accounts.services import cli_operator
-from rectify.audit.services import audit_record
 from rectify.core import clock
 from rectify.core.errors import DomainError, NotFound, PermissionDenied
 from rectify.core.text import natural_sort_key
 from rectify.inspections import selectors as inspection_selectors
-from rectify.inspections.models import InspectedUnit, InspectionRound, Problem, ProblemKind, add_months
+from rectify.inspections.models import InspectedUnit, InspectionRound, ProblemKind, add_months
 from rectify.inspections.services import inspected_unit_add
 from rectify.ledger import selectors
 from rectify.ledger.cells import cell_text, identifier_key
 from rectify.ledger.parsing import RAW_DEADLINE_NOTE, parse_ledger
 from rectify.ledger.types import LedgerError, ParsedLedger, ParsedProblem, ParsedTask
+from rectify.orgs import selectors as org_selectors
 from rectify.orgs.models import OrgKind, OrgUnit
 from rectify.orgs.services import org_unit_check_new, org_unit_create
 from rectify.rectification import selectors as rectification_selectors
-from rectify.rectification.models import (
-    DeadlineKind,
-    ProgressEntry,
-    Responsibility,
-    ResponsibilityKind,
-    Task,
-    TaskStatus,
-)
+from rectify.rectification.batch_services import LedgerBatch, RequestedChange, ledger_apply
+from rectify.rectification.models import DeadlineKind, PlanState, Responsibility, TaskStatus
 
 Progress = Callable[[int, str], None]  # (percent 0–100, phase in Chinese)
 
@@ -125,6 +119,12 @@ class _Target:
     unit: OrgUnit | None
     inspected: InspectedUnit | None
     feedback_date: dt.date
+    plan_state: str = PlanState.DRAFT
+
+    @property
+    def rectification_end(self) -> dt.date:
+        """Last day of the concentrated period (the same rule as ``InspectedUnit.rectification_end``)."""
+        return add_months(self.feedback_date, self.round.rectification_months) - dt.timedelta(days=1)
 
 
 def _normalise(text: str) -> str:
@@ -166,14 +166,19 @@ def _notes_text(notes: dict[str, str]) -> str:
     return "\n".join(f"{k}：{v}" for k, v in notes.items() if v)
 
 
-def _desired_due(task: ParsedTask, stored: selectors.StoredTask | None, feedback: dt.date) -> dt.date:
+def _desired_due(task: ParsedTask, stored: selectors.StoredTask | None, target: _Target) -> dt.date:
+    """The file's deadline; without one, the stored one, else what the pages give: an immediate task is due
+    at the end of the concentrated period, a long-term one is first reviewed LONG_TERM_REVIEW_MONTHS after
+    the feedback, any other IMMEDIATE_DAYS after it."""
     if task.due_date is not None:
         return task.due_date
     if stored is not None:
         return stored.due_date  # type: ignore[return-value]
+    if task.deadline_kind == DeadlineKind.IMMEDIATE:
+        return target.rectification_end
     if task.deadline_kind == DeadlineKind.LONG_TERM:
-        return add_months(feedback, LONG_TERM_REVIEW_MONTHS)
-    return feedback + dt.timedelta(days=IMMEDIATE_DAYS)
+        return add_months(target.feedback_date, LONG_TERM_REVIEW_MONTHS)
+    return target.feedback_date + dt.timedelta(days=IMMEDIATE_DAYS)
 
 
 @dataclass
@@ -185,6 +190,7 @@ class _Plan:
     changed_tasks: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
     new_progress: list[tuple[int | None, str]] = field(default_factory=list)  # (task id or None for new, text)
     responsibilities: dict[Any, dict[str, list[str]]] = field(default_factory=dict)  # task id or (number, n)
+    change_requests: list[RequestedChange] = field(default_factory=list)
 
 
 def _display(value: Any) -> str:
@@ -236,9 +242,8 @@ def _single_task_notes(p: ParsedProblem) -> None:
 
 
 NAME_MAX = Responsibility._meta.get_field("name").max_length
-# Only those who approve changes may change, through a file, what the inspectors fed back and the
-# deadlines set for it (DOMAIN rule 3: a deadline change needs an approved reason).
-APPROVED_FIELDS = {"description", "due_date", "deadline_kind"}
+# After the plan's approval these change only through a change request (DOMAIN rule 3), as on the pages.
+REQUEST_FIELDS = ("due_date", "deadline_kind")
 
 
 KIND_LABELS = {ProblemKind.FEEDBACK: gettext_noop("反馈问题"), ProblemKind.SELF_FOUND: gettext_noop("自查问题")}
@@ -247,14 +252,21 @@ KIND_LABELS = {ProblemKind.FEEDBACK: gettext_noop("反馈问题"), ProblemKind.S
 class _Checks:
     """The rules a file must meet beyond its own form, reported as row/column errors in the dry run."""
 
-    def __init__(self, parsed: ParsedLedger, target: _Target, report: ImportReport, *, approver: bool,
+    def __init__(self, parsed: ParsedLedger, target: _Target, report: ImportReport, *,
                  may_enter_feedback: bool, may_add_self_found: bool) -> None:
         self.columns = parsed.columns
         self.target = target
         self.report = report
-        self.approver = approver
         self.may_enter_feedback = may_enter_feedback
         self.may_add_self_found = may_add_self_found
+
+    @property
+    def under_review(self) -> bool:
+        return self.target.plan_state == PlanState.SUBMITTED
+
+    @property
+    def approved(self) -> bool:
+        return self.target.plan_state == PlanState.APPROVED
 
     def _kind_field(self, p: ParsedProblem) -> str:
         """The column to point at for the problem's source: where it was read, else 问题来源, else 序号."""
@@ -284,14 +296,18 @@ class _Checks:
     def error(self, sheet: str, row: int, field: str, message: str) -> None:
         self.report.errors.append(LedgerError(sheet, row, self.columns.get(sheet, {}).get(field), message))
 
-    def task(self, t: ParsedTask, due: dt.date) -> None:
+    def task(self, t: ParsedTask, due: dt.date, kind: str, *, deadline_changed: bool = True) -> None:
         feedback = self.target.feedback_date
-        if due < feedback:
+        if deadline_changed and due < feedback:
             self.error(t.sheet, t.row, "deadline", _(
                 "完成时限 %(due)s 早于反馈日期 %(feedback)s：完成时限不能早于巡视反馈日期。"
                 "只写了月份的，请写明年份（如 %(example)s）。"
             ) % {"due": _display(due), "feedback": _display(feedback),
                  "example": _("%(year)s年3月底") % {"year": feedback.year + 1}})
+        elif deadline_changed and kind == DeadlineKind.IMMEDIATE and due > self.target.rectification_end:
+            self.error(t.sheet, t.row, "deadline", _(
+                "立行立改的任务须在集中整改期内（%(end)s 前）完成：请调整完成时限，或把整改类型改为限期整改。"
+            ) % {"end": _display(self.target.rectification_end)})
         for column, names in (("leader", t.leaders), ("department", t.departments),
                               ("co_department", t.co_departments), ("person", t.persons)):
             for name in names:
@@ -300,24 +316,56 @@ class _Checks:
                         "“%(start)s…”超过%(max)s个字：多个名称请用顿号（、）分隔。"
                     ) % {"start": name[:12], "max": NAME_MAX})
 
-    def changed_task(self, t: ParsedTask, old: selectors.StoredTask, changed: list[str]) -> None:
+    def new_task(self, t: ParsedTask) -> None:
+        if self.under_review:
+            self.error(t.sheet, t.row, "measure", _(
+                "本单位的整改方案正在审核中，不能通过导入新增整改任务；审核退回后可以修改。"))
+
+    def changed_task(self, t: ParsedTask, old: selectors.StoredTask, changed: list[str]) -> bool:
+        """Whether the changes may be written (directly, or as a change request for REQUEST_FIELDS)."""
         if old.status in (TaskStatus.CLOSED, TaskStatus.SUBMITTED):
             state = _("已销号") if old.status == TaskStatus.CLOSED else _("正在申请销号")
             self.error(t.sheet, t.row, _field_column(changed[0]), _(
                 "该任务%(state)s，不能通过导入修改（%(fields)s）；如需调整，请先由审核人员退回或重新打开。"
             ) % {"state": state, "fields": "、".join(str(_(TASK_LABELS[f])) for f in changed)})
-            return
-        if not self.approver:
-            for f in changed:
-                if f in APPROVED_FIELDS:
-                    self.error(t.sheet, t.row, _field_column(f), _(
-                        "调整“%(field)s”须经审批：请恢复为系统中的内容，或由巡视办、纪委监委人员调整。"
-                    ) % {"field": _(TASK_LABELS[f])})
+            return False
+        if self.under_review and [f for f in changed if f != "progress"]:
+            self.error(t.sheet, t.row, _field_column(changed[0]), _(
+                "本单位的整改方案正在审核中，任务清单暂不能通过导入修改（%(fields)s）；审核退回后可以修改。"
+            ) % {"fields": "、".join(str(_(TASK_LABELS[f])) for f in changed if f != "progress")})
+            return False
+        return True
 
-    def changed_problem(self, p: ParsedProblem, changed: list[str]) -> None:
-        if not self.approver and "description" in changed:
+    def change_request(self, t: ParsedTask, old: selectors.StoredTask, requested: dict[str, Any]) -> str | None:
+        """After approval: whether a change request can be filed for ``requested`` — "new", "pending" (the
+        same change is already awaiting a decision) or None (an error was reported)."""
+        pending = old.pending_change
+        if pending is not None:
+            if {f: c["after"] for f, c in pending.items() if f in REQUEST_FIELDS} == {
+                    f: _request_value(v) for f, v in requested.items()}:
+                return "pending"
+            self.error(t.sheet, t.row, _field_column(next(iter(requested))), _(
+                "该任务已有一项待审批的变更申请：请等待审批结果或在系统中撤回后再导入，或恢复为系统中的内容。"))
+            return None
+        if requested.get("deadline_kind", old.deadline_kind) == DeadlineKind.LONG_TERM and not old.milestones:
+            self.error(t.sheet, t.row, "kind", _(
+                "转为长期坚持须写明阶段目标和评估周期：请在系统的任务页面提出变更申请，或恢复为系统中的整改类型。"))
+            return None
+        return "new"
+
+    def changed_problem(self, p: ParsedProblem, old: selectors.StoredProblem, changed: list[str]) -> bool:
+        """Whether a changed fed-back text becomes a change request (after approval)."""
+        if "description" not in changed or old.kind != ProblemKind.FEEDBACK:
+            return False
+        if self.approved:
+            if old.pending_description is not None and old.pending_description != p.description:
+                self.error(p.sheet, p.row, "description", _(
+                    "该问题的反馈原文已有一项待审批的更正申请：请等待审批结果后再导入，或恢复为系统中的内容。"))
+            return True
+        if not self.may_enter_feedback:
             self.error(p.sheet, p.row, "description", _(
                 "反馈问题须与巡视反馈原文一致，不能通过导入修改；如确需更正，请联系巡视办。"))
+        return False
 
 
 def _field_column(field_name: str) -> str:
@@ -325,11 +373,18 @@ def _field_column(field_name: str) -> str:
     return {"due_date": "deadline", "deadline_kind": "kind", "progress": "progress"}.get(field_name, field_name)
 
 
-def _plan(parsed: ParsedLedger, target: _Target, *, approver: bool = True, may_enter_feedback: bool = True,
-          may_add_self_found: bool = True) -> _Plan:
+def _request_value(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, dt.date) else value
+
+
+PENDING_LABEL = gettext_noop("%(label)s（提交变更申请）")
+
+
+def _plan(parsed: ParsedLedger, target: _Target, *, may_enter_feedback: bool = True,
+          may_add_self_found: bool = True, filename: str = "") -> _Plan:
     report = ImportReport(errors=list(parsed.errors), skipped_sheets=list(parsed.skipped_sheets))
     plan = _Plan(report=report)
-    checks = _Checks(parsed, target, report, approver=approver, may_enter_feedback=may_enter_feedback,
+    checks = _Checks(parsed, target, report, may_enter_feedback=may_enter_feedback,
                      may_add_self_found=may_add_self_found)
     # Problems match by identifier as compared (（1） is 1, P01 is p01), whatever way either was written.
     stored = {identifier_key(number): problem
@@ -338,7 +393,14 @@ def _plan(parsed: ParsedLedger, target: _Target, *, approver: bool = True, may_e
     kind_labels = {value: str(label) for value, label in DeadlineKind.choices}
     unknown_categories: dict[str, int] = {}
     done_marked = 0
+    already_requested = 0
+    leader_names: dict[str, int] = {}  # leader names the file writes, with the first row naming each
     seen: set[str] = set()
+
+    def reason(sheet: str, row: int, notes: str) -> str:
+        text = _("经台账导入提出（文件“%(file)s”，%(sheet)s 第 %(row)s 行）") % {
+            "file": filename or _("未命名文件"), "sheet": sheet, "row": row}
+        return f"{text}：{notes}" if notes else text
 
     for p in parsed.problems:
         _single_task_notes(p)
@@ -365,13 +427,13 @@ def _plan(parsed: ParsedLedger, target: _Target, *, approver: bool = True, may_e
                 f: v for f, v in desired.items()
                 if (v != "" or f == "category_id") and not _same(getattr(old, f), v)
             }
-            checks.changed_problem(p, list(diffs))
+            requested_text = checks.changed_problem(p, old, list(diffs))
             checks.problem_kind(p, old)
             if diffs:
-                plan.changed_problems.append((old.id, diffs))
                 report.problems["changed"] += 1
                 report.changes.append(ItemChange("problem", key, "changed", p.sheet, p.row, [
-                    FieldChange(f, _(PROBLEM_LABELS[f]),
+                    FieldChange(f, _(PENDING_LABEL) % {"label": _(PROBLEM_LABELS[f])}
+                                if requested_text and f == "description" else _(PROBLEM_LABELS[f]),
                                 category_names.get(getattr(old, f), "") if f == "category_id"
                                 else _display(getattr(old, f)),
                                 category_names.get(v, "") if f == "category_id" else _display(v))
@@ -379,19 +441,32 @@ def _plan(parsed: ParsedLedger, target: _Target, *, approver: bool = True, may_e
                 ]))
             else:
                 report.problems["unchanged"] += 1
+            if requested_text:
+                text = diffs.pop("description")
+                if old.pending_description is None:
+                    plan.change_requests.append(RequestedChange(
+                        problem_id=old.id, task_id=None, reason=reason(p.sheet, p.row, ""),
+                        changes={"description": {"before": old.description, "after": text}}))
+                elif old.pending_description == text:
+                    already_requested += 1
+            if diffs:
+                plan.changed_problems.append((old.id, diffs))
 
         for n, t in enumerate(p.tasks, 1):
             done_marked += t.already_done
             old_task = old.tasks.get(n) if old else None
             resp = {"leader": t.leaders, "department": t.departments, "co_department": t.co_departments,
                     "person": t.persons}
+            for name in t.leaders:
+                leader_names.setdefault(name, t.row)
             desired_t: dict[str, Any] = {
                 "measure": t.measure, "criterion": t.criterion, "deadline_kind": t.deadline_kind,
-                "due_date": _desired_due(t, old_task, target.feedback_date), "notes": _notes_text(t.notes),
+                "due_date": _desired_due(t, old_task, target), "notes": _notes_text(t.notes),
             }
             tkey = _("%(problem)s · 措施 %(number)s") % {"problem": key, "number": n}
-            checks.task(t, desired_t["due_date"])
             if old_task is None:
+                checks.task(t, desired_t["due_date"], desired_t["deadline_kind"] or DeadlineKind.DEADLINE)
+                checks.new_task(t)
                 plan.new_tasks.append((p, n, t, desired_t))
                 plan.responsibilities[(p.number, n)] = {k: v for k, v in resp.items() if v}
                 if t.progress:
@@ -399,13 +474,16 @@ def _plan(parsed: ParsedLedger, target: _Target, *, approver: bool = True, may_e
                 report.tasks["new"] += 1
                 report.changes.append(ItemChange("task", tkey, "new", t.sheet, t.row))
                 continue
-            fields: list[FieldChange] = []
             diffs_t = {f: v for f, v in desired_t.items() if v not in ("", None) and not _same(getattr(old_task, f), v)}
-            fields += [FieldChange(f, _(TASK_LABELS[f]),
-                                   kind_labels.get(getattr(old_task, f), "") if f == "deadline_kind"
-                                   else _display(getattr(old_task, f)),
-                                   kind_labels.get(v, "") if f == "deadline_kind" else _display(v))
-                       for f, v in diffs_t.items()]
+            checks.task(t, desired_t["due_date"], desired_t["deadline_kind"] or old_task.deadline_kind,
+                        deadline_changed=bool({"due_date", "deadline_kind"} & set(diffs_t)))
+            requested = {f: diffs_t[f] for f in REQUEST_FIELDS if f in diffs_t} if checks.approved else {}
+            fields: list[FieldChange] = [
+                FieldChange(f, _(PENDING_LABEL) % {"label": _(TASK_LABELS[f])} if f in requested else _(TASK_LABELS[f]),
+                            kind_labels.get(getattr(old_task, f), "") if f == "deadline_kind"
+                            else _display(getattr(old_task, f)),
+                            kind_labels.get(v, "") if f == "deadline_kind" else _display(v))
+                for f, v in diffs_t.items()]
             merged_resp = {k: (resp[k] or old_task.responsibilities.get(k, [])) for k in RESPONSIBILITY_KEYS}
             resp_changed = False
             for k in RESPONSIBILITY_KEYS:
@@ -418,10 +496,22 @@ def _plan(parsed: ParsedLedger, target: _Target, *, approver: bool = True, may_e
             if t.progress and not _same(old_task.progress, t.progress):
                 plan.new_progress.append((old_task.id, t.progress))
                 fields.append(FieldChange("progress", _(TASK_LABELS["progress"]), old_task.progress, t.progress))
+            writable = True
             if fields:
                 progress_only = [f.field for f in fields] == ["progress"]
                 if not (progress_only and old_task.status == TaskStatus.SUBMITTED):  # progress may be added while under review
-                    checks.changed_task(t, old_task, [f.field for f in fields])
+                    writable = checks.changed_task(t, old_task, [f.field for f in fields])
+            if writable and requested:
+                outcome = checks.change_request(t, old_task, requested)
+                if outcome == "new":
+                    plan.change_requests.append(RequestedChange(
+                        problem_id=old.id, task_id=old_task.id, reason=reason(t.sheet, t.row, _notes_text(t.notes)),
+                        changes={f: {"before": _request_value(getattr(old_task, f)), "after": _request_value(v)}
+                                 for f, v in requested.items()}))
+                elif outcome == "pending":
+                    already_requested += 1
+            for f in requested:
+                diffs_t.pop(f)
             if diffs_t:
                 plan.changed_tasks.append((old_task.id, diffs_t))
             if fields:
@@ -434,6 +524,21 @@ def _plan(parsed: ParsedLedger, target: _Target, *, approver: bool = True, may_e
                 report.tasks["missing"] += 1
                 report.changes.append(ItemChange("task", _("%(problem)s · 措施 %(number)s") % {"problem": key, "number": n},
                                               "missing"))
+
+    if plan.change_requests:
+        report.notices.append(_("整改方案已批准：文件中调整的 %(count)d 处完成时限、整改类型或反馈原文将作为变更申请提交，"
+                                "经巡视办或纪委监委批准后生效，此前系统中的内容保持不变。") % {"count": len(plan.change_requests)})
+    if already_requested:
+        report.notices.append(_("有 %(count)d 处调整已有待审批的变更申请，不再重复提交。") % {"count": already_requested})
+    if leader_names and target.unit is not None:
+        directory = org_selectors.unit_directory(unit=target.unit, day=clock.today())
+        for name, row in leader_names.items():
+            matches = {t.person_id for t in directory.leaders.get(org_selectors.bare_person_name(name), [])}
+            if len(matches) != 1:
+                report.notices.append((_("责任领导“%(name)s”（首见于第%(row)s行）不是本单位在任的班子成员，按原样保存，未关联到班子名单；"
+                                         "请核对班子名单，或在任务页面从班子成员中选择。") if not matches else
+                                       _("责任领导“%(name)s”（首见于第%(row)s行）对应本单位多名在任班子成员，按原样保存，未关联；"
+                                         "请在任务页面选择具体人员。")) % {"name": name, "row": row})
 
     for key in sorted(set(stored) - seen, key=lambda k: (natural_sort_key(stored[k].number), stored[k].id)):
         report.problems["missing"] += 1
@@ -498,7 +603,9 @@ def _resolve_target(*, actor: User | None, round_code: str, unit_code: str, unit
     feedback = inspected.feedback_date if inspected else (rnd.end_date or clock.today())
     if inspected is None:
         report_notices.append(_("新加入单位的反馈日期按本轮巡视结束日期 %(date)s 记录。") % {"date": f"{feedback:%Y-%m-%d}"})
-    return _Target(round=rnd, unit=unit, inspected=inspected, feedback_date=feedback)
+    state = (rectification_selectors.plan_state_of(inspected_unit_id=inspected.pk) if inspected is not None
+             else PlanState.DRAFT)
+    return _Target(round=rnd, unit=unit, inspected=inspected, feedback_date=feedback, plan_state=state)
 
 
 def ledger_import(
@@ -522,9 +629,9 @@ def ledger_import(
                           choose_sheet=_sheet_chooser(target))
     if progress:
         progress(80, _("正在比对"))
-    approver = _is_approver(actor)
-    rights = {"approver": approver, "may_enter_feedback": actor is None or actor.can_enter_feedback,
-              "may_add_self_found": actor is None or actor.can_enter_feedback or actor.can_add_self_found_problem}
+    rights = {"may_enter_feedback": actor is None or actor.can_enter_feedback,
+              "may_add_self_found": actor is None or actor.can_enter_feedback or actor.can_add_self_found_problem,
+              "filename": filename}
     plan = _plan(parsed, target, **rights)
     plan.report.notices[:0] = notices
     if dry_run or plan.report.errors:
@@ -549,95 +656,32 @@ def ledger_import(
     return plan.report
 
 
-BATCH = 2000
-
-
 def _commit(plan: _Plan, *, target: _Target, actor: User | None, unit_code: str, unit_name: str, sha256: str,
             filename: str) -> None:
-    now = clock.now()
-    saved_actor = actor if actor is not None and actor.pk else None
+    """Hand the plan to the owners' services: the org tree and the round for a new unit, then the whole
+    ledger to ``rectification.batch_services.ledger_apply`` (one audit event with every change)."""
     unit = target.unit
     if unit is None:
-        parent = OrgUnit.objects.filter(kind=OrgKind.PROVINCE).order_by("path").first()
-        unit = org_unit_create(actor=actor or cli_operator(), code=unit_code, name=unit_name, kind=OrgKind.OTHER, parent=parent)
+        parent = selectors.province_root()
+        unit = org_unit_create(actor=actor or cli_operator(), code=unit_code, name=unit_name, kind=OrgKind.OTHER,
+                               parent=parent)
     inspected = target.inspected or inspected_unit_add(actor=actor or cli_operator(), round=target.round, unit=unit,
                                                        feedback_date=target.feedback_date)
-
-    # Problems
-    new_problems = []
-    for p, desired in plan.new_problems:
-        problem = Problem(inspected_unit=inspected, **desired)
-        problem.set_number(p.number)
-        new_problems.append(problem)
-    Problem.objects.bulk_create(new_problems, batch_size=BATCH)
-    problem_ids = {identifier_key(p.number): p.pk for p in new_problems}
-    problem_ids.update({identifier_key(number): pk for number, pk in
-                        Problem.objects.filter(inspected_unit=inspected).values_list("number", "id")})
-    _bulk_apply(Problem, plan.changed_problems)
-
-    # Tasks
-    new_tasks = [
-        Task(problem_id=problem_ids[identifier_key(p.number)], number=n, original_due_date=desired["due_date"],
-             status=TaskStatus.PENDING, **desired)
-        for p, n, _t, desired in plan.new_tasks
-    ]
-    Task.objects.bulk_create(new_tasks, batch_size=BATCH)
-    new_task_ids = {(p.number, n): task.pk for (p, n, _t, _d), task in zip(plan.new_tasks, new_tasks, strict=True)}
-    _bulk_apply(Task, plan.changed_tasks)
-
-    # Responsibility list: replace the entries of tasks whose responsibilities changed, link names.
-    directory = selectors.unit_directory(unit=unit)
-    replaced = [key for key in plan.responsibilities if isinstance(key, int)]
-    for start in range(0, len(replaced), BATCH):
-        Responsibility.objects.filter(task_id__in=replaced[start:start + BATCH]).delete()
-    rows: list[Responsibility] = []
-    for key, resp in plan.responsibilities.items():
-        task_id = key if isinstance(key, int) else new_task_ids[key]
-        for kind in RESPONSIBILITY_KEYS:
-            for name in resp.get(kind, []):
-                rows.append(_responsibility(task_id, kind, name, directory))
-    Responsibility.objects.bulk_create(rows, batch_size=BATCH)
-
-    # Progress: a new entry when the file's text differs from the latest one; it starts a pending task.
-    entries = [ProgressEntry(task_id=key if isinstance(key, int) else new_task_ids[key], author=saved_actor,
-                             text=text, created_at=now) for key, text in plan.new_progress]
-    ProgressEntry.objects.bulk_create(entries, batch_size=BATCH)
-    started = [e.task_id for e in entries]
-    for start in range(0, len(started), BATCH):
-        Task.objects.filter(pk__in=started[start:start + BATCH], status=TaskStatus.PENDING).update(
-            status=TaskStatus.IN_PROGRESS, version=models.F("version") + 1)
-
+    batch = LedgerBatch(
+        inspected_unit=inspected,
+        new_problems=[(p.number, desired) for p, desired in plan.new_problems],
+        changed_problems=plan.changed_problems,
+        new_tasks=[(p.number, n, desired) for p, n, _t, desired in plan.new_tasks],
+        changed_tasks=plan.changed_tasks,
+        responsibilities=plan.responsibilities,
+        progress=[(key, text) for key, text in plan.new_progress],  # type: ignore[misc]
+        change_requests=plan.change_requests,
+    )
     report = plan.report
     changed = [
         {"item": str(c.key), "fields": {f.field: [f.before, f.after] for f in c.fields}}
         for c in report.changes if c.state == "changed"
     ]
-    audit_record(actor=actor or cli_operator(), action="ledger.imported", obj=inspected,
-                 after={"file": filename, "sha256": sha256, "problems": report.problems, "tasks": report.tasks,
-                        "changed": changed[:AUDIT_CHANGES_MAX], "changed_total": len(changed)})
-
-
-def _bulk_apply(model: type[models.Model], changes: list[tuple[int, dict[str, Any]]]) -> None:
-    """Write field changes grouped by the set of fields changed, bumping each row's version."""
-    by_fields: dict[tuple[str, ...], list[models.Model]] = {}
-    for pk, values in changes:
-        obj = model(pk=pk, **values)
-        by_fields.setdefault(tuple(sorted(values)), []).append(obj)
-    for fields, objs in by_fields.items():
-        model._default_manager.bulk_update(objs, list(fields), batch_size=BATCH)
-    ids = [pk for pk, _ in changes]
-    for start in range(0, len(ids), BATCH):
-        model._default_manager.filter(pk__in=ids[start:start + BATCH]).update(version=models.F("version") + 1)
-
-
-def _responsibility(task_id: int, kind: str, name: str, directory: selectors.UnitDirectory) -> Responsibility:
-    bare = re.sub(r"[（(].*?[)）]", "", name).strip()
-    if kind == "leader":
-        tenure = directory.leaders.get(bare)
-        return Responsibility(task_id=task_id, kind=ResponsibilityKind.LEADER, name=name, tenure=tenure,
-                              person=tenure.person if tenure else None)
-    if kind in ("department", "co_department"):
-        return Responsibility(task_id=task_id, kind=ResponsibilityKind.DEPARTMENT, name=name,
-                              department=directory.departments.get(bare), is_lead=kind == "department")
-    return Responsibility(task_id=task_id, kind=ResponsibilityKind.PERSON, name=name,
-                          person=directory.people.get(bare))
+    ledger_apply(actor=actor, batch=batch, audit={
+        "file": filename, "sha256": sha256, "problems": report.problems, "tasks": report.tasks,
+        "changed": changed[:AUDIT_CHANGES_MAX], "changed_total": len(changed)})

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -97,6 +98,47 @@ def leaders_during(
 # ---------------------------------------------------------------------------------------------
 # The org tree and rosters as pages and the API show them, scoped to the acting user.
 # ---------------------------------------------------------------------------------------------
+
+def leadership_in_post(*, unit: OrgUnit, day: dt.date) -> list[Tenure]:
+    """The tenures of the unit's leadership body (principal or leadership-member posts) covering ``day``,
+    with person and post, in roster order: whom a task's responsible leader can be picked from."""
+    return list(
+        Tenure.objects.filter(post__unit=unit, start__lte=day)
+        .filter(Q(end__isnull=True) | Q(end__gt=day))
+        .filter(Q(post__is_leadership_member=True) | Q(post__is_principal=True))
+        .select_related("person", "post").order_by("-post__is_principal", "post__sort_order", "post_id")
+    )
+
+
+def bare_person_name(name: str) -> str:
+    """A name as ledgers write it, without a bracketed title: 王五（副厅长） → 王五."""
+    return re.sub(r"[（(].*?[)）]", "", name or "").strip()
+
+
+@dataclass
+class UnitDirectory:
+    """Names in a unit that a responsibility list links to: its leadership in post on a day, its internal
+    offices (every unit below it) and its people (only names that are unique in the unit's subtree)."""
+
+    leaders: dict[str, list[Tenure]]  # person name -> tenures of leadership posts covering the day
+    leader_tenures: dict[int, Tenure]  # the same tenures by id (a page's picker sends the id)
+    departments: dict[str, OrgUnit]
+    people: dict[str, Person]
+
+
+def unit_directory(*, unit: OrgUnit, day: dt.date) -> UnitDirectory:
+    """Three queries, whatever the size of the unit."""
+    in_post = leadership_in_post(unit=unit, day=day)
+    leaders: dict[str, list[Tenure]] = {}
+    for tenure in in_post:
+        leaders.setdefault(tenure.person.name, []).append(tenure)
+    departments = {u.name: u for u in OrgUnit.objects.filter(path__startswith=unit.path).exclude(pk=unit.pk)}
+    named: dict[str, list[Person]] = {}
+    for person in Person.objects.filter(unit__path__startswith=unit.path):
+        named.setdefault(person.name, []).append(person)
+    return UnitDirectory(leaders=leaders, leader_tenures={t.pk: t for t in in_post}, departments=departments,
+                         people={name: ps[0] for name, ps in named.items() if len(ps) == 1})
+
 
 def org_units_for(*, user: User) -> QuerySet[OrgUnit]:
     """Units the user may see: everything for supervisors, the own subtree for unit users."""

@@ -84,18 +84,25 @@ def task_detail(request: HttpRequest, task_id: TaskId) -> dict:
 def task_create(request: HttpRequest, problem_id: ProblemId, payload: schemas.TaskIn) -> Status[dict]:
     task = services.task_create(actor=request.user, problem_id=problem_id, measure=payload.measure,
                                 criterion=payload.criterion, deadline_kind=payload.deadline_kind,
-                                due_date=payload.due_date,
+                                due_date=payload.due_date, milestones=payload.milestones,
+                                review_months=payload.review_months,
                                 responsibilities=[r.dict() for r in payload.responsibilities])
     task = selectors.task_get_for(user=request.user, task_id=task.pk)
     return Status(201, schemas.task_detail_out(task, selectors.task_history(task=task)))
 
 
 @router.patch("/tasks/{task_id}", response={200: schemas.TaskDetailOut, **WRITE_ERRORS}, tags=["整改任务"],
-              summary="修改整改任务", description="传入读取时的 `version`；已被他人修改时 409，`details.changed` 列出改动。")
+              summary="修改整改任务",
+              description="传入读取时的 `version`；已被他人修改时 409 `conflict`，`details.changed` 列出此后的改动。"
+                          "给出 `responsibilities` 时整体替换责任清单。整改方案审核中时 409 `plan_under_review`；"
+                          "方案批准后调整 `due_date`、`deadline_kind` 或 `review_months` 时 409 "
+                          "`change_request_required`（请用 `POST /tasks/{id}/change-requests`）。")
 def task_patch(request: HttpRequest, task_id: TaskId, payload: schemas.TaskPatchIn) -> dict:
     fields = payload.dict(exclude_unset=True)
     version = fields.pop("version")
-    task = services.task_update(actor=request.user, task_id=task_id, expected_version=version, **fields)
+    responsibilities = fields.pop("responsibilities", None)
+    task = services.task_update(actor=request.user, task_id=task_id, expected_version=version,
+                                responsibilities=responsibilities, **fields)
     return schemas.task_detail_out(task, selectors.task_history(task=task))
 
 

@@ -8,7 +8,7 @@ selectors already loaded (or, on single-object pages, one small fetch).
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from django.urls import reverse
 from django.utils.translation import gettext
@@ -19,6 +19,7 @@ from rectify.core.schemas import Code, OptionalFilter, Text
 from rectify.inspections.models import Problem
 from rectify.orgs.selectors import LeaderOfPeriod
 from rectify.rectification.models import (
+    ChangeRequest,
     CloseOut,
     Evidence,
     ProgressEntry,
@@ -84,7 +85,11 @@ class CloseOutIn(Schema):
 
 class ResponsibilityIn(Schema):
     kind: Literal["leader", "department", "person"]
-    name: Text = Field(max_length=100, description="责任领导姓名（须为本单位在任班子成员）、部门或责任人名称")
+    name: Text = Field("", max_length=100,
+                       description="责任领导姓名（须对应本单位唯一一名在任班子成员，否则 422）、部门或责任人名称（原样保存）")
+    tenure: int | None = Field(None, ge=1, le=2**63 - 1,
+                               description="责任领导的任职记录 ID（`GET /units/{code}/people`），给出时不看 name")
+    is_lead: bool = Field(True, description="部门：true 牵头部门，false 配合部门")
 
 
 class TaskIn(Schema):
@@ -92,6 +97,8 @@ class TaskIn(Schema):
     criterion: Text = Field(max_length=10000, description="可衡量的完成标准")
     deadline_kind: DeadlineKindCode
     due_date: dt.date | None = Field(None, description="完成时限；立行立改不填时取集中整改期末日")
+    milestones: Text = Field("", max_length=10000, description="阶段目标（长期坚持的任务必填）")
+    review_months: int | None = Field(None, ge=1, le=60, description="评估周期（月），长期坚持的任务默认 6")
     responsibilities: list[ResponsibilityIn] = Field(default_factory=list, max_length=50)
 
 
@@ -101,6 +108,40 @@ class TaskPatchIn(Schema):
     criterion: Text | None = Field(None, max_length=10000)
     deadline_kind: DeadlineKindCode | None = None
     due_date: dt.date | None = None
+    milestones: Text | None = Field(None, max_length=10000)
+    review_months: int | None = Field(None, ge=1, le=60)
+    responsibilities: list[ResponsibilityIn] | None = Field(
+        None, max_length=50, description="给出时整体替换责任清单")
+
+
+class ChangeRequestIn(Schema):
+    reason: Text = Field(max_length=2000, description="变更理由（必填）")
+    due_date: dt.date | None = Field(None, description="新的完成时限")
+    deadline_kind: DeadlineKindCode | None = Field(None, description="新的整改类型，如转为 long_term（长期坚持）")
+    milestones: Text | None = Field(None, max_length=10000, description="阶段目标（转为长期坚持时必填）")
+    review_months: int | None = Field(None, ge=1, le=60, description="评估周期（月）")
+
+
+class ProblemChangeRequestIn(Schema):
+    reason: Text = Field(max_length=2000, description="变更理由（必填）")
+    description: Text = Field(max_length=10000, description="更正后的反馈问题表述")
+
+
+class PlanActionIn(Schema):
+    version: int | None = Field(None, ge=0, le=2**31, description="读取方案时的 version（未报送过为 0），用于防止重复操作")
+    comment: Text = Field("", max_length=2000, description="审核意见（可选）")
+
+
+class PlanReturnIn(Schema):
+    version: int | None = Field(None, ge=0, le=2**31)
+    reason: Text = Field(max_length=2000, description="退回理由（必填）")
+
+
+class ChangeRequestQuery(Page):
+    state: Annotated[Literal["pending", "approved", "refused", "withdrawn"] | None, OptionalFilter] = Field(
+        None, description="审批状态：pending 待审批（默认）、approved 已批准、refused 未批准、withdrawn 已撤回")
+    round: Annotated[Code | None, OptionalFilter] = Field(None, description="轮次编码（与 unit 一起使用）")
+    unit: Annotated[Code | None, OptionalFilter] = Field(None, description="被巡视单位编码")
 
 
 class ApproveIn(Schema):
@@ -161,6 +202,7 @@ class ResponsibilityOut(Schema):
     kind_label: str
     name: str
     is_lead: bool
+    tenure: int | None = Field(description="责任领导所关联的任职记录 ID；未关联班子成员时为 null")
 
 
 class TaskSummaryOut(Schema):
@@ -244,10 +286,34 @@ class ReopeningOut(Schema):
     reopened_at: dt.datetime
 
 
+class ChangeRequestOut(Schema):
+    id: int
+    state: Literal["pending", "approved", "refused", "withdrawn"]
+    state_label: str
+    problem: int
+    task: int | None = Field(description="为 null 表示更正问题的反馈原文")
+    changes: dict[str, dict[str, Any]] = Field(description="字段 → {before, after}")
+    reason: str
+    source: Literal["page", "api", "import"]
+    requested_by: str
+    requested_at: dt.datetime
+    decided_by: str | None
+    decided_at: dt.datetime | None
+    decision_comment: str
+
+
+class ChangeRequestList(Schema):
+    items: list[ChangeRequestOut]
+    count: int
+
+
 class TaskDetailOut(TaskSummaryOut):
     problem: int = Field(description="所属问题 ID")
     problem_id: int = Field(description="同 problem")
-    original_deadline: dt.date = Field(description="原定完成时限（调整时限后仍保留）")
+    original_deadline: dt.date = Field(description="原定完成时限：整改方案批准时的时限，用于超期统计（经批准调整后仍保留）")
+    milestones: str = Field(description="阶段目标（长期坚持）")
+    review_months: int | None = Field(description="评估周期（月，长期坚持）")
+    change_requests: list[ChangeRequestOut] = Field(description="该任务的变更申请，新的在前")
     days_left: int = Field(description="距完成时限的天数，已过期为负数")
     version: int = Field(description="申请销号时回传，用于防止覆盖他人的修改")
     evidence: list[EvidenceOut]
@@ -284,7 +350,8 @@ def problem_out(p: Problem, *, task_count: int | None = None) -> dict:
 
 
 def responsibility_out(r: Responsibility) -> dict:
-    return {"kind": r.kind, "kind_label": r.get_kind_display(), "name": r.name, "is_lead": r.is_lead}
+    return {"kind": r.kind, "kind_label": r.get_kind_display(), "name": r.name, "is_lead": r.is_lead,
+            "tenure": r.tenure_id}
 
 
 def task_summary_out(task: Task, *, responsibilities: list[Responsibility] | None = None) -> dict:
@@ -338,6 +405,65 @@ def close_out_out(c: CloseOut) -> dict:
     }
 
 
+def change_request_out(c: ChangeRequest) -> dict:
+    return {
+        "id": c.pk, "state": c.state, "state_label": c.get_state_display(), "problem": c.problem_id,
+        "task": c.task_id, "changes": c.changes, "reason": c.reason, "source": c.source,
+        "requested_by": c.requested_by_name, "requested_at": c.requested_at,
+        "decided_by": str(c.decided_by) if c.decided_by_id else None, "decided_at": c.decided_at,
+        "decision_comment": c.decision_comment,
+    }
+
+
+class PlanEventOut(Schema):
+    action: Literal["submitted", "approved", "returned"]
+    action_label: str
+    by: str
+    at: dt.datetime
+    comment: str = Field(description="退回理由或审核意见")
+    problems: int
+    tasks: int
+
+
+class PlanGapsOut(Schema):
+    complete: bool = Field(description="三个清单是否完整（可以报送）")
+    no_tasks: int = Field(description="尚无整改任务的问题数")
+    no_leader: int
+    leader_unlinked: int = Field(description="责任领导未关联本单位在任班子成员的任务数")
+    no_department: int
+    no_person: int
+    no_milestones: int = Field(description="缺阶段目标的长期坚持任务数")
+    no_criterion: int = Field(description="缺完成标准的任务数")
+    tasks: list[int] = Field(description="有缺项的任务 ID（最多 50 个）")
+    problems: list[int] = Field(description="尚无任务的问题 ID（最多 50 个）")
+
+
+class PlanOut(Schema):
+    round: str
+    unit: str
+    state: Literal["draft", "submitted", "approved", "returned"]
+    state_label: str
+    version: int = Field(description="审核操作时回传（未报送过为 0）")
+    submitted_at: dt.datetime | None
+    approved_at: dt.datetime | None
+    gaps: PlanGapsOut
+    history: list[PlanEventOut]
+
+
+def plan_out(view: Any, gaps: Any) -> dict:
+    """A ``selectors.PlanView`` and its ``PlanGaps``."""
+    plan = view.plan
+    return {
+        "round": view.inspected_unit.round.code, "unit": view.inspected_unit.unit.code,
+        "state": view.state, "state_label": view.state_label, "version": view.version,
+        "submitted_at": plan.submitted_at if plan else None, "approved_at": plan.approved_at if plan else None,
+        "gaps": {"complete": gaps.complete, **gaps.counts, "tasks": [t.pk for t in gaps.tasks],
+                 "problems": [p.pk for p in gaps.problems_without_tasks]},
+        "history": [{"action": e.action, "action_label": e.get_action_display(), "by": e.actor_name, "at": e.at,
+                     "comment": e.comment, "problems": e.problems, "tasks": e.tasks} for e in view.history],
+    }
+
+
 def progress_out(p: ProgressEntry) -> dict:
     return {"id": p.pk, "text": p.text, "author": str(p.author), "created_at": p.created_at}
 
@@ -352,6 +478,8 @@ def task_detail_out(task: Task, history: TaskHistory) -> dict:
         **task_summary_out(task, responsibilities=history.responsibilities),
         "problem": task.problem_id, "problem_id": task.problem_id,
         "original_deadline": task.original_due_date,
+        "milestones": task.milestones, "review_months": task.review_months,
+        "change_requests": [change_request_out(c) for c in history.change_requests],
         "days_left": task.days_left,  # type: ignore[attr-defined]
         "version": task.version,
         "evidence": [evidence_out(e) for e in history.evidence],

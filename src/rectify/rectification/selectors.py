@@ -47,11 +47,16 @@ from rectify.inspections.models import Clue, InspectedUnit, InspectionRound, Pro
 from rectify.orgs import selectors as org_selectors
 from rectify.orgs.selectors import LeaderOfPeriod
 from rectify.rectification.models import (
+    ChangeRequest,
+    ChangeRequestState,
     CloseOut,
     CloseOutState,
     DeadlineKind,
     Evidence,
+    PlanEvent,
+    PlanState,
     ProgressEntry,
+    RectificationPlan,
     Reopening,
     Responsibility,
     ResponsibilityKind,
@@ -301,6 +306,7 @@ class TaskHistory:
     evidence: list[Evidence]
     close_outs: list[CloseOut]
     reopenings: list[Reopening]
+    change_requests: list[ChangeRequest] = field(default_factory=list)
     timeline: list[dict] = field(default_factory=list)
 
 
@@ -312,12 +318,15 @@ def task_history(*, task: Task) -> TaskHistory:
         CloseOut.objects.filter(task=task).select_related("submitted_by", "reviewed_by").prefetch_related("evidence")
     )
     reopenings = list(Reopening.objects.filter(task=task).select_related("reopened_by"))
+    change_requests = list(ChangeRequest.objects.filter(task=task).select_related("decided_by")
+                           .order_by("-requested_at", "-id"))
     history = TaskHistory(
-        responsibilities=list(Responsibility.objects.filter(task=task).select_related("tenure__person")),
+        responsibilities=list(Responsibility.objects.filter(task=task).select_related("tenure__person", "tenure__post")),
         progress=progress,
         evidence=evidence,
         close_outs=close_outs,
         reopenings=reopenings,
+        change_requests=change_requests,
     )
     events: list[dict] = []
     events += [{"at": p.created_at, "kind": "progress", "actor": p.author, "title": pgettext("timeline", "填报进展"), "text": p.text}
@@ -335,6 +344,14 @@ def task_history(*, task: Task) -> TaskHistory:
                            "text": c.review_comment})
     events += [{"at": r.reopened_at, "kind": "reopened", "actor": r.reopened_by, "title": pgettext("timeline", "重新打开"),
                 "text": r.reason} for r in reopenings]
+    for c in change_requests:
+        events.append({"at": c.requested_at, "kind": "change_requested", "actor": c.requested_by_name,
+                       "title": pgettext("timeline", "申请变更"), "text": c.reason})
+        if c.state in (ChangeRequestState.APPROVED, ChangeRequestState.REFUSED) and c.decided_at:
+            title = (pgettext("timeline", "变更申请获批准") if c.state == ChangeRequestState.APPROVED
+                     else pgettext("timeline", "变更申请未获批准"))
+            events.append({"at": c.decided_at, "kind": f"change_{c.state}", "actor": c.decided_by, "title": title,
+                           "text": c.decision_comment})
     history.timeline = sorted(events, key=lambda e: e["at"], reverse=True)
     return history
 
@@ -554,3 +571,190 @@ def returned_close_outs_for(*, user: User, limit: int = 8) -> list[CloseOut]:
         .order_by("-reviewed_at")
     )
     return list(qs[:limit])
+
+
+# --- the rectification plan and its gaps (rule 1) ------------------------------------------------
+
+def plan_state_of(*, inspected_unit_id: int) -> str:
+    """The plan's state; a unit that has not submitted yet is drafting (there is no row)."""
+    return (RectificationPlan.objects.filter(inspected_unit_id=inspected_unit_id)
+            .values_list("state", flat=True).first() or PlanState.DRAFT)
+
+
+GAP_LIMIT = 50  # rows listed per kind of gap; the counts are always complete
+
+GAP_LABELS = {
+    "no_tasks": gettext_noop("问题尚无整改任务"),
+    "no_criterion": gettext_noop("缺完成标准"),
+    "no_leader": gettext_noop("缺责任领导"),
+    "leader_unlinked": gettext_noop("责任领导不是本单位在任班子成员"),
+    "no_department": gettext_noop("缺牵头责任部门"),
+    "no_person": gettext_noop("缺责任人"),
+    "no_milestones": gettext_noop("长期坚持任务缺阶段目标"),
+}
+
+
+@dataclass
+class PlanGaps:
+    """What rule 1 (and rule 2's stage goals) still miss in a unit's three lists. Only tasks that can still
+    be edited (pending or in progress) count: a task under close-out review or closed is not changed here."""
+
+    counts: dict[str, int]
+    problems_without_tasks: list[Problem]
+    tasks: list[Task]  # up to GAP_LIMIT tasks with any gap, each with its flags (has_leader, …)
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def complete(self) -> bool:
+        return self.total == 0
+
+    def summary(self) -> list[tuple[str, str, int]]:
+        return [(key, _(label), self.counts[key]) for key, label in GAP_LABELS.items() if self.counts.get(key)]
+
+
+def _tasks_with_gap_flags(qs: QuerySet[Task]) -> QuerySet[Task]:
+    entries = Responsibility.objects.filter(task=OuterRef("pk"))
+    return qs.annotate(
+        has_leader=Exists(entries.filter(kind=ResponsibilityKind.LEADER)),
+        has_linked_leader=Exists(entries.filter(kind=ResponsibilityKind.LEADER, tenure__isnull=False)),
+        has_department=Exists(entries.filter(kind=ResponsibilityKind.DEPARTMENT, is_lead=True)),
+        has_person=Exists(entries.filter(kind=ResponsibilityKind.PERSON)),
+        lacks_milestones=Case(When(Q(deadline_kind=DeadlineKind.LONG_TERM) & Q(milestones=""), then=Value(True)),
+                              default=Value(False)),
+        lacks_criterion=Case(When(criterion="", then=Value(True)), default=Value(False)),
+    )
+
+
+_GAP_FILTER = (Q(has_leader=False) | Q(has_linked_leader=False) | Q(has_department=False) | Q(has_person=False)
+               | Q(lacks_milestones=True) | Q(lacks_criterion=True))
+
+
+def plan_gaps(*, inspected_unit: InspectedUnit) -> PlanGaps:
+    """Three queries: the counts, the first tasks with gaps, the first problems without tasks."""
+    editable = _tasks_with_gap_flags(Task.objects.filter(problem__inspected_unit=inspected_unit,
+                                                         status__in=[TaskStatus.PENDING, TaskStatus.IN_PROGRESS]))
+    counts = editable.aggregate(
+        no_leader=Count("pk", filter=Q(has_leader=False)),
+        leader_unlinked=Count("pk", filter=Q(has_leader=True, has_linked_leader=False)),
+        no_department=Count("pk", filter=Q(has_department=False)),
+        no_person=Count("pk", filter=Q(has_person=False)),
+        no_milestones=Count("pk", filter=Q(lacks_milestones=True)),
+        no_criterion=Count("pk", filter=Q(lacks_criterion=True)),
+    )
+    bare = Problem.objects.filter(inspected_unit=inspected_unit).filter(~Exists(Task.objects.filter(problem=OuterRef("pk"))))
+    counts["no_tasks"] = bare.count()
+    problems = list(bare.order_by("kind", "sort_key", "id")[:GAP_LIMIT]) if counts["no_tasks"] else []
+    tasks = (list(editable.filter(_GAP_FILTER).select_related("problem")
+                  .order_by("problem__kind", "problem__sort_key", "number")[:GAP_LIMIT])
+             if any(counts[k] for k in counts if k != "no_tasks") else [])
+    return PlanGaps(counts={k: counts[k] for k in GAP_LABELS}, problems_without_tasks=problems, tasks=tasks)
+
+
+@dataclass
+class PlanView:
+    inspected_unit: InspectedUnit
+    plan: RectificationPlan | None
+    history: list[PlanEvent]
+
+    @property
+    def state(self) -> str:
+        return self.plan.state if self.plan else PlanState.DRAFT
+
+    @property
+    def state_label(self) -> str:
+        return str(PlanState(self.state).label)
+
+    @property
+    def version(self) -> int:
+        return self.plan.version if self.plan else 0
+
+
+def plan_get_for(*, user: User, round_code: str, unit_code: str) -> PlanView:
+    """The plan of an inspected unit in the user's scope, with its history oldest first (404 outside scope)."""
+    inspected = inspection_selectors.inspected_unit_get_for(user=user, round_code=round_code, unit_code=unit_code)
+    plan = RectificationPlan.objects.filter(inspected_unit=inspected).first()
+    history = list(PlanEvent.objects.filter(plan=plan).select_related("actor").order_by("at", "id")) if plan else []
+    return PlanView(inspected_unit=inspected, plan=plan, history=history)
+
+
+@dataclass
+class UnitPlanRow:
+    inspected_unit: InspectedUnit
+    state: str
+    submitted_at: dt.datetime | None
+    tasks: int = 0
+    gaps: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def gap_total(self) -> int:
+        return sum(self.gaps.values())
+
+
+def round_plans_for(*, user: User, round: InspectionRound) -> list[UnitPlanRow]:
+    """Every inspected unit of the round in scope with its plan state and rule-1 gaps: four queries."""
+    units = list(inspection_selectors.inspected_units_of_round_for(user=user, round=round))
+    rows = {iu.pk: UnitPlanRow(inspected_unit=iu, state=PlanState.DRAFT, submitted_at=None) for iu in units}
+    if not rows:
+        return []
+    for iu_id, state, submitted_at in RectificationPlan.objects.filter(inspected_unit_id__in=rows).values_list(
+            "inspected_unit_id", "state", "submitted_at"):
+        rows[iu_id].state, rows[iu_id].submitted_at = state, submitted_at
+    editable = Q(status__in=[TaskStatus.PENDING, TaskStatus.IN_PROGRESS])
+    per_unit = (_tasks_with_gap_flags(Task.objects.filter(problem__inspected_unit_id__in=rows))
+                .values("problem__inspected_unit_id").order_by()
+                .annotate(n=Count("pk"),
+                          no_leader=Count("pk", filter=editable & Q(has_leader=False)),
+                          leader_unlinked=Count("pk", filter=editable & Q(has_leader=True, has_linked_leader=False)),
+                          no_department=Count("pk", filter=editable & Q(has_department=False)),
+                          no_person=Count("pk", filter=editable & Q(has_person=False)),
+                          no_milestones=Count("pk", filter=editable & Q(lacks_milestones=True)),
+                          no_criterion=Count("pk", filter=editable & Q(lacks_criterion=True))))
+    for row in per_unit:
+        target = rows[row["problem__inspected_unit_id"]]
+        target.tasks = row["n"]
+        target.gaps.update({k: row[k] for k in GAP_LABELS if k != "no_tasks"})
+    bare = (Problem.objects.filter(inspected_unit_id__in=rows)
+            .filter(~Exists(Task.objects.filter(problem=OuterRef("pk"))))
+            .values("inspected_unit_id").order_by().annotate(n=Count("pk")))
+    for row in bare:
+        rows[row["inspected_unit_id"]].gaps["no_tasks"] = row["n"]
+    return list(rows.values())
+
+
+# --- change requests ---------------------------------------------------------------------------
+
+def change_requests_in_scope(*, user: User) -> QuerySet[ChangeRequest]:
+    return ChangeRequest.objects.filter(unit_scope_q(user, unit_path_field="problem__inspected_unit__unit__path"))
+
+
+def change_request_list_for(*, user: User, state: str | None = ChangeRequestState.PENDING,
+                            inspected_unit_id: int | None = None, task_id: int | None = None) -> QuerySet[ChangeRequest]:
+    """Change requests in scope, oldest pending first (first come, first decided), others newest first."""
+    qs = change_requests_in_scope(user=user)
+    if state:
+        qs = qs.filter(state=state)
+    if inspected_unit_id:
+        qs = qs.filter(problem__inspected_unit_id=inspected_unit_id)
+    if task_id:
+        qs = qs.filter(task_id=task_id)
+    order = ("requested_at", "id") if state == ChangeRequestState.PENDING else ("-requested_at", "-id")
+    return qs.select_related("problem__inspected_unit__unit", "problem__inspected_unit__round", "task",
+                             "requested_by", "decided_by").order_by(*order)
+
+
+def change_request_get_for(*, user: User, change_request_id: int) -> ChangeRequest:
+    try:
+        return change_requests_in_scope(user=user).select_related(
+            "problem__inspected_unit__unit", "problem__inspected_unit__round", "task", "requested_by",
+            "decided_by").get(pk=change_request_id)
+    except ChangeRequest.DoesNotExist:
+        raise NotFound(_("未找到该变更申请，或您无权查看。")) from None
+
+
+def pending_change_request_count_for(*, user: User) -> int:
+    if not user.can_decide_change_requests:
+        return 0
+    return change_requests_in_scope(user=user).filter(state=ChangeRequestState.PENDING).count()

@@ -24,6 +24,7 @@ from django.conf import settings
 from django.core.files.base import File
 from django.db import models, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from rectify.accounts.models import User
 from rectify.audit.services import audit_record
@@ -31,13 +32,14 @@ from rectify.core import clock
 from rectify.core.dates import check_plausible_date
 from rectify.core.errors import Conflict, DomainError, NotFound, PermissionDenied
 from rectify.inspections.models import InspectedUnit, Problem
-from rectify.orgs.models import Tenure
+from rectify.orgs import selectors as org_selectors
 from rectify.rectification import selectors
 from rectify.rectification.models import (
     CloseOut,
     CloseOutState,
     DeadlineKind,
     Evidence,
+    PlanState,
     ProgressEntry,
     Reopening,
     Responsibility,
@@ -238,8 +240,15 @@ def task_reopen(*, actor: User, task_id: int, reason: str) -> Reopening:
 
 
 # --- editing the task list (issue 7 §1, §3) -------------------------------------------------------
+#
+# Who: the unit lead of the problem's unit (``can_edit_task_list``; scope by the selectors).
+# When: freely while the unit's plan is being drafted or was returned; not at all while it is under
+# review; after approval the deadline, the deadline kind and a long-term task's review cycle change
+# only through an approved change request (``plan_services``), and tasks are no longer deleted.
 
-EDITABLE_FIELDS = ("measure", "criterion", "deadline_kind", "due_date")
+EDITABLE_FIELDS = ("measure", "criterion", "deadline_kind", "due_date", "milestones", "review_months")
+PLAN_FIXED_FIELDS = ("deadline_kind", "due_date", "review_months")  # after approval: a change request
+REVIEW_MONTHS_MAX = 60
 
 
 def _problem_for_editing(actor: User, problem_id: int) -> Problem:
@@ -260,20 +269,29 @@ def _task_for_editing(actor: User, task_id: int) -> Task:
     return task
 
 
+def plan_state_for_editing(inspected_unit_id: int) -> str:
+    """The plan's state, refusing any change to the task list while the plan is under review."""
+    state = selectors.plan_state_of(inspected_unit_id=inspected_unit_id)
+    if state == PlanState.SUBMITTED:
+        raise Conflict(_("本单位的整改方案正在审核中，任务清单暂不能修改；审核退回后可以修改，批准后调整完成时限须提交变更申请。"),
+                       code="plan_under_review", details={"plan": state})
+    return state
+
+
 def _invalid(message: str, field: str) -> DomainError:
     return DomainError(message, code="invalid", details={"field": field}).with_status(422)
 
 
-def _checked_values(*, inspected_unit: InspectedUnit, measure: str, criterion: str, deadline_kind: str,
-                    due_date: dt.date | None) -> dict[str, object]:
-    """Rules 2 and 3 on one task's fields; returns them cleaned (an immediate task without a date gets the
-    end of the concentrated period)."""
-    measure = (measure or "").strip()
-    criterion = (criterion or "").strip()
-    if not measure:
-        raise _invalid(_("请填写整改措施。"), "measure")
-    if not criterion:
-        raise _invalid(_("请填写可衡量的完成标准，说明做到什么程度算完成。"), "criterion")
+def checked_deadline(*, inspected_unit: InspectedUnit, deadline_kind: str, due_date: dt.date | None,
+                     milestones: str = "", review_months: int | None = None) -> dict[str, object]:
+    """Rules 2 and 3 on a task's deadline, returned cleaned:
+
+    1. an immediate task without a date gets the end of the concentrated period, and must fall inside it;
+    2. no deadline before the feedback date;
+    3. a long-term task carries its stage goals and a review cycle (default
+       ``RECTIFY_LONG_TERM_REVIEW_MONTHS``); other kinds have no review cycle.
+    """
+    milestones = (milestones or "").strip()
     if deadline_kind not in DeadlineKind.values:
         raise _invalid(_("整改类型须为立行立改、限期整改或长期坚持之一。"), "deadline_kind")
     end = inspected_unit.rectification_end
@@ -292,96 +310,185 @@ def _checked_values(*, inspected_unit: InspectedUnit, measure: str, criterion: s
     if deadline_kind == DeadlineKind.IMMEDIATE and due_date > end:
         raise _invalid(_("立行立改的任务须在集中整改期内（%(end)s 前）完成，请调整完成时限或整改类型。")
                        % {"end": end.isoformat()}, "due_date")
-    return {"measure": measure, "criterion": criterion, "deadline_kind": deadline_kind, "due_date": due_date}
+    if deadline_kind == DeadlineKind.LONG_TERM:
+        if not milestones:
+            raise _invalid(_("长期坚持的任务须写明阶段目标：每个阶段要达到什么、何时达到。"), "milestones")
+        review_months = review_months or settings.RECTIFY_LONG_TERM_REVIEW_MONTHS
+        if not 1 <= review_months <= REVIEW_MONTHS_MAX:
+            raise _invalid(_("评估周期须在 1 至 %(max)d 个月之间。") % {"max": REVIEW_MONTHS_MAX}, "review_months")
+    else:
+        review_months = None
+    return {"deadline_kind": deadline_kind, "due_date": due_date, "milestones": milestones,
+            "review_months": review_months}
 
 
-def _leader_tenure(*, problem: Problem, name: str) -> Tenure:
-    """The ONE leadership member of the problem's unit in post today called ``name``."""
-    today = clock.today()
-    tenures = list(
-        Tenure.objects.filter(post__unit=problem.inspected_unit.unit, person__name=name, start__lte=today)
-        .filter(models.Q(post__is_leadership_member=True) | models.Q(post__is_principal=True))
-        .filter(models.Q(end__isnull=True) | models.Q(end__gt=today))
-        .select_related("person", "post")[:2]
-    )
-    if len(tenures) != 1:
-        message = (_("问题%(problem)s：本单位领导班子中没有在任的“%(name)s”，请从班子成员中选择责任领导。")
-                   if not tenures else
-                   _("问题%(problem)s：本单位领导班子中在任的“%(name)s”不止一人，请在页面上选择具体人员。"))
-        raise DomainError(message % {"problem": problem.number, "name": name}, code="leader_unresolved",
-                          details={"field": "responsibilities", "problem": problem.pk, "name": name,
-                                   "matches": len(tenures)}).with_status(422)
-    return tenures[0]
+def checked_task_values(*, inspected_unit: InspectedUnit, measure: str, criterion: str, deadline_kind: str,
+                        due_date: dt.date | None, milestones: str = "", review_months: int | None = None,
+                        ) -> dict[str, object]:
+    """A whole task as the pages and the API write it: a measure and a measurable completion criterion are
+    required, and the deadline follows ``checked_deadline``."""
+    measure = (measure or "").strip()
+    criterion = (criterion or "").strip()
+    if not measure:
+        raise _invalid(_("请填写整改措施。"), "measure")
+    if not criterion:
+        raise _invalid(_("请填写可衡量的完成标准，说明做到什么程度算完成。"), "criterion")
+    return {"measure": measure, "criterion": criterion,
+            **checked_deadline(inspected_unit=inspected_unit, deadline_kind=deadline_kind, due_date=due_date,
+                               milestones=milestones, review_months=review_months)}
+
+
+def _leader_unresolved(problem: Problem, name: str, matches: int) -> DomainError:
+    message = (_("问题%(problem)s：本单位领导班子中没有在任的“%(name)s”，请从班子成员中选择责任领导。")
+               if not matches else
+               _("问题%(problem)s：本单位领导班子中在任的“%(name)s”不止一人，请在页面上选择具体人员。"))
+    return DomainError(message % {"problem": problem.number, "name": name}, code="leader_unresolved",
+                       details={"field": "responsibilities", "problem": problem.pk, "name": name,
+                                "matches": matches}).with_status(422)
 
 
 def _build_responsibilities(*, problem: Problem, entries: Iterable[dict]) -> list[Responsibility]:
-    built = []
+    """The responsibility list of one task from what the page or the API sent.
+
+    A leader is the leadership member of the problem's unit in post today: picked by ``tenure`` (the page's
+    picker) or named (the API) — a name must match exactly one person. Departments and people are kept as
+    written; a department is linked to the unit's internal office of that name when there is one.
+    """
+    entries = list(entries)
+    if not entries:
+        return []
+    unit = problem.inspected_unit.unit
+    directory = org_selectors.unit_directory(unit=unit, day=clock.today())
+    built: list[Responsibility] = []
+    seen: set[tuple[str, str, bool]] = set()
     for entry in entries:
         kind = entry.get("kind")
-        name = (entry.get("name") or "").strip()
+        name = " ".join(str(entry.get("name") or "").split())
+        tenure_id = entry.get("tenure")
+        is_lead = bool(entry.get("is_lead", True))
         if kind not in ResponsibilityKind.values:
             raise _invalid(_("责任类型须为责任领导、责任部门或责任人之一。"), "responsibilities")
-        if not name:
-            raise _invalid(_("请填写责任领导、责任部门或责任人的名称。"), "responsibilities")
-        r = Responsibility(kind=kind, name=name[:100], is_lead=bool(entry.get("is_lead", True)))
         if kind == ResponsibilityKind.LEADER:
-            tenure = _leader_tenure(problem=problem, name=name)
-            r.tenure, r.person = tenure, tenure.person
-        built.append(r)
+            if tenure_id:
+                tenure = directory.leader_tenures.get(int(tenure_id))
+                if tenure is None:
+                    raise _invalid(_("所选的责任领导不是本单位在任的班子成员，请重新选择。"), "responsibilities")
+            else:
+                if not name:
+                    raise _invalid(_("请填写责任领导的姓名。"), "responsibilities")
+                candidates = directory.leaders.get(org_selectors.bare_person_name(name), [])
+                if len({t.person_id for t in candidates}) != 1:
+                    raise _leader_unresolved(problem, name, len({t.person_id for t in candidates}))
+                tenure = candidates[0]
+            r = Responsibility(kind=kind, name=tenure.person.name, tenure=tenure, person=tenure.person, is_lead=True)
+        else:
+            if not name:
+                raise _invalid(_("请填写责任部门或责任人的名称。"), "responsibilities")
+            if len(name) > RESPONSIBILITY_NAME_MAX:
+                raise _invalid(_("“%(start)s…”超过%(max)d个字：多个部门或人员请分别填写。")
+                               % {"start": name[:12], "max": RESPONSIBILITY_NAME_MAX}, "responsibilities")
+            bare = org_selectors.bare_person_name(name)
+            if kind == ResponsibilityKind.DEPARTMENT:
+                r = Responsibility(kind=kind, name=name, department=directory.departments.get(bare), is_lead=is_lead)
+            else:
+                r = Responsibility(kind=kind, name=name, person=directory.people.get(bare), is_lead=True)
+        key = (r.kind, r.name, r.is_lead)
+        if key not in seen:
+            seen.add(key)
+            built.append(r)
     return built
 
 
-def _task_snapshot(task: Task) -> dict[str, object]:
-    return {"measure": task.measure, "criterion": task.criterion, "deadline_kind": task.deadline_kind,
-            "due_date": task.due_date.isoformat(), "number": task.number}
+RESPONSIBILITY_NAME_MAX = 100
+
+
+def _responsibility_rows(rows: Iterable[Responsibility]) -> list[list[object]]:
+    """A comparable, JSON-able form of a responsibility list: [kind, name, lead?, tenure id]."""
+    return sorted([[r.kind, r.name, r.is_lead, r.tenure_id] for r in rows], key=lambda row: (str(row[0]), str(row[1])))
+
+
+def _task_snapshot(task: Task, responsibilities: Iterable[Responsibility] | None = None) -> dict[str, object]:
+    snapshot: dict[str, object] = {
+        "measure": task.measure, "criterion": task.criterion, "deadline_kind": task.deadline_kind,
+        "due_date": task.due_date.isoformat(), "milestones": task.milestones, "review_months": task.review_months,
+        "number": task.number}
+    if responsibilities is not None:
+        snapshot["responsibilities"] = _responsibility_rows(responsibilities)
+    return snapshot
 
 
 @transaction.atomic
 def task_create(*, actor: User, problem_id: int, measure: str, criterion: str, deadline_kind: str,
-                due_date: dt.date | None = None, responsibilities: Iterable[dict] = ()) -> Task:
-    """A unit lead adds a measure at the end of the problem's task list."""
+                due_date: dt.date | None = None, milestones: str = "", review_months: int | None = None,
+                responsibilities: Iterable[dict] = ()) -> Task:
+    """A unit lead adds a measure at the end of the problem's task list (also after the plan's approval:
+    the new task's first deadline is the one it is measured against)."""
     problem = _problem_for_editing(actor, problem_id)
-    values = _checked_values(inspected_unit=problem.inspected_unit, measure=measure, criterion=criterion,
-                             deadline_kind=deadline_kind, due_date=due_date)
+    plan_state_for_editing(problem.inspected_unit_id)
+    values = checked_task_values(inspected_unit=problem.inspected_unit, measure=measure, criterion=criterion,
+                                 deadline_kind=deadline_kind, due_date=due_date, milestones=milestones,
+                                 review_months=review_months)
     people = _build_responsibilities(problem=problem, entries=responsibilities)
     number = (Task.objects.filter(problem=problem).aggregate(m=models.Max("number"))["m"] or 0) + 1
     task = Task.objects.create(problem=problem, number=number, original_due_date=values["due_date"], **values)
     for r in people:
         r.task = task
     Responsibility.objects.bulk_create(people)
-    audit_record(actor=actor, action="task.created", obj=task, before={},
-                 after={**_task_snapshot(task), "responsibilities": [[r.kind, r.name] for r in people]})
+    audit_record(actor=actor, action="task.created", obj=task, before={}, after=_task_snapshot(task, people))
     return task
 
 
 @transaction.atomic
-def task_update(*, actor: User, task_id: int, expected_version: int, **fields: object) -> Task:
-    """Change a task's fields with a conditional UPDATE on its version. A stale version is a Conflict whose
-    details list each field changed since that version (before = now stored, after = what was sent)."""
+def task_update(*, actor: User, task_id: int, expected_version: int,
+                responsibilities: Iterable[dict] | None = None, **fields: object) -> Task:
+    """Change a task's fields and/or replace its responsibility list, with a conditional UPDATE on its
+    version. A stale version is a Conflict whose details list each field changed since that version.
+    After the plan's approval a changed deadline, deadline kind or review cycle is refused with
+    ``change_request_required``: those go through ``plan_services.change_request_create``."""
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
         raise _invalid(_("不能修改字段：%(fields)s。") % {"fields": "、".join(sorted(unknown))}, sorted(unknown)[0])
     task = _task_for_editing(actor, task_id)
     if task.version != expected_version:
         _raise_stale(task, expected_version)
+    state = plan_state_for_editing(task.problem.inspected_unit_id)
     current = {f: getattr(task, f) for f in EDITABLE_FIELDS}
-    merged = {**current, **fields}
-    values = _checked_values(inspected_unit=task.problem.inspected_unit, **merged)  # type: ignore[arg-type]
+    values = checked_task_values(inspected_unit=task.problem.inspected_unit, **{**current, **fields})  # type: ignore[arg-type]
     changed = {f: v for f, v in values.items() if v != current[f]}
-    if not changed:
+    fixed = [f for f in PLAN_FIXED_FIELDS if f in changed]
+    if state == PlanState.APPROVED and fixed:
+        raise Conflict(_("整改方案已批准，调整%(fields)s须提交变更申请，经巡视办或纪委监委批准后生效。")
+                       % {"fields": "、".join(str(Task._meta.get_field(f).verbose_name) for f in fixed)},
+                       code="change_request_required", details={"task": task.pk, "fields": fixed})
+    old_people = list(Responsibility.objects.filter(task=task))
+    new_people = (None if responsibilities is None
+                  else _build_responsibilities(problem=task.problem, entries=responsibilities))
+    people_changed = new_people is not None and _responsibility_rows(new_people) != _responsibility_rows(old_people)
+    if not changed and not people_changed:
         return task
+    if "due_date" in changed and state != PlanState.APPROVED:
+        changed["original_due_date"] = changed["due_date"]  # not yet approved: nothing to measure against
     updated = Task.objects.filter(pk=task.pk, version=expected_version, status__in=OPEN_STATES).update(
         version=models.F("version") + 1, updated_at=clock.now(), **changed)
     if updated != 1:
         _raise_stale(selectors.task_get_for(user=actor, task_id=task_id), expected_version)
-    before = _task_snapshot(task)
+    if people_changed:
+        Responsibility.objects.filter(task=task).delete()
+        for r in new_people or []:
+            r.task = task
+        Responsibility.objects.bulk_create(new_people or [])
+    before = _task_snapshot(task, old_people)
     task.refresh_from_db()
-    audit_record(actor=actor, action="task.updated", obj=task, before=before, after=_task_snapshot(task))
+    audit_record(actor=actor, action="task.updated", obj=task, before=before,
+                 after=_task_snapshot(task, new_people if people_changed else old_people))
     return selectors.task_get_for(user=actor, task_id=task_id)
 
 
+STALE_KEYS = (*EDITABLE_FIELDS, "status", "number", "responsibilities")
+
+
 def _raise_stale(task: Task, expected_version: int) -> None:
-    """Who changed what since ``expected_version``: the audit events of the task after that version."""
+    """Who changed what since ``expected_version``: the task's audit events after that version."""
     from rectify.audit.models import AuditEvent
 
     missed = max(task.version - expected_version, 1)
@@ -390,41 +497,57 @@ def _raise_stale(task: Task, expected_version: int) -> None:
     changes: list[dict[str, object]] = []
     for event in reversed(events):
         before, after = event.before or {}, event.after or {}
-        for key in sorted(set(before) | set(after)):
-            if before.get(key) != after.get(key) and key in (*EDITABLE_FIELDS, "status", "number"):
-                changes.append({"field": key, "before": before.get(key), "after": after.get(key),
-                                "by": event.actor_name, "at": event.at.isoformat()})
+        for key in STALE_KEYS:
+            if key in before or key in after:
+                if before.get(key) != after.get(key):
+                    changes.append({"field": key, "label": str(_STALE_LABELS.get(key, key)),
+                                    "before": before.get(key), "after": after.get(key),
+                                    "by": event.actor_name, "at": event.at.isoformat()})
     raise Conflict(_("该任务已被他人修改（您编辑的是第 %(old)d 版，当前为第 %(new)d 版），请核对后重新提交。")
                    % {"old": expected_version, "new": task.version},
                    details={"task": task.pk, "version": task.version, "expected_version": expected_version,
                             "changed": changes})
 
 
+_STALE_LABELS = {"measure": _lazy("整改措施"), "criterion": _lazy("完成标准"), "deadline_kind": _lazy("整改类型"),
+                 "due_date": _lazy("完成时限"), "milestones": _lazy("阶段目标"), "review_months": _lazy("评估周期"),
+                 "status": _lazy("状态"), "number": _lazy("措施序号"), "responsibilities": _lazy("责任清单")}
+
+
 @transaction.atomic
 def task_delete(*, actor: User, task_id: int, expected_version: int) -> None:
-    """Delete a task while nothing has been recorded on it (no progress, evidence or close-out)."""
+    """Delete a task while nothing has been recorded on it (no progress, evidence, close-out or change
+    request) and the plan is not yet approved."""
     task = _task_for_editing(actor, task_id)
     if task.version != expected_version:
         _raise_stale(task, expected_version)
+    state = plan_state_for_editing(task.problem.inspected_unit_id)
+    if state == PlanState.APPROVED:
+        raise Conflict(_("整改方案已批准，方案中的任务不能删除；如需调整，请修改措施内容或提交变更申请。"),
+                       code="plan_approved", details={"task": task.pk})
     if (ProgressEntry.objects.filter(task=task).exists() or Evidence.objects.filter(task=task).exists()
-            or CloseOut.objects.filter(task=task).exists()):
+            or CloseOut.objects.filter(task=task).exists() or task.change_requests.exists()):
         raise Conflict(_("该任务已有整改进展、佐证材料或销号记录，不能删除；如需调整请修改任务内容。"),
                        code="task_has_records", details={"task": task.pk})
-    before = {**_task_snapshot(task), "responsibilities": list(task.responsibilities.values_list("kind", "name"))}
+    people = list(Responsibility.objects.filter(task=task))
+    before = _task_snapshot(task, people)
     problem_id, number = task.problem_id, task.number
     audit_record(actor=actor, action="task.deleted", obj=task, before=before, after={})
     Responsibility.objects.filter(task=task).delete()
     Task.objects.filter(pk=task.pk).delete()
     # Close the gap so numbers stay 1..n (one row at a time upward keeps the unique constraint satisfied).
     for pk in Task.objects.filter(problem_id=problem_id, number__gt=number).order_by("number").values_list("pk", flat=True):
-        Task.objects.filter(pk=pk).update(number=models.F("number") - 1)
+        Task.objects.filter(pk=pk).update(number=models.F("number") - 1, version=models.F("version") + 1)
 
 
 @transaction.atomic
-def task_move(*, actor: User, task_id: int, position: int) -> Task:
+def task_move(*, actor: User, task_id: int, position: int, expected_version: int) -> Task:
     """Move a task to ``position`` (1-based) within its problem; the others shift to make room."""
     _require(actor.can_edit_task_list, _("只有被巡视单位的整改牵头人可以编辑任务清单。"))
     task = selectors.task_get_for(user=actor, task_id=task_id)
+    if task.version != expected_version:
+        _raise_stale(task, expected_version)
+    plan_state_for_editing(task.problem.inspected_unit_id)
     ids = list(Task.objects.filter(problem_id=task.problem_id).order_by("number").values_list("pk", flat=True))
     if not 1 <= position <= len(ids):
         raise _invalid(_("位置须在 1 至 %(n)d 之间。") % {"n": len(ids)}, "position")
@@ -433,10 +556,13 @@ def task_move(*, actor: User, task_id: int, position: int) -> Task:
         return task
     ids.remove(task.pk)
     ids.insert(position - 1, task.pk)
-    # Park every number out of the way first (numbers are unique per problem), then write the new order.
+    # Park every number out of the way first (numbers are unique per problem), then write the new order;
+    # only the rows whose number changes get a new version.
+    before = dict(Task.objects.filter(problem_id=task.problem_id).values_list("pk", "number"))
     offset = 10000
     Task.objects.filter(problem_id=task.problem_id).update(number=models.F("number") + offset)
     for number, pk in enumerate(ids, start=1):
-        Task.objects.filter(pk=pk).update(number=number, version=models.F("version") + 1)
+        bump = models.F("version") + 1 if before[pk] != number else models.F("version")
+        Task.objects.filter(pk=pk).update(number=number, version=bump)
     audit_record(actor=actor, action="task.moved", obj=task, before={"number": old}, after={"number": position})
     return selectors.task_get_for(user=actor, task_id=task_id)
