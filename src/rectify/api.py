@@ -110,6 +110,7 @@ from rectify.ledger.api import router as ledger_router  # noqa: E402
 from rectify.orgs.api import router as orgs_router  # noqa: E402
 from rectify.rectification.api import router as rectification_router  # noqa: E402
 from rectify.rectification.plan_api import router as plan_router  # noqa: E402
+from rectify.supervision import api as supervision_api  # noqa: E402, F401  (adds GET /rounds/{code}/units)
 
 api.add_router("", inspections_router)
 api.add_router("", rectification_router)

@@ -454,6 +454,11 @@ def cmd_test(args: argparse.Namespace) -> int:
     lint = subprocess.run([sys.executable, "-m", "ruff", "check", "src", "tests", "bench"], cwd=root)
     if lint.returncode != 0:
         return _fail("ruff found problems (see above)", 1)
+    # The dependency direction (pyproject.toml [tool.importlinter]): an upward import fails the run.
+    layers = subprocess.run([sys.executable, "-c", "import sys; from importlinter.cli import lint_imports_command; "
+                             "sys.exit(lint_imports_command())", "--no-cache", "--no-logo"], cwd=root)
+    if layers.returncode != 0:
+        return _fail("an app imports an app above it (see the broken contracts above)", 1)
     for label, env in runs:
         print(f"\n=== test suite on {label} ===", flush=True)
         result = subprocess.run([sys.executable, "-m", "pytest", *extra], cwd=root, env=env)

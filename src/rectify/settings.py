@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "rectify.orgs",
     "rectify.inspections",
     "rectify.rectification",
+    "rectify.supervision",
     "rectify.ledger",
 ]
 

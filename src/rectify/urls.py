@@ -1,11 +1,17 @@
 from django.urls import include, path
 
 from rectify.api import api
+from rectify.core import urls as core_urls
+from rectify.inspections import urls as inspections_urls
+from rectify.supervision import urls as supervision_urls
 
 urlpatterns = [
-    path("", include("rectify.core.urls")),
+    # The workbench and the round overview live in supervision but keep their names core:home and
+    # inspections:round_detail (see rectify/supervision/urls.py).
+    path("", include((core_urls.urlpatterns + supervision_urls.workbench_urlpatterns, core_urls.app_name))),
     path("", include("rectify.accounts.urls")),
-    path("", include("rectify.inspections.urls")),
+    path("", include((inspections_urls.urlpatterns + supervision_urls.round_urlpatterns,
+                      inspections_urls.app_name))),
     path("", include("rectify.rectification.urls")),
     path("", include("rectify.ledger.urls")),
     path("", include("rectify.orgs.urls")),

@@ -18,9 +18,10 @@ class _Gunicorn(BaseApplication):  # type: ignore[misc]
             self.cfg.set(key, value)
 
     def load(self):  # type: ignore[no-untyped-def]
-        from rectify.wsgi import application
+        # The project's WSGI_APPLICATION, by its dotted path: core does not import the project modules.
+        from django.core.servers.basehttp import get_internal_wsgi_application
 
-        return application
+        return get_internal_wsgi_application()
 
 
 def run_gunicorn(*, host: str, port: int, workers: int | None = None) -> None:

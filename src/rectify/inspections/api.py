@@ -1,4 +1,8 @@
-"""Rounds and the progress of their inspected units, scoped to the token's user; creating rounds and adding units."""
+"""Rounds, scoped to the token's user; creating rounds and adding units.
+
+``GET /rounds/{code}/units`` (each unit's progress) is registered on this router by ``rectify.supervision.api``:
+it combines rounds with rectification, and django-ninja serves the methods of one path from one router.
+"""
 
 from __future__ import annotations
 
@@ -13,7 +17,6 @@ from rectify.core.schemas import READ_ERRORS, WRITE_ERRORS, Code
 from rectify.inspections import schemas
 from rectify.inspections import selectors as inspection_selectors
 from rectify.inspections import services as inspection_services
-from rectify.rectification import selectors as rectification_selectors
 
 router = Router(tags=["巡视轮次"])
 
@@ -23,17 +26,6 @@ router = Router(tags=["巡视轮次"])
 def round_list(request: HttpRequest) -> dict:
     rounds = [schemas.round_out(r) for r in inspection_selectors.round_list_for(user=request.user)]
     return {"items": rounds, "count": len(rounds)}
-
-
-@router.get("/rounds/{code}/units", response={200: schemas.UnitProgressList, **READ_ERRORS},
-            summary="轮次内各被巡视单位的整改进度",
-            description="每个您可见的被巡视单位的问题数、完成情况、完成率、预警和任务统计；"
-                        "问题线索数（`clues`）仅纪委监委监督人员可见。")
-def round_units(request: HttpRequest, code: Annotated[Code, Path(description="轮次编码")]) -> dict:
-    rnd = inspection_selectors.round_get_for(user=request.user, code=code)
-    progress = rectification_selectors.round_progress_for(user=request.user, round=rnd)
-    items = [schemas.unit_progress_out(p) for p in progress]
-    return {"items": items, "count": len(items)}
 
 
 # --- creating rounds and adding inspected units ------------------------------------

@@ -16,7 +16,7 @@ urlpatterns = [
     path("rounds/<str:code>/teams/<int:team_id>/edit/", round_views.team_edit, name="team_edit"),
     path("options/units/", round_views.unit_options, name="unit_options"),
     path("options/people/", round_views.person_options, name="person_options"),
-    path("rounds/<str:code>/", views.round_detail, name="round_detail"),
+    # rounds/<code>/ (the round overview, inspections:round_detail) is the supervision app's: see rectify/urls.py
     # the commission's clues
     path("clues/", clue_views.clue_list, name="clue_list"),
     path("clues/new/", clue_views.clue_register, name="clue_register"),
