@@ -51,10 +51,18 @@ from rectify.inspections.models import (
 from rectify.orgs.models import OrgKind, OrgUnit, Person, Post, Tenure
 from rectify.orgs.services import org_units_bulk_create
 from rectify.rectification.models import (
+    ChangeRequest,
+    ChangeRequestSource,
+    ChangeRequestState,
     CloseOut,
     CloseOutState,
+    DeadlineKind,
     Evidence,
+    PlanAction,
+    PlanEvent,
+    PlanState,
     ProgressEntry,
+    RectificationPlan,
     Responsibility,
     ResponsibilityKind,
     Task,
@@ -278,6 +286,17 @@ def _due(rng: random.Random, kind: str, feedback: dt.date) -> dt.date:
     return feedback + _days(rng.choice([45, 60, 60, 75, 80, 85, 90, 90, 90]))
 
 
+def _long_term(kind: str, feedback: dt.date) -> dict[str, Any]:
+    """A 长期坚持 task's stage goals and review cycle (rule 2), as units write them in their plans."""
+    if kind != "long_term":
+        return {}
+    first, second = feedback + _days(30), feedback + _days(90)
+    return {"milestones": (f"第一阶段（{first.year}年{first.month}月底前）：完成问题排查和制度修订；"
+                           f"第二阶段（{second.year}年{second.month}月底前）：完成专项检查并督促整改到位；"
+                           "此后每半年复查一次，形成长效机制。"),
+            "review_months": 6}
+
+
 def _look_back_status(rng: random.Random, stage: str, kind: str, overdue: bool) -> str:
     """Each problem is at one stage of the concentrated period and its tasks follow it: most are done
     or awaiting review, some are being worked on, a few are stuck (red lights)."""
@@ -354,7 +373,7 @@ def _seed_problems(
                 status = _look_back_status(rng, stage, m.kind, due < today)
             task = Task(problem=problem, number=number, measure=corpus.fill(m.measure, rng, spec, 0),
                         criterion=corpus.fill(m.criterion, rng, spec, 0), deadline_kind=m.kind,
-                        due_date=due, original_due_date=due, status=status)
+                        due_date=due, original_due_date=due, status=status, **_long_term(m.kind, iu.feedback_date))
             seeded.tasks.append((task, m, spec, iu))
     return seeded, by_template
 
@@ -380,7 +399,8 @@ def _seed_self_found(rng: random.Random, *, inspected: list[InspectedUnit], spec
             due = _due(rng, m.kind, iu.feedback_date + _days(20))
             status = _look_back_status(rng, stage, m.kind, due < today)
             seeded.tasks.append((Task(problem=problem, number=number, measure=m.measure, criterion=m.criterion,
-                                      deadline_kind=m.kind, due_date=due, original_due_date=due, status=status),
+                                      deadline_kind=m.kind, due_date=due, original_due_date=due, status=status,
+                                      **_long_term(m.kind, iu.feedback_date)),
                                  m, spec, iu))
     return seeded
 
@@ -583,6 +603,98 @@ def _seed_clues(rng: random.Random, *, look_back: list[InspectedUnit], original:
     return clues
 
 
+AWAITING_REVIEW_UNIT = "YN-NYTZ"  # the plan returned once and submitted again: the office's review to do
+RETURNED_ONCE = 5  # units (besides that one) whose plan was returned once before approval (scenario 1)
+RETURN_REASONS = [
+    "部分整改措施针对性不强，完成标准不可量化，请逐条明确“做到什么程度算完成”。",
+    "责任清单不完整：部分任务未明确责任领导和责任人，请对照班子分工补充。",
+    "立行立改事项的完成时限超出集中整改期，请调整；长期坚持事项请写明阶段目标。",
+]
+
+
+def _seed_plans(rng: random.Random, *, inspected_units: list[InspectedUnit], all_tasks: list, unit_actor: dict,
+                reviewers: list[User], today: dt.date) -> tuple[list[RectificationPlan], list[PlanEvent]]:
+    """Every unit submitted its three lists as a plan within three weeks of the feedback; the office
+    approved it, after returning a few once with a reason. One unit's resubmitted plan awaits review."""
+    counts: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+    problems_seen: set[int] = set()
+    for task, _m, _spec, iu in all_tasks:
+        counts[iu.pk][1] += 1
+        if task.problem_id not in problems_seen:
+            problems_seen.add(task.problem_id)
+            counts[iu.pk][0] += 1
+    plans, events = [], []
+    returned = set(rng.sample([iu.pk for iu in inspected_units[len(inspected_units) // 2:]
+                               if iu.unit.code not in (AWAITING_REVIEW_UNIT, DEMO_UNIT)], RETURNED_ONCE))
+    for iu in inspected_units:
+        lead, reviewer = unit_actor[iu.unit.code], rng.choice(reviewers)
+        problems, tasks = counts[iu.pk]
+
+        def at(days: int, hour: int) -> dt.datetime:
+            day = min(iu.feedback_date + _days(days), today - _days(1))
+            return dt.datetime.combine(day, dt.time(hour, rng.randint(0, 59)), tzinfo=clock.SHANGHAI)
+
+        steps = [(PlanAction.SUBMITTED, lead, at(rng.randint(10, 14), 10), "")]
+        if iu.pk in returned or iu.unit.code == AWAITING_REVIEW_UNIT:
+            steps += [(PlanAction.RETURNED, reviewer, at(16, 15), rng.choice(RETURN_REASONS)),
+                      (PlanAction.SUBMITTED, lead, at(rng.randint(19, 21), 9), "")]
+        if iu.unit.code != AWAITING_REVIEW_UNIT or iu.round.kind != RoundKind.LOOK_BACK:
+            steps.append((PlanAction.APPROVED, reviewer, at(rng.randint(23, 26), 16), "同意。请严格按方案推进整改，按期报送进展。"))
+        final = {PlanAction.SUBMITTED: PlanState.SUBMITTED, PlanAction.APPROVED: PlanState.APPROVED}[steps[-1][0]]
+        plan = RectificationPlan(inspected_unit=iu, state=final, version=1 + len(steps),
+                                 submitted_at=max(s[2] for s in steps if s[0] == PlanAction.SUBMITTED),
+                                 approved_at=steps[-1][2] if final == PlanState.APPROVED else None)
+        plans.append(plan)
+        events.append([(action, actor, moment, comment, problems, tasks) for action, actor, moment, comment in steps])
+    RectificationPlan.objects.bulk_create(plans)
+    rows = [PlanEvent(plan=plan, action=action, actor=actor, actor_name=str(actor), at=moment, comment=comment,
+                      problems=problems, tasks=tasks)
+            for plan, steps in zip(plans, events, strict=True)
+            for action, actor, moment, comment, problems, tasks in steps]
+    PlanEvent.objects.bulk_create(rows)
+    return plans, rows
+
+
+EXTENSION_REASONS = [
+    "涉及资金清退的当事人已调离，需协调其现工作单位配合，申请延期一个月。",
+    "制度修订须经党组会审议，会议安排在下月初，申请顺延完成时限。",
+    "专项审计由第三方机构开展，审计报告预计下月出具，申请延期。",
+]
+
+
+def _seed_change_requests(rng: random.Random, seeded: list, *, unit_actor: dict, reviewers: list[User],
+                          today: dt.date) -> list[ChangeRequest]:
+    """After approval some units asked to extend a deadline: most were approved (the original deadline stays
+    for the overdue statistics), one refused, and the demo unit's latest request awaits the office."""
+    open_tasks = [(t, iu) for t, _m, _spec, iu in seeded
+                  if t.status in (TaskStatus.PENDING, TaskStatus.IN_PROGRESS) and t.deadline_kind == DeadlineKind.DEADLINE
+                  and iu.unit.code != AWAITING_REVIEW_UNIT]
+    demo = [(t, iu) for t, iu in open_tasks if iu.unit.code == DEMO_UNIT]
+    others = [(t, iu) for t, iu in open_tasks if iu.unit.code != DEMO_UNIT]
+    picked = demo[:3] + rng.sample(others, min(6, len(others)))
+    states = [ChangeRequestState.APPROVED, ChangeRequestState.REFUSED, ChangeRequestState.PENDING] + \
+             [ChangeRequestState.APPROVED] * 5 + [ChangeRequestState.REFUSED]
+    rows = []
+    for (task, iu), state in zip(picked, states, strict=False):
+        new_due = task.due_date + _days(rng.choice([30, 31, 45]))
+        requested = dt.datetime.combine(min(task.due_date - _days(7), today - _days(3)), dt.time(10, 30),
+                                        tzinfo=clock.SHANGHAI)
+        decided = requested + dt.timedelta(days=2, hours=5) if state != ChangeRequestState.PENDING else None
+        lead, reviewer = unit_actor[iu.unit.code], rng.choice(reviewers)
+        change = ChangeRequest(
+            problem_id=task.problem_id, task=task, state=state, source=ChangeRequestSource.PAGE,
+            changes={"due_date": {"before": task.due_date.isoformat(), "after": new_due.isoformat()}},
+            reason=rng.choice(EXTENSION_REASONS), requested_by=lead, requested_by_name=str(lead),
+            requested_at=requested, decided_by=reviewer if decided else None, decided_at=decided,
+            decision_comment={ChangeRequestState.APPROVED: "同意延期，请按新时限完成。",
+                              ChangeRequestState.REFUSED: "延期理由不充分，请按原定时限完成整改。"}.get(state, ""))
+        if state == ChangeRequestState.APPROVED:
+            task.due_date = new_due  # warnings follow the approved date; original_due_date stays
+        rows.append(change)
+    ChangeRequest.objects.bulk_create(rows)
+    return rows
+
+
 @transaction.atomic
 def demo_load(*, seed: int = SEED) -> dict[str, Any]:
     """Load the demo into an empty database and return a summary with the demo logins."""
@@ -707,6 +819,13 @@ def demo_load(*, seed: int = SEED) -> dict[str, Any]:
     through.objects.bulk_create([through(closeout_id=c.pk, evidence_id=e.pk)
                                  for c, files_cited in history.close_outs for e in files_cited])
 
+    # --- the plans and their review, change requests after approval --------------------------------
+    plans, plan_events = _seed_plans(rng, inspected_units=original_units + inspected, all_tasks=all_tasks,
+                                     unit_actor=unit_actor, reviewers=reviewers, today=today)
+    changes = _seed_change_requests(rng, current.tasks, unit_actor=unit_actor, reviewers=reviewers, today=today)
+    Task.objects.bulk_update([c.task for c in changes if c.state == ChangeRequestState.APPROVED],
+                             ["due_date", "deadline_kind", "milestones", "review_months"])
+
     # --- clues (confidential) ---------------------------------------------------------------------
     problems_by_unit: dict[int, list[Problem]] = defaultdict(list)
     for p in before.problems + current.problems:
@@ -723,6 +842,10 @@ def demo_load(*, seed: int = SEED) -> dict[str, Any]:
         "original_problems": len(before.problems),
         "clues": sum(c.inspected_unit.round_id == rnd.pk for c in clues),
         "tasks": len(current.tasks),
+        "plans": {state: sum(p.state == state for p in plans if p.inspected_unit.round_id == rnd.pk)
+                  for state in PlanState.values},
+        "plan_events": len(plan_events),
+        "change_requests": {state: sum(c.state == state for c in changes) for state in ChangeRequestState.values},
         "logins": [_login(users[username]) for username, *_ in LOGINS],
     }
     audit_record(actor=None, action="demo.loaded", object_type="inspections.inspectionround", object_id=rnd.pk,

@@ -13,3 +13,4 @@ class RectificationConfig(AppConfig):
 
         navigation.register(navigation.LEDGER, nav.ledger_items)
         navigation.register(navigation.CLOSE_OUTS, nav.close_out_items)
+        navigation.register(navigation.CHANGE_REQUESTS, nav.change_request_items)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from rectify.rectification import views
+from rectify.rectification import plan_views, views
 
 app_name = "rectification"
 urlpatterns = [
@@ -18,4 +18,25 @@ urlpatterns = [
     path("close-outs/", views.review_queue, name="review_queue"),
     path("close-outs/<int:close_out_id>/approve/", views.close_out_approve, name="close_out_approve"),
     path("close-outs/<int:close_out_id>/return/", views.close_out_return, name="close_out_return"),
+    path("problems/<int:problem_id>/tasks/new/", plan_views.task_new, name="task_new"),
+    path("tasks/<int:task_id>/edit/", plan_views.task_edit, name="task_edit"),
+    path("tasks/<int:task_id>/delete/", plan_views.task_delete, name="task_delete"),
+    path("tasks/<int:task_id>/move/", plan_views.task_move, name="task_move"),
+    path("ledger/<str:round_code>/<str:unit_code>/plan/", plan_views.plan_detail, name="plan"),
+    path("ledger/<str:round_code>/<str:unit_code>/plan/submit/", plan_views.plan_submit, name="plan_submit"),
+    path("ledger/<str:round_code>/<str:unit_code>/plan/approve/", plan_views.plan_approve, name="plan_approve"),
+    path("ledger/<str:round_code>/<str:unit_code>/plan/return/", plan_views.plan_return, name="plan_return"),
+    path("rounds/<str:round_code>/plans/", plan_views.round_plans, name="round_plans"),
+    path("tasks/<int:task_id>/change-requests/new/", plan_views.change_request_new, name="change_request_new"),
+    path("problems/<int:problem_id>/change-requests/new/", plan_views.problem_change_request_new,
+         name="problem_change_request_new"),
+    path("change-requests/", plan_views.change_request_list, name="change_request_list"),
+    path("change-requests/<int:change_request_id>/", plan_views.change_request_detail,
+         name="change_request_detail"),
+    path("change-requests/<int:change_request_id>/approve/", plan_views.change_request_approve,
+         name="change_request_approve"),
+    path("change-requests/<int:change_request_id>/refuse/", plan_views.change_request_refuse,
+         name="change_request_refuse"),
+    path("change-requests/<int:change_request_id>/withdraw/", plan_views.change_request_withdraw,
+         name="change_request_withdraw"),
 ]

@@ -23,7 +23,7 @@ from rectify.inspections import services as inspection_services
 from rectify.inspections.models import ProblemKind
 from rectify.orgs import selectors as org_selectors
 from rectify.rectification import forms, selectors, services
-from rectify.rectification.models import CloseOutState, TaskStatus
+from rectify.rectification.models import ChangeRequestState, CloseOutState, PlanState, TaskStatus
 
 
 @login_required
@@ -66,6 +66,7 @@ def ledger(request: HttpRequest, round_code: str, unit_code: str) -> HttpRespons
         "form": form,
         "page_obj": page,
         "querystring": urlencode(query),
+        "plan_state": selectors.plan_state_of(inspected_unit_id=inspected.pk),
     }
     if request.htmx and request.htmx.target == "ledger-table":
         return render(request, "rectification/_ledger_table.html", context)
@@ -77,8 +78,11 @@ def problem_detail(request: HttpRequest, problem_id: int) -> HttpResponse:
     problem = selectors.problem_get_for(user=request.user, problem_id=problem_id)
     clues = list(inspection_selectors.clues_for(user=request.user).filter(problem=problem))
     leaders = selectors.problem_leaders_of_period(problem=problem)
+    plan_state = selectors.plan_state_of(inspected_unit_id=problem.inspected_unit_id)
     return render(request, "rectification/problem_detail.html", {
         "problem": problem, "clues": clues, "period": selectors.problem_occurrence_period(problem),
+        "plan_state": plan_state,
+        "can_edit_tasks": request.user.can_edit_task_list and plan_state != PlanState.SUBMITTED,
         "principals": [leader for leader in leaders if leader.role == org_selectors.PRINCIPAL],
         "members_in_charge": [leader for leader in leaders if leader.role == org_selectors.IN_CHARGE],
     })
@@ -88,8 +92,14 @@ def _task_page(request: HttpRequest, task_id: int, *, status: int = 200, **forms
     task = selectors.task_get_for(user=request.user, task_id=task_id)
     history = selectors.task_history(task=task)
     pending = next((c for c in history.close_outs if c.state == CloseOutState.PENDING), None)
+    plan_state = selectors.plan_state_of(inspected_unit_id=task.problem.inspected_unit_id)
+    is_open = task.status in (TaskStatus.PENDING, TaskStatus.IN_PROGRESS)
     context = {
         "task": task,
+        "plan_state": plan_state,
+        "pending_change": next((c for c in history.change_requests if c.state == ChangeRequestState.PENDING), None),
+        "can_edit": request.user.can_edit_task_list and is_open and plan_state != PlanState.SUBMITTED,
+        "can_request_change": request.user.can_request_changes and is_open and plan_state == PlanState.APPROVED,
         "problem": task.problem,
         "history": history,
         "pending_close_out": pending,
