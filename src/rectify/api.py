@@ -109,8 +109,10 @@ from rectify.inspections.api import router as inspections_router  # noqa: E402
 from rectify.ledger.api import router as ledger_router  # noqa: E402
 from rectify.orgs.api import router as orgs_router  # noqa: E402
 from rectify.rectification.api import router as rectification_router  # noqa: E402
+from rectify.rectification.handover_api import router as handover_router  # noqa: E402
 
 api.add_router("", inspections_router)
 api.add_router("", rectification_router)
 api.add_router("", ledger_router)
 api.add_router("", orgs_router)
+api.add_router("", handover_router)

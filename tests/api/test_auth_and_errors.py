@@ -118,6 +118,8 @@ def test_openapi_documents_every_endpoint_in_chinese(world, client):
         "/api/v1/ledger/import": ["post"],
         "/api/v1/ledger/export": ["get"],
         "/api/v1/units/{code}/people": ["get"],
+        "/api/v1/tenures/{tenure_id}/end": ["post"],
+        "/api/v1/tenures/{tenure_id}/handover": ["post"],
     }
     for path, methods in expected.items():
         assert path in paths, path

@@ -14,6 +14,7 @@ Derived state is computed in SQL when read (never stored):
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import IO
@@ -51,6 +52,7 @@ from rectify.rectification.models import (
     CloseOutState,
     DeadlineKind,
     Evidence,
+    LeaderHandover,
     ProgressEntry,
     Reopening,
     Responsibility,
@@ -242,8 +244,9 @@ def problem_leaders_of_period(*, problem: Problem) -> list[LeaderOfPeriod]:
     (``problem_occurrence_period``; none when the period is unknown).
 
     A member is "in charge" when their post's areas include a lead department of the problem's tasks or
-    when the tasks' responsibility list names them as leader. Uses the tasks and responsibilities that
-    ``problem_get_for`` prefetched, so it costs one query (the tenures).
+    when the tasks' responsibility list names them as leader — now, or before they handed a task over to
+    a successor (rule 10: the former holder stays among the leaders of the period). Uses the tasks and
+    responsibilities that ``problem_get_for`` prefetched, so it costs two queries (hand-overs, tenures).
     """
     period = problem_occurrence_period(problem)
     if period is None:
@@ -259,6 +262,10 @@ def problem_leaders_of_period(*, problem: Problem) -> list[LeaderOfPeriod]:
                 leader_names.add(r.name)
                 if r.person_id:
                     leader_people.add(r.person_id)
+    for person_id, name in LeaderHandover.objects.filter(task__problem=problem).values_list(
+            "from_tenure__person_id", "from_tenure__person__name"):
+        leader_people.add(person_id)
+        leader_names.add(name)
     return org_selectors.leaders_during(
         unit=problem.inspected_unit.unit, start=period[0], end=period[1], departments=departments,
         leader_names=leader_names, leader_person_ids=leader_people,
@@ -302,6 +309,7 @@ class TaskHistory:
     close_outs: list[CloseOut]
     reopenings: list[Reopening]
     timeline: list[dict] = field(default_factory=list)
+    handovers: list[LeaderHandover] = field(default_factory=list)
 
 
 def task_history(*, task: Task) -> TaskHistory:
@@ -312,12 +320,15 @@ def task_history(*, task: Task) -> TaskHistory:
         CloseOut.objects.filter(task=task).select_related("submitted_by", "reviewed_by").prefetch_related("evidence")
     )
     reopenings = list(Reopening.objects.filter(task=task).select_related("reopened_by"))
+    handovers = list(LeaderHandover.objects.filter(task=task).select_related(
+        "from_tenure__person", "from_tenure__post", "to_tenure__person", "to_tenure__post"))
     history = TaskHistory(
         responsibilities=list(Responsibility.objects.filter(task=task).select_related("tenure__person")),
         progress=progress,
         evidence=evidence,
         close_outs=close_outs,
         reopenings=reopenings,
+        handovers=handovers,
     )
     events: list[dict] = []
     events += [{"at": p.created_at, "kind": "progress", "actor": p.author, "title": pgettext("timeline", "填报进展"), "text": p.text}
@@ -335,6 +346,10 @@ def task_history(*, task: Task) -> TaskHistory:
                            "text": c.review_comment})
     events += [{"at": r.reopened_at, "kind": "reopened", "actor": r.reopened_by, "title": pgettext("timeline", "重新打开"),
                 "text": r.reason} for r in reopenings]
+    for h in handovers:  # the former leader stays in the task's history (rule 10)
+        text = _("责任领导由%(from)s移交给%(to)s") % {"from": h.from_tenure.person.name, "to": h.to_tenure.person.name}
+        events.append({"at": h.handed_over_at, "kind": "handover", "actor": h.handed_over_by_name,
+                       "title": pgettext("timeline", "移交责任领导"), "text": f"{text}\n{h.note}" if h.note else text})
     history.timeline = sorted(events, key=lambda e: e["at"], reverse=True)
     return history
 
@@ -554,3 +569,29 @@ def returned_close_outs_for(*, user: User, limit: int = 8) -> list[CloseOut]:
         .order_by("-reviewed_at")
     )
     return list(qs[:limit])
+
+
+# --- leaders' hand-over when they change post (rule 10) -------------------------------------------
+
+def open_tasks_led_by(tenure_ids: Collection[int]) -> dict[int, list[int]]:
+    """Tenure id -> ids of the open tasks (every status but closed; a submitted task is still open) whose
+    responsibility list names that tenure as leader, sorted. One query; tenures leading none are absent.
+    The provider ``orgs.hooks.open_duties`` calls (registered in ``RectificationConfig.ready``)."""
+    led: dict[int, list[int]] = {}
+    rows = (Responsibility.objects.filter(kind=ResponsibilityKind.LEADER, tenure_id__in=list(tenure_ids))
+            .exclude(task__status=TaskStatus.CLOSED).order_by("tenure_id", "task_id")
+            .values_list("tenure_id", "task_id"))
+    for tenure_id, task_id in rows:
+        tasks = led.setdefault(tenure_id, [])
+        if not tasks or tasks[-1] != task_id:
+            tasks.append(task_id)
+    return led
+
+
+def open_tasks_of_tenure(*, tenure_id: int) -> list[Task]:
+    """The open tasks a tenure leads, with their problem and warning, in ledger order (the hand-over page).
+    The caller has checked that the tenure is in the user's scope; the tasks are of its unit."""
+    led = Responsibility.objects.filter(kind=ResponsibilityKind.LEADER, tenure_id=tenure_id).values("task_id")
+    return list(annotate_task_state(Task.objects.filter(pk__in=led).exclude(status=TaskStatus.CLOSED))
+                .select_related("problem__inspected_unit__round", "problem__inspected_unit__unit")
+                .order_by("problem__inspected_unit__round__start_date", "problem__sort_key", "problem_id", "number"))

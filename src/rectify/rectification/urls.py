@@ -1,6 +1,6 @@
 from django.urls import path
 
-from rectify.rectification import views
+from rectify.rectification import handover_views, views
 
 app_name = "rectification"
 urlpatterns = [
@@ -18,4 +18,5 @@ urlpatterns = [
     path("close-outs/", views.review_queue, name="review_queue"),
     path("close-outs/<int:close_out_id>/approve/", views.close_out_approve, name="close_out_approve"),
     path("close-outs/<int:close_out_id>/return/", views.close_out_return, name="close_out_return"),
+    path("tenures/<int:tenure_id>/handover/", handover_views.tenure_handover, name="tenure_handover"),
 ]
