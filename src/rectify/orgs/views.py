@@ -59,13 +59,22 @@ def _crumbs(request: HttpRequest, unit: OrgUnit | None, *, last: str | None = No
     return crumbs
 
 
+def _handover_url(tenure_id: int) -> str | None:
+    try:
+        return reverse("rectification:tenure_handover", args=[tenure_id])
+    except NoReverseMatch:  # the tasks' context (which owns the hand-over page) is not installed
+        return None
+
+
 def _with_open_tasks(posts: list[Post]) -> list[Post]:
     """Mark each tenure with ``open_tasks``: how many open tasks its holder still leads as responsible
-    leader (rule 10) — one query for the whole roster, through the hook the tasks' context registers."""
+    leader (rule 10) — one query for the whole roster, through the hook the tasks' context registers —
+    and ``handover_url``, the page that hands them over."""
     tenures = [t for post in posts for t in post.tenure_list]  # type: ignore[attr-defined]
     duties = hooks.open_duties([t.pk for t in tenures])
     for t in tenures:
         t.open_tasks = len(duties.get(t.pk, ()))  # type: ignore[attr-defined]
+        t.handover_url = _handover_url(t.pk) if t.open_tasks else None  # type: ignore[attr-defined]
     return posts
 
 
