@@ -67,3 +67,11 @@ def fresh_unit(world):  # type: ignore[no-untyped-def]
     Task.objects.filter(problem__inspected_unit=world.iu_a).delete()
     Problem.objects.filter(inspected_unit=world.iu_a).delete()
     return world
+
+
+@pytest.fixture
+def succession(world):  # type: ignore[no-untyped-def]
+    """Scenario 5 on top of the world: the secretary leads 8 open tasks; see ``factories.succession``."""
+    from tests.factories import succession as build
+
+    return build(world)

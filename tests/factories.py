@@ -164,3 +164,47 @@ def problems_bulk(*, iu: InspectedUnit, count: int, tasks: tuple[TaskSpec, ...] 
                                (ResponsibilityKind.PERSON, "李四"))
         ])
     return problems
+
+
+# --- leaders and the tasks they lead (hand-over, rule 10) ---------------------------------------
+
+def leadership_tenure(*, unit: OrgUnit, name: str, title: str, start: dt.date = dt.date(2021, 1, 1),
+                      end: dt.date | None = None, principal: bool = False, areas: str = "",
+                      sort_order: int = 0) -> Tenure:
+    """A person of ``unit`` in a post of its leadership body of their own."""
+    person = Person.objects.create(name=name, unit=unit, title=title)
+    post = Post.objects.create(unit=unit, title=title, is_principal=principal, areas=areas, sort_order=sort_order)
+    return Tenure.objects.create(person=person, post=post, start=start, end=end)
+
+
+def led_task(*, prob: Problem, tenure: Tenure, status: str = TaskStatus.PENDING,
+             due: dt.date = dt.date(2026, 7, 31)) -> Task:
+    """A task whose responsibility list names ``tenure`` as leader (linked, as the services link it)."""
+    t = task(prob=prob, status=status, due=due, leader=tenure.person.name)
+    Responsibility.objects.filter(task=t, kind=ResponsibilityKind.LEADER).update(tenure=tenure, person=tenure.person)
+    return t
+
+
+@dataclass
+class Succession:
+    """Scenario 5: unit A's secretary 张书记 leads 8 open tasks (one of them submitted for close-out) and
+    one closed; 王副厅长 is a member in charge of 财务处; 李新 is in the unit's people, holding no post yet."""
+
+    world: World
+    secretary: Tenure
+    deputy: Tenure
+    newcomer: Person
+    open_tasks: list[Task]
+    closed_task: Task
+
+
+def succession(w: World) -> Succession:
+    secretary = Tenure.objects.select_related("person", "post").get(post__unit=w.unit_a, post__is_principal=True)
+    deputy = leadership_tenure(unit=w.unit_a, name="王副厅长", title="党组成员、副厅长", areas="财务处", sort_order=2)
+    newcomer = Person.objects.create(name="李新", unit=w.unit_a)
+    second = problem(iu=w.iu_a, description="“三重一大”决策制度执行不严格")
+    open_tasks = [led_task(prob=w.problem_a if i < 4 else second, tenure=secretary,
+                           status=TaskStatus.SUBMITTED if i == 7 else TaskStatus.PENDING) for i in range(8)]
+    closed_task = led_task(prob=second, tenure=secretary, status=TaskStatus.CLOSED)
+    return Succession(world=w, secretary=secretary, deputy=deputy, newcomer=newcomer, open_tasks=open_tasks,
+                      closed_task=closed_task)

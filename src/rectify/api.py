@@ -109,6 +109,7 @@ from rectify.inspections.api import router as inspections_router  # noqa: E402
 from rectify.ledger.api import router as ledger_router  # noqa: E402
 from rectify.orgs.api import router as orgs_router  # noqa: E402
 from rectify.rectification.api import router as rectification_router  # noqa: E402
+from rectify.rectification.handover_api import router as handover_router  # noqa: E402
 from rectify.rectification.plan_api import router as plan_router  # noqa: E402
 from rectify.supervision import api as supervision_api  # noqa: E402, F401  (adds GET /rounds/{code}/units)
 
@@ -117,3 +118,4 @@ api.add_router("", rectification_router)
 api.add_router("", plan_router)
 api.add_router("", ledger_router)
 api.add_router("", orgs_router)
+api.add_router("", handover_router)

@@ -630,8 +630,8 @@ def _seed_plans(rng: random.Random, *, inspected_units: list[InspectedUnit], all
         lead, reviewer = unit_actor[iu.unit.code], rng.choice(reviewers)
         problems, tasks = counts[iu.pk]
 
-        def at(days: int, hour: int) -> dt.datetime:
-            day = min(iu.feedback_date + _days(days), today - _days(1))
+        def at(days: int, hour: int, feedback: dt.date = iu.feedback_date) -> dt.datetime:
+            day = min(feedback + _days(days), today - _days(1))
             return dt.datetime.combine(day, dt.time(hour, rng.randint(0, 59)), tzinfo=clock.SHANGHAI)
 
         steps = [(PlanAction.SUBMITTED, lead, at(rng.randint(10, 14), 10), "")]

@@ -74,11 +74,22 @@ class AppointForm(forms.Form):
     start = forms.DateField(label=_("任职日期"), widget=DateInput(), error_messages={"required": _("请填写任职日期。")})
     end = forms.DateField(label=_("离任日期"), widget=DateInput(), required=False,
                           help_text=_("补录历任时填写；留空表示至今在任，现任者于任职日期离任。"))
+    hand_over = forms.BooleanField(required=False)
 
-    def __init__(self, *args: Any, people: Any = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, people: Any = None, current_holder: tuple[str, int] | None = None,
+                 **kwargs: Any) -> None:
+        """``current_holder``: (name, number of open tasks they lead) when the post's current holder leads
+        any — then the form offers to hand them to the new holder; otherwise it has no such field."""
         super().__init__(*args, **kwargs)
         if people is not None:
             self.fields["person"].queryset = people
+        if current_holder is None:
+            del self.fields["hand_over"]
+        else:
+            name, count = current_holder
+            self.fields["hand_over"].label = _("将现任者%(name)s负责的 %(count)s 项未销号整改任务移交给新任者") % {
+                "name": name, "count": count}
+            self.fields["hand_over"].help_text = _("不移交则不能任命接任者：现任者须先交出其负责的整改任务。")
 
 
 class TenureForm(VersionForm):

@@ -20,6 +20,12 @@ class UnitPersonOut(Schema):
     is_principal: bool = Field(description="是否主要负责人（一把手）")
 
 
+class TenureEndIn(Schema):
+    end_date: dt.date = Field(description="离任日期（当天起不再任职），须晚于任职日期")
+    version: int | None = Field(None, ge=1, le=2**63 - 1,
+                                description="读取时任职记录的版本（可选）；已被他人修改时返回 409 stale_version")
+
+
 class UnitPeopleList(Schema):
     items: list[UnitPersonOut] = Field(description="本单位每一条任职记录（现任与历任），按职务排序，同一职务新的在前")
     count: int = Field(description="任职记录数")

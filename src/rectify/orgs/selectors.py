@@ -310,3 +310,12 @@ def people_pick_for(*, user: User, ids: list[int]) -> list[Person]:
     if len(found) != len(wanted):
         raise NotFound(_("所选人员不存在，或您无权查看。"), details={"field": "members"})
     return [found[i] for i in wanted]
+
+
+def leadership_tenures_on(*, unit: OrgUnit, day: dt.date) -> list[Tenure]:
+    """Tenures of the unit's principal and leadership posts that cover ``day``, in post order — who may take
+    over a leader's tasks (rule 10). One query."""
+    return list(Tenure.objects.filter(post__unit=unit, start__lte=day)
+                .filter(Q(end__isnull=True) | Q(end__gt=day))
+                .filter(Q(post__is_principal=True) | Q(post__is_leadership_member=True))
+                .select_related("person", "post").order_by("post__sort_order", "post_id", "start", "id"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -21,7 +22,7 @@ from rectify.audit.services import audit_record
 from rectify.core import clock
 from rectify.core.dates import EARLIEST, LATEST, check_plausible_date
 from rectify.core.errors import Conflict, DomainError, PermissionDenied
-from rectify.orgs import selectors
+from rectify.orgs import hooks, selectors
 from rectify.orgs.models import UNIT_CODE_VALIDATOR, OrgKind, OrgUnit, Person, Post, Tenure
 
 if TYPE_CHECKING:
@@ -84,21 +85,56 @@ def org_units_bulk_create(units: list[OrgUnit]) -> list[OrgUnit]:
     return created
 
 
+def _open_duties_of(tenure: Tenure) -> list[int]:
+    """The open tasks this tenure still leads (rule 10), through the hook rectification registers."""
+    return hooks.open_duties([tenure.pk]).get(tenure.pk, [])
+
+
+def _handover_required(message: str, task_ids: list[int]) -> Conflict:
+    return Conflict(message, code="handover_required", details={"tasks": task_ids})
+
+
+def _refuse_ending_with_open_duties(tenure: Tenure) -> None:
+    """A leader who leaves hands their open tasks over first (DOMAIN rule 10)."""
+    task_ids = _open_duties_of(tenure)
+    if task_ids:
+        raise _handover_required(
+            _("%(name)s仍是 %(count)s 项未销号整改任务的责任领导，须先将这些任务移交给接任的班子成员（在班子名单页点击"
+              "“移交”），才能结束其任职。") % {"name": tenure.person.name, "count": len(task_ids)}, task_ids)
+
+
 @transaction.atomic
-def person_appoint(*, actor: object | None, person: Person, post: Post, start: dt.date) -> Tenure:
-    """Appoint a person to a post; whoever held it until now leaves it the same day."""
+def person_appoint(*, actor: object | None, person: Person, post: Post, start: dt.date,
+                   hand_over: bool = False) -> Tenure:
+    """Appoint a person to a post; whoever held it until now leaves it the same day.
+
+    If the current holder still leads open tasks, the appointment is refused (``handover_required``)
+    unless ``hand_over``: then those tasks move to the new holder in the same transaction.
+    """
     check_plausible_date(start, field="start", label=_("任职日期"))
-    current = Tenure.objects.filter(post=post, end__isnull=True).select_for_update().first()
+    current = (Tenure.objects.filter(post=post, end__isnull=True).select_for_update(of=("self",))
+               .select_related("person").first())
+    duties: list[int] = []
     if current is not None:
         if current.start >= start:
             raise DomainError(_("新任职日期必须晚于现任者的任职日期。"), code="tenure_overlap", details={"field": "start"})
+        duties = _open_duties_of(current)
+        if duties and not hand_over:
+            raise _handover_required(
+                _("现任者%(name)s仍是 %(count)s 项未销号整改任务的责任领导。任命接任者时请选择将这些任务移交给新任者，"
+                  "或先在班子名单页办理移交。") % {"name": current.person.name, "count": len(duties)}, duties)
         Tenure.objects.filter(pk=current.pk).update(end=start, version=models.F("version") + 1,
                                                     updated_at=clock.now())
     tenure = Tenure.objects.create(person=person, post=post, start=start)
+    moved: list[int] = []
+    if current is not None and duties:
+        current.end = start
+        moved = hooks.transfer_duties(actor=actor, from_tenure=current, to_tenure=tenure, task_ids=duties)
     audit_record(actor=actor, action="tenure.started", obj=tenure,
                  before={"ended": current.pk, "ended_end": None} if current else None,
                  after={"person": person.pk, "post": post.pk, "start": start,
-                        "ended": current.pk if current else None, "ended_end": start if current else None})
+                        "ended": current.pk if current else None, "ended_end": start if current else None,
+                        **({"handed_over": moved} if moved else {})})
     return tenure
 
 
@@ -387,10 +423,12 @@ def _check_tenure_dates(*, post: Post, start: dt.date, end: dt.date | None,
 
 
 @transaction.atomic
-def tenure_appoint(*, actor: User, person: Person, post: Post, start: dt.date, end: dt.date | None = None) -> Tenure:
+def tenure_appoint(*, actor: User, person: Person, post: Post, start: dt.date, end: dt.date | None = None,
+                   hand_over: bool = False) -> Tenure:
     """Appoint a person to a post from the roster page.
 
-    Without ``end``: the post's current holder (if any) leaves on ``start`` — see ``person_appoint``.
+    Without ``end``: the post's current holder (if any) leaves on ``start`` — see ``person_appoint``; the
+    open tasks they lead block this unless ``hand_over`` moves them to the new holder.
     With ``end``: a former tenure is recorded (补录历任) and the current holder stays.
     Either way the dates must not overlap another holder of the post or another principal of the unit.
     """
@@ -406,7 +444,7 @@ def tenure_appoint(*, actor: User, person: Person, post: Post, start: dt.date, e
                               code="tenure_overlap", details={"field": "start"})
         # The current holder's open tenure ends on ``start``, so it is left out of the overlap checks.
         _check_tenure_dates(post=post, start=start, end=None, exclude_tenure=current)
-        return person_appoint(actor=actor, person=person, post=post, start=start)
+        return person_appoint(actor=actor, person=person, post=post, start=start, hand_over=hand_over)
     _check_tenure_dates(post=post, start=start, end=end)
     tenure = Tenure.objects.create(person=person, post=post, start=start, end=end)
     audit_record(actor=actor, action="tenure.recorded", obj=tenure,
@@ -422,6 +460,8 @@ def tenure_update(*, actor: User, tenure: Tenure, expected_version: int | None, 
     _require_roster_maintainer(actor, post.unit)
     _require_version(tenure, expected_version, _("该任职记录"))
     _check_tenure_dates(post=post, start=start, end=end, exclude_tenure=tenure)
+    if tenure.end is None and end is not None:  # this correction ends a current tenure
+        _refuse_ending_with_open_duties(tenure)
     before, after = _versioned_update(obj=tenure, expected_version=expected_version, what=_("该任职记录"),
                                       values={"start": start, "end": end})
     if after:
@@ -431,7 +471,9 @@ def tenure_update(*, actor: User, tenure: Tenure, expected_version: int | None, 
 
 @transaction.atomic
 def tenure_end(*, actor: User, tenure: Tenure, expected_version: int | None, end: dt.date) -> Tenure:
-    """The holder leaves the post on ``end`` (exclusive: the last day in office is the day before)."""
+    """The holder leaves the post on ``end`` (exclusive: the last day in office is the day before).
+
+    Refused (``handover_required``, with the task ids) while the holder leads open tasks."""
     _require_roster_maintainer(actor, tenure.post.unit)
     _require_version(tenure, expected_version, _("该任职记录"))
     if tenure.end is not None:
@@ -440,6 +482,7 @@ def tenure_end(*, actor: User, tenure: Tenure, expected_version: int | None, end
     if end <= tenure.start:
         raise DomainError(_("离任日期必须晚于任职日期（%(date)s）。") % {"date": f"{tenure.start:%Y-%m-%d}"},
                           code="end_before_start", details={"field": "end"})
+    _refuse_ending_with_open_duties(tenure)
     before, after = _versioned_update(obj=tenure, expected_version=expected_version, what=_("该任职记录"),
                                       values={"end": end})
     audit_record(actor=actor, action="tenure.ended", obj=tenure, before=before, after=after)
@@ -558,6 +601,8 @@ class _RosterPlan:
     audit_after: dict[str, dict[str, Any]] = field(default_factory=dict)
     touched: list[tuple[Any, ...]] = field(default_factory=list)  # rows to change, with version and old values
     stored_tenures: list[Tenure] = field(default_factory=list)  # the unit's tenures as compared
+    # (tenure the file ends, the successor's row, its stored tenure or None for a new seat, open task ids)
+    handovers: list[tuple[Tenure, RosterEntry, Tenure | None, list[int]]] = field(default_factory=list)
 
 
 _NAME_MAX = Person._meta.get_field("name").max_length
@@ -573,7 +618,9 @@ def _roster_plan(*, unit: OrgUnit, entries: list[RosterEntry], lock: bool) -> _R
        (person, post title, start). No match: a new seat (post + tenure). A match: end date, areas and
        the principal flag may change; an empty cell keeps what is stored (a file never clears a field).
     3. Check that no two principal tenures of the unit overlap, the file's and the stored ones together.
-    4. People: new, or changed when their current post title differs.
+    4. A current tenure the file ends while its holder leads open tasks (rule 10): its tasks go to the
+       successor the file names in the same seat from that day, or the row is an error.
+    5. People: new, or changed when their current post title differs.
     """
     result = RosterResult()
     snapshot = selectors.roster_snapshot(unit=unit, lock=lock)
@@ -589,6 +636,7 @@ def _roster_plan(*, unit: OrgUnit, entries: list[RosterEntry], lock: bool) -> _R
         by_seat.setdefault((tenure.person_id, tenure.post.title), []).append(tenure)
     seen: dict[tuple[str, str, dt.date], RosterEntry] = {}
     matched_ids: set[int] = set()
+    ending: list[tuple[RosterEntry, Tenure]] = []  # rows that end a current tenure
     person_of: dict[str, Person] = {}  # name -> the stored or new person the file's rows go to
     principals: list[tuple[RosterEntry, dt.date, dt.date | None]] = []  # the file's final principal terms
     good: list[tuple[RosterEntry, Person, Tenure | None]] = []
@@ -664,6 +712,8 @@ def _roster_plan(*, unit: OrgUnit, entries: list[RosterEntry], lock: bool) -> _R
         if entry.end is not None and entry.end != stored.end:
             fields["end"] = (stored.end, entry.end)
             end = entry.end
+            if stored.end is None:
+                ending.append((entry, stored))
             if entry.end <= stored.start:  # cannot happen with the same start; kept as a guard
                 error(entry, "end", _("第%(row)s行离任时间须晚于任职时间。") % {"row": entry.row})
         elif entry.end is None and stored.end is not None:
@@ -717,7 +767,10 @@ def _roster_plan(*, unit: OrgUnit, entries: list[RosterEntry], lock: bool) -> _R
                 ) % {"row": entry.row, "who": tenure.person.name, "title": tenure.post.title,
                      "span": _span(tenure.start, tenure.end)})
 
-    # 4. people
+    # 4. leaders who leave hand their open tasks over
+    _roster_handovers(plan=plan, ending=ending, good=good, error=error)
+
+    # 5. people
     current_title: dict[str, str] = {}
     latest: dict[str, tuple[dt.date, str]] = {}
     for entry, _person, stored in good:
@@ -755,10 +808,42 @@ def _roster_plan(*, unit: OrgUnit, entries: list[RosterEntry], lock: bool) -> _R
     body = json.dumps([sorted(plan.new_people), [(e.name, e.title, e.start, e.end, e.areas, e.is_principal)
                                                  for e, _p in plan.new_seats],
                        plan.touched, sorted(plan.tenure_changes.items()), sorted(plan.post_changes.items()),
-                       sorted(plan.person_changes.items())], ensure_ascii=False, sort_keys=True, default=str)
+                       sorted(plan.person_changes.items()),
+                       [(t.pk, e.name, e.title, e.start, ids) for t, e, _s, ids in plan.handovers]],
+                      ensure_ascii=False, sort_keys=True, default=str)
     result.fingerprint = hashlib.sha256(body.encode("utf-8")).hexdigest()
     result.errors.sort(key=lambda e: (e.sheet or "", e.row or 0, e.column or ""))
     return plan
+
+
+def _roster_handovers(*, plan: _RosterPlan, ending: list[tuple[RosterEntry, Tenure]],
+                      good: list[tuple[RosterEntry, Person, Tenure | None]],
+                      error: Callable[[RosterEntry, str | None, str], None]) -> None:
+    """The file ends a current tenure whose holder still leads open tasks: with a successor in the same
+    seat (another person, a row of the same post title starting on that end date) the commit hands the
+    tasks to them — a notice says so; without one the row is an error. One query for all such rows."""
+    duties = hooks.open_duties([stored.pk for _entry, stored in ending])
+    result = plan.result
+    for entry, stored in ending:
+        task_ids = duties.get(stored.pk)
+        if not task_ids:
+            continue
+        successor = next(((e, s) for e, p, s in good
+                          if e.start == entry.end and e.title == stored.post.title and p.pk != stored.person_id),
+                         None)
+        if successor is None:
+            error(entry, "end", _(
+                "第%(row)s行结束了%(name)s的任职，但其仍是 %(count)s 项未销号整改任务的责任领导。请先在班子名单页点击"
+                "“移交”，把这些任务移交给接任的班子成员后再导入；或在文件中写明自%(date)s起接任“%(title)s”的人员，"
+                "导入时一并移交。") % {"row": entry.row, "name": stored.person.name, "count": len(task_ids),
+                                   "date": _roster_display(entry.end), "title": stored.post.title})
+            continue
+        next_entry, next_stored = successor
+        plan.handovers.append((stored, next_entry, next_stored, task_ids))
+        result.notices.append(_(
+            "第%(row)s行：%(name)s仍是 %(count)s 项未销号整改任务的责任领导，确认导入后这些任务将移交给第%(next)s行的接任者"
+            "%(successor)s。") % {"row": entry.row, "name": stored.person.name, "count": len(task_ids),
+                               "next": next_entry.row, "successor": next_entry.name})
 
 
 def _span(start: dt.date, end: dt.date | None) -> str:
@@ -805,17 +890,24 @@ def roster_apply(
     Person.objects.bulk_create(list(plan.new_people.values()))
     posts = _roster_seats(unit=unit, plan=plan)
     Post.objects.bulk_create(list({id(post): post for post in posts if post.pk is None}.values()))
-    Tenure.objects.bulk_create([Tenure(person=person, post=post, start=e.start, end=e.end)
-                                for (e, person), post in zip(plan.new_seats, posts, strict=True)])
+    created = Tenure.objects.bulk_create([Tenure(person=person, post=post, start=e.start, end=e.end)
+                                          for (e, person), post in zip(plan.new_seats, posts, strict=True)])
     _roster_bulk_update(Tenure, plan.tenure_changes)
     _roster_bulk_update(Post, plan.post_changes)
     _roster_bulk_update(Person, plan.person_changes)
+    new_tenure_of = {id(e): tenure for (e, _person), tenure in zip(plan.new_seats, created, strict=True)}
+    handed_over: dict[str, list[int]] = {}
+    for leaving, next_entry, next_stored, task_ids in plan.handovers:
+        leaving.end = plan.tenure_changes[leaving.pk]["end"]
+        successor = next_stored if next_stored is not None else new_tenure_of[id(next_entry)]
+        moved = hooks.transfer_duties(actor=actor, from_tenure=leaving, to_tenure=successor, task_ids=task_ids)
+        handed_over[_tenure_key(leaving.person.name, leaving.post.title, leaving.start)] = moved
     audit_record(
         actor=actor, action="roster.imported", obj=unit,
         before={"changed": plan.audit_before},
         after={**(source or {}), "people": result.people, "tenures": result.tenures,
                "new": sorted(k for k in plan.audit_after if k not in plan.audit_before),
-               "changed": plan.audit_after},
+               "changed": plan.audit_after, **({"handed_over": handed_over} if handed_over else {})},
     )
     result.committed = True
     return result

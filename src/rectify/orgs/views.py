@@ -19,8 +19,8 @@ from django.views.decorators.http import require_POST
 from rectify.core import clock
 from rectify.core.errors import DomainError, NotFound
 from rectify.core.forms import form_error
-from rectify.orgs import forms, selectors, services
-from rectify.orgs.models import OrgUnit, Post
+from rectify.orgs import forms, hooks, selectors, services
+from rectify.orgs.models import OrgUnit, Post, Tenure
 
 
 def _parent_from_form(user: Any, code: str) -> OrgUnit:
@@ -57,6 +57,25 @@ def _crumbs(request: HttpRequest, unit: OrgUnit | None, *, last: str | None = No
     if last:
         crumbs.append((last, None))
     return crumbs
+
+
+def _handover_url(tenure_id: int) -> str | None:
+    try:
+        return reverse("rectification:tenure_handover", args=[tenure_id])
+    except NoReverseMatch:  # the tasks' context (which owns the hand-over page) is not installed
+        return None
+
+
+def _with_open_tasks(posts: list[Post]) -> list[Post]:
+    """Mark each tenure with ``open_tasks``: how many open tasks its holder still leads as responsible
+    leader (rule 10) — one query for the whole roster, through the hook the tasks' context registers —
+    and ``handover_url``, the page that hands them over."""
+    tenures = [t for post in posts for t in post.tenure_list]  # type: ignore[attr-defined]
+    duties = hooks.open_duties([t.pk for t in tenures])
+    for t in tenures:
+        t.open_tasks = len(duties.get(t.pk, ()))  # type: ignore[attr-defined]
+        t.handover_url = _handover_url(t.pk) if t.open_tasks else None  # type: ignore[attr-defined]
+    return posts
 
 
 def _import_url(unit: OrgUnit) -> str | None:
@@ -139,7 +158,7 @@ def _roster_page(request: HttpRequest, code: str, *, status: int = 200, **forms_
     context = {
         "unit": unit,
         "crumbs": _crumbs(request, unit),
-        "posts": selectors.roster_posts(unit=unit),
+        "posts": _with_open_tasks(selectors.roster_posts(unit=unit)),
         "people_page": people_page,
         "can_edit": can_edit,
         "can_maintain_tree": user.can_maintain_all_rosters,
@@ -259,7 +278,8 @@ def _post_in_unit(request: HttpRequest, code: str, post_id: int) -> Post:
 def _post_page(request: HttpRequest, code: str, post_id: int, *, status: int = 200, **forms_: Any) -> HttpResponse:
     post = _post_in_unit(request, code, post_id)
     unit = post.unit
-    tenures = next(p for p in selectors.roster_posts(unit=unit) if p.pk == post.pk).tenure_list  # type: ignore[attr-defined]
+    tenures = _post_tenures(post)
+    current = next((t for t in tenures if t.end is None), None)
     tenure_forms = []
     bound = forms_.get("tenure_form")
     bound_end = forms_.get("end_form")
@@ -279,9 +299,25 @@ def _post_page(request: HttpRequest, code: str, post_id: int, *, status: int = 2
             "title": post.title, "is_principal": post.is_principal, "is_leadership_member": post.is_leadership_member,
             "areas": post.areas, "sort_order": post.sort_order, "version": post.version}),
         "appoint_form": forms_.get("appoint_form") or forms.AppointForm(
-            people=selectors.people_of_unit(unit=unit), initial={"start": clock.today()}),
+            people=selectors.people_of_unit(unit=unit), initial={"start": clock.today()},
+            current_holder=_holder_with_tasks(current)),
+        "current": current,
     }
     return render(request, "orgs/post_detail.html", context, status=status)
+
+
+def _post_tenures(post: Post) -> list[Tenure]:
+    """The post's tenures (current first), each with ``open_tasks``."""
+    return next(p for p in _with_open_tasks(selectors.roster_posts(unit=post.unit))
+                if p.pk == post.pk).tenure_list  # type: ignore[attr-defined]
+
+
+def _holder_with_tasks(current: Tenure | None) -> tuple[str, int] | None:
+    """The post's current holder and how many open tasks they lead, when they lead any: the appoint form
+    then offers to hand those tasks to the new holder."""
+    if current is None or not current.open_tasks:  # type: ignore[attr-defined]
+        return None
+    return current.person.name, current.open_tasks  # type: ignore[attr-defined]
 
 
 @login_required
@@ -318,12 +354,19 @@ def post_edit(request: HttpRequest, code: str, post_id: int) -> HttpResponse:
 @login_required
 def post_appoint(request: HttpRequest, code: str, post_id: int) -> HttpResponse:
     post = _post_in_unit(request, code, post_id)
-    form = forms.AppointForm(request.POST, people=selectors.people_of_unit(unit=post.unit))
+    current = next((t for t in _post_tenures(post) if t.end is None), None)
+    form = forms.AppointForm(request.POST, people=selectors.people_of_unit(unit=post.unit),
+                             current_holder=_holder_with_tasks(current))
 
     def act(post: Post, data: dict[str, Any]) -> str:
-        services.tenure_appoint(actor=request.user, person=data["person"], post=post, start=data["start"],
-                                end=data["end"])
-        return _("已任命%(name)s为%(post)s。") % {"name": data["person"].name, "post": post.title}
+        tenure = services.tenure_appoint(actor=request.user, person=data["person"], post=post, start=data["start"],
+                                         end=data["end"], hand_over=data.get("hand_over", False))
+        message = _("已任命%(name)s为%(post)s。") % {"name": data["person"].name, "post": post.title}
+        moved = hooks.open_duties([tenure.pk]).get(tenure.pk, []) if data.get("hand_over") else []
+        if moved:
+            message += _("原任者负责的 %(count)s 项未销号整改任务已移交给%(name)s。") % {
+                "count": len(moved), "name": data["person"].name}
+        return message
 
     return _post_action(request, code, post_id, form, "appoint_form", act)
 

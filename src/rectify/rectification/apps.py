@@ -14,3 +14,10 @@ class RectificationConfig(AppConfig):
         navigation.register(navigation.LEDGER, nav.ledger_items)
         navigation.register(navigation.CLOSE_OUTS, nav.close_out_items)
         navigation.register(navigation.CHANGE_REQUESTS, nav.change_request_items)
+        # orgs asks, through its hooks, which open tasks a departing leader still leads and hands them over
+        # (rule 10); it cannot import this app, so the functions are registered here.
+        from rectify.orgs import hooks
+        from rectify.rectification.handover_services import leader_duties_transfer
+        from rectify.rectification.selectors import open_tasks_led_by
+
+        hooks.register_leader_duties(open_duties=open_tasks_led_by, transfer=leader_duties_transfer)

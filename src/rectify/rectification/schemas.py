@@ -22,6 +22,7 @@ from rectify.rectification.models import (
     ChangeRequest,
     CloseOut,
     Evidence,
+    LeaderHandover,
     ProgressEntry,
     Reopening,
     Responsibility,
@@ -305,6 +306,16 @@ class ChangeRequestOut(Schema):
 class ChangeRequestList(Schema):
     items: list[ChangeRequestOut]
     count: int
+class LeaderHandoverOut(Schema):
+    from_name: str = Field(description="原责任领导姓名")
+    from_post: str = Field(description="原责任领导移交时的职务")
+    from_tenure_id: int = Field(description="原责任领导的任职记录 ID")
+    to_name: str = Field(description="接任的责任领导姓名")
+    to_post: str = Field(description="接任者的职务")
+    to_tenure_id: int = Field(description="接任者的任职记录 ID")
+    handed_over_by: str = Field(description="办理移交的人员")
+    handed_over_at: dt.datetime = Field(description="移交时间")
+    note: str = Field(description="移交说明")
 
 
 class TaskDetailOut(TaskSummaryOut):
@@ -320,6 +331,7 @@ class TaskDetailOut(TaskSummaryOut):
     close_outs: list[CloseOutOut]
     progress: list[ProgressOut]
     reopenings: list[ReopeningOut]
+    handovers: list[LeaderHandoverOut] = Field(description="责任领导的移交记录（班子成员变动时），先移交的在前")
 
 
 # --- builders ------------------------------------------------------------------------------------
@@ -472,6 +484,13 @@ def reopening_out(r: Reopening) -> dict:
     return {"reason": r.reason, "reopened_by": str(r.reopened_by), "reopened_at": r.reopened_at}
 
 
+def leader_handover_out(h: LeaderHandover) -> dict:
+    return {"from_name": h.from_tenure.person.name, "from_post": h.from_tenure.post.title,
+            "from_tenure_id": h.from_tenure_id, "to_name": h.to_tenure.person.name, "to_post": h.to_tenure.post.title,
+            "to_tenure_id": h.to_tenure_id, "handed_over_by": h.handed_over_by_name, "handed_over_at": h.handed_over_at,
+            "note": h.note}
+
+
 def task_detail_out(task: Task, history: TaskHistory) -> dict:
     """A task from ``task_get_for`` with everything ``task_history`` found."""
     return {
@@ -486,4 +505,5 @@ def task_detail_out(task: Task, history: TaskHistory) -> dict:
         "close_outs": [close_out_out(c) for c in history.close_outs],
         "progress": [progress_out(p) for p in history.progress],
         "reopenings": [reopening_out(r) for r in history.reopenings],
+        "handovers": [leader_handover_out(h) for h in history.handovers],
     }

@@ -14,6 +14,7 @@ Derived state is computed in SQL when read (never stored):
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import IO
@@ -53,6 +54,7 @@ from rectify.rectification.models import (
     CloseOutState,
     DeadlineKind,
     Evidence,
+    LeaderHandover,
     PlanEvent,
     PlanState,
     ProgressEntry,
@@ -247,8 +249,9 @@ def problem_leaders_of_period(*, problem: Problem) -> list[LeaderOfPeriod]:
     (``problem_occurrence_period``; none when the period is unknown).
 
     A member is "in charge" when their post's areas include a lead department of the problem's tasks or
-    when the tasks' responsibility list names them as leader. Uses the tasks and responsibilities that
-    ``problem_get_for`` prefetched, so it costs one query (the tenures).
+    when the tasks' responsibility list names them as leader — now, or before they handed a task over to
+    a successor (rule 10: the former holder stays among the leaders of the period). Uses the tasks and
+    responsibilities that ``problem_get_for`` prefetched, so it costs two queries (hand-overs, tenures).
     """
     period = problem_occurrence_period(problem)
     if period is None:
@@ -264,6 +267,10 @@ def problem_leaders_of_period(*, problem: Problem) -> list[LeaderOfPeriod]:
                 leader_names.add(r.name)
                 if r.person_id:
                     leader_people.add(r.person_id)
+    for person_id, name in LeaderHandover.objects.filter(task__problem=problem).values_list(
+            "from_tenure__person_id", "from_tenure__person__name"):
+        leader_people.add(person_id)
+        leader_names.add(name)
     return org_selectors.leaders_during(
         unit=problem.inspected_unit.unit, start=period[0], end=period[1], departments=departments,
         leader_names=leader_names, leader_person_ids=leader_people,
@@ -308,6 +315,7 @@ class TaskHistory:
     reopenings: list[Reopening]
     change_requests: list[ChangeRequest] = field(default_factory=list)
     timeline: list[dict] = field(default_factory=list)
+    handovers: list[LeaderHandover] = field(default_factory=list)
 
 
 def task_history(*, task: Task) -> TaskHistory:
@@ -320,6 +328,8 @@ def task_history(*, task: Task) -> TaskHistory:
     reopenings = list(Reopening.objects.filter(task=task).select_related("reopened_by"))
     change_requests = list(ChangeRequest.objects.filter(task=task).select_related("decided_by")
                            .order_by("-requested_at", "-id"))
+    handovers = list(LeaderHandover.objects.filter(task=task).select_related(
+        "from_tenure__person", "from_tenure__post", "to_tenure__person", "to_tenure__post"))
     history = TaskHistory(
         responsibilities=list(Responsibility.objects.filter(task=task).select_related("tenure__person", "tenure__post")),
         progress=progress,
@@ -327,6 +337,7 @@ def task_history(*, task: Task) -> TaskHistory:
         close_outs=close_outs,
         reopenings=reopenings,
         change_requests=change_requests,
+        handovers=handovers,
     )
     events: list[dict] = []
     events += [{"at": p.created_at, "kind": "progress", "actor": p.author, "title": pgettext("timeline", "填报进展"), "text": p.text}
@@ -352,6 +363,10 @@ def task_history(*, task: Task) -> TaskHistory:
                      else pgettext("timeline", "变更申请未获批准"))
             events.append({"at": c.decided_at, "kind": f"change_{c.state}", "actor": c.decided_by, "title": title,
                            "text": c.decision_comment})
+    for h in handovers:  # the former leader stays in the task's history (rule 10)
+        text = _("责任领导由%(from)s移交给%(to)s") % {"from": h.from_tenure.person.name, "to": h.to_tenure.person.name}
+        events.append({"at": h.handed_over_at, "kind": "handover", "actor": h.handed_over_by_name,
+                       "title": pgettext("timeline", "移交责任领导"), "text": f"{text}\n{h.note}" if h.note else text})
     history.timeline = sorted(events, key=lambda e: e["at"], reverse=True)
     return history
 
@@ -758,3 +773,27 @@ def pending_change_request_count_for(*, user: User) -> int:
     if not user.can_decide_change_requests:
         return 0
     return change_requests_in_scope(user=user).filter(state=ChangeRequestState.PENDING).count()
+# --- leaders' hand-over when they change post (rule 10) -------------------------------------------
+
+def open_tasks_led_by(tenure_ids: Collection[int]) -> dict[int, list[int]]:
+    """Tenure id -> ids of the open tasks (every status but closed; a submitted task is still open) whose
+    responsibility list names that tenure as leader, sorted. One query; tenures leading none are absent.
+    The provider ``orgs.hooks.open_duties`` calls (registered in ``RectificationConfig.ready``)."""
+    led: dict[int, list[int]] = {}
+    rows = (Responsibility.objects.filter(kind=ResponsibilityKind.LEADER, tenure_id__in=list(tenure_ids))
+            .exclude(task__status=TaskStatus.CLOSED).order_by("tenure_id", "task_id")
+            .values_list("tenure_id", "task_id"))
+    for tenure_id, task_id in rows:
+        tasks = led.setdefault(tenure_id, [])
+        if not tasks or tasks[-1] != task_id:
+            tasks.append(task_id)
+    return led
+
+
+def open_tasks_of_tenure(*, tenure_id: int) -> list[Task]:
+    """The open tasks a tenure leads, with their problem and warning, in ledger order (the hand-over page).
+    The caller has checked that the tenure is in the user's scope; the tasks are of its unit."""
+    led = Responsibility.objects.filter(kind=ResponsibilityKind.LEADER, tenure_id=tenure_id).values("task_id")
+    return list(annotate_task_state(Task.objects.filter(pk__in=led).exclude(status=TaskStatus.CLOSED))
+                .select_related("problem__inspected_unit__round", "problem__inspected_unit__unit")
+                .order_by("problem__inspected_unit__round__start_date", "problem__sort_key", "problem_id", "number"))

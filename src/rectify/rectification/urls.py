@@ -1,6 +1,6 @@
 from django.urls import path
 
-from rectify.rectification import plan_views, views
+from rectify.rectification import handover_views, plan_views, views
 
 app_name = "rectification"
 urlpatterns = [
@@ -39,4 +39,5 @@ urlpatterns = [
          name="change_request_refuse"),
     path("change-requests/<int:change_request_id>/withdraw/", plan_views.change_request_withdraw,
          name="change_request_withdraw"),
+    path("tenures/<int:tenure_id>/handover/", handover_views.tenure_handover, name="tenure_handover"),
 ]
