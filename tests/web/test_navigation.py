@@ -51,12 +51,13 @@ def client_for(user) -> Client:
 HOME, ROUNDS, LEDGER, CLUES, CLOSE_OUTS = ("工作台", "/"), ("巡视轮次", "/rounds/"), ("整改台账", "/ledger/"), \
     ("问题线索", "/clues/"), ("销号审核", "/close-outs/")
 ORGS = ("系统管理", "/orgs/")
+DECIDE_CHANGES, MY_CHANGES = ("变更审批", "/change-requests/"), ("变更申请", "/change-requests/")
 
 
 @pytest.mark.parametrize(("role", "expected"), [
-    (Role.COMMISSION, [HOME, ROUNDS, LEDGER, CLUES, CLOSE_OUTS, ORGS]),
-    (Role.INSPECTION_OFFICE, [HOME, ROUNDS, LEDGER, CLOSE_OUTS, ORGS]),
-    (Role.UNIT_LEAD, [HOME, ROUNDS, LEDGER, ("系统管理", "/orgs/EDU/")]),
+    (Role.COMMISSION, [HOME, ROUNDS, LEDGER, CLUES, CLOSE_OUTS, DECIDE_CHANGES, ORGS]),
+    (Role.INSPECTION_OFFICE, [HOME, ROUNDS, LEDGER, CLOSE_OUTS, DECIDE_CHANGES, ORGS]),
+    (Role.UNIT_LEAD, [HOME, ROUNDS, LEDGER, MY_CHANGES, ("系统管理", "/orgs/EDU/")]),
     (Role.UNIT_MEMBER, [HOME, ROUNDS, LEDGER]),
     (Role.LEADER, [HOME, ROUNDS, LEDGER, ORGS]),
     (Role.ADMIN, [HOME, ROUNDS, LEDGER, ORGS]),
@@ -88,6 +89,17 @@ def test_reviewers_see_how_many_close_outs_wait(world):
     assert badges(client_for(world[Role.UNIT_LEAD]), reverse("core:home")) == {}
 
 
+def test_reviewers_see_how_many_change_requests_wait(world):
+    from rectify.rectification import plan_services
+    from rectify.rectification.models import RectificationPlan
+
+    RectificationPlan.objects.create(inspected_unit=world.iu_a, state="approved", version=3)
+    plan_services.change_request_create(actor=world[Role.UNIT_LEAD], task_id=world.task_a.pk, reason="当事人已调离",
+                                        due_date=world.task_a.due_date.replace(day=30))
+    assert badges(client_for(world[Role.COMMISSION]), reverse("core:home")) == {"变更审批": "1"}
+    assert badges(client_for(world[Role.UNIT_LEAD]), reverse("core:home")) == {}
+
+
 @pytest.fixture
 def registered():
     """Register a provider for the length of a test, as a later app's ``ready()`` would."""
@@ -105,8 +117,9 @@ def test_an_app_adds_its_entry_at_its_place_in_the_menu(world, registered):
     def orders(request):
         return [NavItem("督办", "/orders/", match=("/orders/",), badge=3)] if request.user.sees_all_units else []
 
-    registered(450, orders)  # after 销号审核 (400), before 系统管理 (1000)
+    registered(450, orders)  # after 销号审核 (400) and 变更审批 (420), before 系统管理 (1000)
     office = client_for(world[Role.INSPECTION_OFFICE])
-    assert entries(office, reverse("core:home")) == [HOME, ROUNDS, LEDGER, CLOSE_OUTS, ("督办", "/orders/"), ORGS]
+    assert entries(office, reverse("core:home")) == [HOME, ROUNDS, LEDGER, CLOSE_OUTS, DECIDE_CHANGES,
+                                                     ("督办", "/orders/"), ORGS]
     assert badges(office, reverse("core:home")) == {"督办": "3"}
     assert ("督办", "/orders/") not in entries(client_for(world[Role.UNIT_MEMBER]), reverse("core:home"))
