@@ -336,6 +336,11 @@ class _Checks:
             return False
         return True
 
+    def _deadline_column(self, t: ParsedTask, field: str) -> str:
+        """A kind written in the 完成时限 cell (立行立改, 长期坚持) is reported there when there is no kind column."""
+        column = _field_column(field)
+        return column if column in self.columns.get(t.sheet, {}) else "deadline"
+
     def change_request(self, t: ParsedTask, old: selectors.StoredTask, requested: dict[str, Any]) -> str | None:
         """After approval: whether a change request can be filed for ``requested`` — "new", "pending" (the
         same change is already awaiting a decision) or None (an error was reported)."""
@@ -344,11 +349,11 @@ class _Checks:
             if {f: c["after"] for f, c in pending.items() if f in REQUEST_FIELDS} == {
                     f: _request_value(v) for f, v in requested.items()}:
                 return "pending"
-            self.error(t.sheet, t.row, _field_column(next(iter(requested))), _(
+            self.error(t.sheet, t.row, self._deadline_column(t, next(iter(requested))), _(
                 "该任务已有一项待审批的变更申请：请等待审批结果或在系统中撤回后再导入，或恢复为系统中的内容。"))
             return None
         if requested.get("deadline_kind", old.deadline_kind) == DeadlineKind.LONG_TERM and not old.milestones:
-            self.error(t.sheet, t.row, "kind", _(
+            self.error(t.sheet, t.row, self._deadline_column(t, "deadline_kind"), _(
                 "转为长期坚持须写明阶段目标和评估周期：请在系统的任务页面提出变更申请，或恢复为系统中的整改类型。"))
             return None
         return "new"

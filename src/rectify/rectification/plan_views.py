@@ -273,7 +273,7 @@ def round_plans(request: HttpRequest, round_code: str) -> HttpResponse:
     states = dict(PlanState.choices)
     counts = {state: sum(1 for r in rows if r.state == state) for state in states}
     return render(request, "rectification/round_plans.html", {
-        "round": rnd, "rows": rows, "states": states, "counts": counts, "gap_labels": selectors.GAP_LABELS,
+        "round": rnd, "rows": rows, "states": states, "counts": counts, "gap_labels": [(key, label, selectors.GAP_SHORT_LABELS[key]) for key, label in selectors.GAP_LABELS.items()],
     })
 
 

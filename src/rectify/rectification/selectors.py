@@ -448,7 +448,11 @@ class UnitProgress:
     by_completion: dict[str, int] = field(default_factory=dict)
     tasks: int = 0  # tasks of fed-back problems, like every other figure here
     tasks_closed: int = 0
-    tasks_overdue: int = 0
+    tasks_overdue: int = 0  # open and past the deadline in force (what the warnings show)
+    # Overdue statistics count from the plan's original deadline (rule 3): an approved extension moves the
+    # warning, not the record. Extended: the deadline in force differs from the original one.
+    tasks_overdue_original: int = 0
+    tasks_extended: int = 0
     clues: int | None = None
     # Self-found problems (自查问题) are counted apart: never in ``problems`` or the completion rate.
     self_found: int = 0
@@ -506,12 +510,15 @@ def round_progress_for(*, user: User, round: InspectionRound, today: dt.date | N
             n=Count("id"),
             closed=Count("id", filter=Q(status=TaskStatus.CLOSED)),
             overdue=Count("id", filter=~Q(status=TaskStatus.CLOSED) & Q(due_date__lt=today)),
+            overdue_original=Count("id", filter=~Q(status=TaskStatus.CLOSED) & Q(original_due_date__lt=today)),
+            extended=Count("id", filter=~Q(due_date=F("original_due_date"))),
         )
         .order_by()
     )
     for row in task_rows:
         p = progress[row["problem__inspected_unit_id"]]
         p.tasks, p.tasks_closed, p.tasks_overdue = row["n"], row["closed"], row["overdue"]
+        p.tasks_overdue_original, p.tasks_extended = row["overdue_original"], row["extended"]
     if user.sees_clues:
         for iu_id, n in inspection_selectors.clue_counts_by_unit(user=user, round=round).items():
             if iu_id in progress:
@@ -535,6 +542,8 @@ class RoundTotals:
     tasks_closed: int
     tasks_overdue: int
     clues: int | None
+    tasks_overdue_original: int = 0
+    tasks_extended: int = 0
     self_found: int = 0
     self_found_completed: int = 0
 
@@ -557,6 +566,8 @@ def round_totals(progress: list[UnitProgress]) -> RoundTotals:
         tasks=sum(p.tasks for p in progress),
         tasks_closed=sum(p.tasks_closed for p in progress),
         tasks_overdue=sum(p.tasks_overdue for p in progress),
+        tasks_overdue_original=sum(p.tasks_overdue_original for p in progress),
+        tasks_extended=sum(p.tasks_extended for p in progress),
         clues=sum(p.clues or 0 for p in progress) if sees_clues else None,
         self_found=sum(p.self_found for p in progress),
         self_found_completed=sum(p.self_found_completed for p in progress),
@@ -606,6 +617,18 @@ GAP_LABELS = {
     "no_department": gettext_noop("缺牵头责任部门"),
     "no_person": gettext_noop("缺责任人"),
     "no_milestones": gettext_noop("长期坚持任务缺阶段目标"),
+}
+
+
+# The same, short enough for a table header (the long label is the header's title).
+GAP_SHORT_LABELS = {
+    "no_tasks": gettext_noop("无任务"),
+    "no_criterion": gettext_noop("缺标准"),
+    "no_leader": gettext_noop("缺领导"),
+    "leader_unlinked": gettext_noop("领导未关联"),
+    "no_department": gettext_noop("缺部门"),
+    "no_person": gettext_noop("缺责任人"),
+    "no_milestones": gettext_noop("缺阶段目标"),
 }
 
 

@@ -36,6 +36,8 @@ class UnitProgressOut(Schema):
     tasks: int
     tasks_closed: int
     tasks_overdue: int
+    tasks_overdue_original: int = Field(description="按整改方案原定完成时限计算的逾期任务数（经批准延期的仍计入）")
+    tasks_extended: int = Field(description="完成时限经批准调整过的任务数")
     clues: int | None = Field(description="问题线索数；仅纪委监委监督人员可见，其他角色为 null")
     self_found: int = Field(description="自查问题数（举一反三，单独统计，不计入 problems 和完成率）")
     self_found_completed: int = Field(description="已完成的自查问题数")
@@ -55,6 +57,7 @@ def unit_progress_out(p: UnitProgress) -> dict:
         "rate": float(p.rate),
         "warnings": {w: p.by_warning.get(w, 0) for w in ("red", "yellow", "green")},
         "tasks": p.tasks, "tasks_closed": p.tasks_closed, "tasks_overdue": p.tasks_overdue,
+        "tasks_overdue_original": p.tasks_overdue_original, "tasks_extended": p.tasks_extended,
         "clues": p.clues,
         "self_found": p.self_found, "self_found_completed": p.self_found_completed,
     }

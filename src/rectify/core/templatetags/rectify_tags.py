@@ -25,7 +25,7 @@ def get_item(mapping: dict, key: Any) -> Any:
 
 @register.filter
 def cn_date(value: dt.date | dt.datetime | None) -> str:
-    if value is None:
+    if not isinstance(value, dt.date):  # None, or "" for a missing object on the template's path
         return "—"
     if isinstance(value, dt.datetime):
         from django.utils import timezone
