@@ -340,3 +340,37 @@ def test_clues_are_handed_over_and_a_few_still_wait_for_results_after_three_mont
     assert not clues.filter(result="", feedback_on__isnull=False).exists()
     waiting = [c for c in clues.filter(result="") if add_months(c.handed_over_on, 3) <= TODAY]
     assert len(waiting) == OVERDUE_CLUES >= 2
+
+
+def test_plans_were_approved_after_a_few_returns_and_one_awaits_the_office(demo, db):
+    from rectify.rectification.models import PlanEvent, RectificationPlan
+
+    rnd = _look_back()
+    plans = RectificationPlan.objects.filter(inspected_unit__round=rnd)
+    assert Counter(plans.values_list("state", flat=True)) == {"approved": 19, "submitted": 1}
+    assert demo["plans"] == {"draft": 0, "submitted": 1, "approved": 19, "returned": 0}
+    waiting = plans.get(state="submitted")
+    assert list(waiting.events.values_list("action", flat=True)) == ["submitted", "returned", "submitted"]
+    returned_first = plans.filter(events__action="returned").distinct().count()
+    assert returned_first == 6 and not PlanEvent.objects.filter(action="returned", comment="").exists()
+    for plan in plans.prefetch_related("events"):  # the history runs forward and never in the future
+        moments = [e.at for e in plan.events.all()]
+        assert moments == sorted(moments) and moments[-1] < MOMENT
+        assert plan.inspected_unit.feedback_date < moments[0].date()
+    for plan in plans.filter(state="approved").select_related("inspected_unit"):  # rule 1 held when approved
+        assert selectors.plan_gaps(inspected_unit=plan.inspected_unit).complete
+
+
+def test_extensions_move_the_deadline_and_keep_the_original(demo, db):
+    from rectify.rectification.models import ChangeRequest
+
+    changes = ChangeRequest.objects.filter(problem__inspected_unit__round=_look_back()).select_related("task")
+    assert Counter(changes.values_list("state", flat=True)) == {"approved": 6, "refused": 2, "pending": 1}
+    for change in changes:
+        task = change.task
+        assert task.original_due_date.isoformat() == change.changes["due_date"]["before"]
+        moved = change.state == "approved"
+        assert (task.due_date.isoformat() == change.changes["due_date"]["after"]) is moved
+        assert (task.due_date == task.original_due_date) is not moved
+        assert change.requested_by_id != change.decided_by_id
+    assert changes.get(state="pending").problem.inspected_unit.unit.code == "YN-JYT"  # the office's to decide

@@ -182,3 +182,16 @@ def test_plan_and_change_request_pages_cost_constant_queries(w, name, args, djan
     url = reverse(name, args=args(w))
     with django_assert_max_num_queries(12):
         assert office.get(url).status_code == 200
+
+
+def test_the_workbench_shows_plans_to_review_and_the_units_returned_plan(w) -> None:
+    from rectify.rectification.models import PlanEvent
+
+    plan = RectificationPlan.objects.create(inspected_unit=w.iu_a, state="submitted", version=2)
+    body = client_for(w[Role.INSPECTION_OFFICE]).get(reverse("core:home")).content.decode()
+    assert "待审核的整改方案" in body and reverse("rectification:plan", args=[w.round.code, w.unit_a.code]) in body
+    RectificationPlan.objects.filter(pk=plan.pk).update(state="returned")
+    PlanEvent.objects.create(plan=plan, action="returned", actor=w[Role.INSPECTION_OFFICE], actor_name="office",
+                             at=plan.created_at, comment="请补充阶段目标")
+    body = client_for(w[Role.UNIT_LEAD]).get(reverse("core:home")).content.decode()
+    assert "本单位整改方案" in body and "退回理由：请补充阶段目标" in body

@@ -820,3 +820,27 @@ def open_tasks_of_tenure(*, tenure_id: int) -> list[Task]:
     return list(annotate_task_state(Task.objects.filter(pk__in=led).exclude(status=TaskStatus.CLOSED))
                 .select_related("problem__inspected_unit__round", "problem__inspected_unit__unit")
                 .order_by("problem__inspected_unit__round__start_date", "problem__sort_key", "problem_id", "number"))
+
+
+def plans_awaiting_review_for(*, user: User, limit: int = 8) -> tuple[list[RectificationPlan], int]:
+    """Submitted plans in scope, first submitted first (for a reviewer's workbench): the rows and the count."""
+    if not user.can_review_plan:
+        return [], 0
+    qs = (RectificationPlan.objects.filter(unit_scope_q(user, unit_path_field="inspected_unit__unit__path"),
+                                           state=PlanState.SUBMITTED)
+          .select_related("inspected_unit__unit", "inspected_unit__round").order_by("submitted_at", "id"))
+    return list(qs[:limit]), qs.count()
+
+
+def own_plans_for(*, user: User, limit: int = 6) -> list[PlanView]:
+    """A unit user's inspected units, newest round first, each with its plan and the latest review step (the
+    reason when it was returned): two queries."""
+    units = list(inspection_selectors.inspected_units_for(user=user).select_related("round", "unit")
+                 .order_by("-round__start_date", "unit__path")[:limit])
+    plans = {p.inspected_unit_id: p for p in RectificationPlan.objects.filter(inspected_unit__in=units)
+             .prefetch_related(Prefetch("events", queryset=PlanEvent.objects.order_by("-at", "-id")))}
+    views = []
+    for iu in units:
+        plan = plans.get(iu.pk)
+        views.append(PlanView(inspected_unit=iu, plan=plan, history=list(plan.events.all()[:1]) if plan else []))
+    return views

@@ -24,7 +24,13 @@ def workbench(request: HttpRequest) -> HttpResponse:
             list(rectification_selectors.close_out_queue_for(user=user)[:8]) if user.can_review_close_out else []
         ),
         "pending_review_count": rectification_selectors.pending_close_out_count_for(user=user),
+        "pending_change_count": rectification_selectors.pending_change_request_count_for(user=user),
     }
+    if user.can_review_plan:
+        context["plans_to_review"], context["plans_to_review_count"] = \
+            rectification_selectors.plans_awaiting_review_for(user=user)
+    elif user.is_unit_user:
+        context["own_plans"] = rectification_selectors.own_plans_for(user=user)
     if user.can_manage_clues:  # rule 12: clues handed over months ago without results
         overdue = inspection_selectors.clues_overdue_for(user=user)
         context["overdue_clues"] = list(overdue[:5])
