@@ -172,3 +172,20 @@ def test_out_of_scope_is_not_found(w) -> None:
     request = ask(w, due_date=dt.date(2026, 8, 31))
     with pytest.raises(NotFound):
         selectors.change_request_get_for(user=w["unit_lead_b"], change_request_id=request.pk)
+
+
+def test_after_approval_the_office_edits_a_problem_but_not_its_fed_back_text(w) -> None:
+    from django.test import Client
+    from django.urls import reverse
+
+    office = Client()
+    office.force_login(w[Role.INSPECTION_OFFICE])
+    url = reverse("rectification:problem_edit", args=[w.problem_a.pk])
+    assert 'name="description"' in office.get(url).content.decode() and "disabled" in office.get(url).content.decode()
+    office.post(url, {"description": "改写的反馈原文", "detail": "补充的问题表现", "version": 1})
+    problem = Problem.objects.get(pk=w.problem_a.pk)
+    assert (problem.description, problem.detail) == ("违规发放津贴补贴问题整改不到位", "补充的问题表现")
+    with pytest.raises(Conflict) as e:  # and the service refuses it whoever calls
+        plan_services.problem_edit(actor=w[Role.INSPECTION_OFFICE], problem_id=w.problem_a.pk,
+                                   expected_version=problem.version, description="改写的反馈原文")
+    assert e.value.code == "change_request_required"

@@ -80,9 +80,12 @@ class ProblemForm(VersionedFormMixin, forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0, max_value=2**63 - 1,
                                  error_messages={"invalid": _("页面已过期，请刷新后重试。")})
 
-    def __init__(self, *args, categories=(), **kwargs):  # type: ignore[no-untyped-def]
+    def __init__(self, *args, categories=(), description_locked=False, **kwargs):  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
         self.fields["category"].choices = category_choices(categories)
+        if description_locked:
+            self.fields["description"].disabled = True
+            self.fields["description"].help_text = _("整改方案已批准：更正反馈问题的表述须在问题页面提出更正申请。")
 
 
 # --- editing the task list, the plan and change requests (issue 7) -----------------------------------

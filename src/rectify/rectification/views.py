@@ -22,7 +22,7 @@ from rectify.inspections import selectors as inspection_selectors
 from rectify.inspections import services as inspection_services
 from rectify.inspections.models import ProblemKind
 from rectify.orgs import selectors as org_selectors
-from rectify.rectification import forms, selectors, services
+from rectify.rectification import forms, plan_services, selectors, services
 from rectify.rectification.models import ChangeRequestState, CloseOutState, PlanState, TaskStatus
 
 
@@ -302,22 +302,26 @@ def problem_edit(request: HttpRequest, problem_id: int) -> HttpResponse:
     if not (user.can_enter_feedback or (problem.is_self_found and user.can_add_self_found_problem)):
         raise PermissionDenied(_("反馈问题的内容由巡视办或纪委监委修改。"))
     categories = inspection_selectors.categories_tree()
+    # After the plan's approval a fed-back text changes only by an approved change request (rule 3).
+    locked = (not problem.is_self_found
+              and selectors.plan_state_of(inspected_unit_id=problem.inspected_unit_id) == PlanState.APPROVED)
+    initial = {
+        "number": problem.number, "category": problem.category.code if problem.category_id else "",
+        "description": problem.description, "detail": problem.detail, "occurred_from": problem.occurred_from,
+        "occurred_to": problem.occurred_to, "is_common": problem.is_common, "version": problem.version,
+    }
     if request.method != "POST":
-        form = forms.ProblemForm(categories=categories, initial={
-            "number": problem.number, "category": problem.category.code if problem.category_id else "",
-            "description": problem.description, "detail": problem.detail, "occurred_from": problem.occurred_from,
-            "occurred_to": problem.occurred_to, "is_common": problem.is_common, "version": problem.version,
-        })
+        form = forms.ProblemForm(categories=categories, initial=initial, description_locked=locked)
         return _problem_form_page(request, form=form, inspected=problem.inspected_unit, kind=problem.kind,
                                   problem=problem)
-    form = forms.ProblemForm(request.POST, categories=categories)
+    form = forms.ProblemForm(request.POST, categories=categories, initial=initial, description_locked=locked)
     form.require_version = True  # an edit without the version it was made on could overwrite another's
     status = 400
     if form.is_valid():
         try:
-            inspection_services.problem_update(actor=user, problem_id=problem.pk,
-                                               expected_version=form.cleaned_data["version"],
-                                               **_problem_values(form.cleaned_data))
+            plan_services.problem_edit(actor=user, problem_id=problem.pk,
+                                       expected_version=form.cleaned_data["version"],
+                                       **_problem_values(form.cleaned_data))
         except DomainError as error:
             status = form_error(form, error)
         else:
