@@ -16,6 +16,8 @@ from django.db import models
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from rectify.core import clock
+
 
 class Role(models.TextChoices):
     COMMISSION = "commission", _("纪委监委监督检查室")
@@ -156,7 +158,7 @@ class ApiToken(models.Model):
     name = models.CharField(_("用途"), max_length=100, blank=True)
     key_hash = models.CharField(max_length=64, unique=True)
     prefix = models.CharField(_("前缀"), max_length=8)
-    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    created_at = models.DateTimeField(_("创建时间"), default=clock.now, editable=False)  # the system clock
     last_used_at = models.DateTimeField(_("最近使用"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("吊销时间"), null=True, blank=True)
     expires_at = models.DateTimeField(_("到期时间"))
