@@ -123,7 +123,7 @@ def user_update(*, actor: User | None, user: User, display_name: str, role: str,
                 unit: OrgUnit | None) -> User:
     """Display name, role and unit scope. Only fields that change are written."""
     _require_user_manager(actor)
-    user = User.objects.select_for_update().select_related("unit").get(pk=user.pk)
+    user = User.objects.select_for_update(of=("self",)).select_related("unit").get(pk=user.pk)
     unit = _unit_for(role, unit)
     _last_admin_guard(actor, user, losing_admin=user.role == Role.ADMIN and role != Role.ADMIN and user.is_active)
     before = _user_facts(user)

@@ -82,8 +82,7 @@ def password_change(request: HttpRequest) -> HttpResponse:
                 messages.success(request, _("密码已修改。"))
                 return redirect("core:home")
     return render(request, "accounts/password_change.html",
-                  {"form": form, "required": request.user.must_change_password,
-                   "crumbs": [(_("修改密码"), None)]}, status=status)
+                  {"form": form, "required": request.user.must_change_password}, status=status)
 
 
 # --- 系统管理 → 用户与令牌 ----------------------------------------------------------------------------
