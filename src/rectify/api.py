@@ -16,9 +16,9 @@ from rectify.core.errors import DomainError
 
 class BearerToken(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str):  # type: ignore[no-untyped-def]
+        """The token's user; an unknown, expired or revoked token raises a 401 that says which."""
         user = api_token_authenticate(token)
-        if user is not None:
-            request.user = user
+        request.user = user
         return user
 
 
@@ -46,7 +46,8 @@ class Utf8JSONRenderer(JSONRenderer):
 api = NinjaAPI(
     title="整改通 Rectify API",
     version="1",
-    description="巡视巡察整改监督接口。认证：`Authorization: Bearer <token>`（用 `rectify token NAME` 生成）。",
+    description="巡视巡察整改监督接口。认证：`Authorization: Bearer <token>`（用 `rectify token NAME` 或“系统管理 → 用户与令牌”生成；"
+                "到期或被吊销的令牌返回 401）。",
     auth=BearerToken(),
     urls_namespace="api",
     parser=JsonOrFormParser(),

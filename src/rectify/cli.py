@@ -39,9 +39,18 @@ def _parser() -> argparse.ArgumentParser:
     createuser.add_argument("--password", required=True)
     createuser.add_argument("--display-name", default="")
 
-    token = sub.add_parser("token", help="为用户生成新的接口令牌，只在标准输出打印令牌")
+    token = sub.add_parser("token", help="为用户生成新的接口令牌（只在标准输出打印令牌）；--list 列出、--revoke 吊销")
     token.add_argument("username")
     token.add_argument("--label", default="", help="令牌用途说明")
+    token.add_argument("--expires-days", type=int, default=None, dest="expires_days",
+                       help="有效期天数（默认 RECTIFY_TOKEN_DAYS，180 天）")
+    token_mode = token.add_mutually_exclusive_group()
+    token_mode.add_argument("--list", action="store_true", help="列出该用户的令牌（不含令牌本身）")
+    token_mode.add_argument("--revoke", type=int, default=None, metavar="TOKEN_ID", help="吊销该用户编号为 TOKEN_ID 的令牌")
+
+    unlock = sub.add_parser("unlock", help="解除因连续登录失败造成的锁定：按用户名，或用 --address 按客户端地址")
+    unlock.add_argument("username", nargs="?", default=None)
+    unlock.add_argument("--address", default=None, help="客户端 IP 地址")
 
     imp = sub.add_parser("import-ledger", help="导入整改台账（.xlsx/.xls/.csv），先比对后写入，全部成功或全部不写")
     imp.add_argument("file")
@@ -185,14 +194,62 @@ def cmd_createuser(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_token(args: argparse.Namespace) -> int:
-    from rectify.accounts.models import User
-    from rectify.accounts.services import api_token_create
+def _local_time(moment: Any) -> str:
+    from rectify.core import clock
 
-    user = User.objects.filter(username=args.username, is_active=True).first()
+    return moment.astimezone(clock.SHANGHAI).strftime("%Y-%m-%d %H:%M") if moment else "-"
+
+
+def cmd_token(args: argparse.Namespace) -> int:
+    """Create (prints only the token on stdout, for scripts), --list or --revoke a user's API tokens."""
+    from rectify.accounts import selectors
+    from rectify.accounts.models import User
+    from rectify.accounts.services import api_token_create, api_token_revoke, cli_operator
+    from rectify.core.errors import DomainError
+
+    user = User.objects.filter(username=args.username).first()
     if user is None:
-        return _fail(f"用户“{args.username}”不存在或已停用。")
-    print(api_token_create(actor=None, user=user, name=args.label))
+        return _fail(f"用户“{args.username}”不存在。")
+    if (args.list or args.revoke is not None) and (args.label or args.expires_days is not None):
+        return _fail("--label 和 --expires-days 只用于生成令牌，不能与 --list 或 --revoke 同用。")
+    try:
+        if args.list:
+            tokens = selectors.api_tokens_of(user=cli_operator(), owner=user)
+            states = {"active": "有效", "expired": "已过期", "revoked": "已吊销"}
+            print("\t".join(("编号", "前缀", "用途", "创建时间", "到期时间", "最近使用", "吊销时间", "状态")))
+            for t in tokens:
+                print("\t".join((str(t.pk), t.prefix, t.name or "-", _local_time(t.created_at), _local_time(t.expires_at),
+                                 _local_time(t.last_used_at), _local_time(t.revoked_at), states[t.state])))
+            if not tokens:
+                print(f"（用户 {user.username} 没有接口令牌）", file=sys.stderr)
+            return 0
+        if args.revoke is not None:
+            token = api_token_revoke(actor=None, user=user, token_id=args.revoke)
+            print(f"已吊销用户 {user.username} 的令牌 {token.pk}（{token.prefix}…）。")
+            return 0
+        if not user.is_active:
+            return _fail(f"用户“{args.username}”已停用，不能生成接口令牌。")
+        print(api_token_create(actor=None, user=user, name=args.label, expires_days=args.expires_days))
+    except DomainError as error:
+        return _fail(error.message)
+    return 0
+
+
+def cmd_unlock(args: argparse.Namespace) -> int:
+    from rectify.accounts.services import account_unlock, address_unlock
+    from rectify.core.errors import DomainError
+
+    if bool(args.username) == bool(args.address):
+        return _fail("请给出要解锁的用户名，或用 --address 给出客户端地址（二者选一）。")
+    try:
+        if args.address:
+            cleared = address_unlock(actor=None, ip_address=args.address)
+            print(f"已解除地址 {args.address} 的登录限制（清除 {cleared} 条失败记录）。")
+        else:
+            cleared = account_unlock(actor=None, username=args.username)
+            print(f"已解锁账号 {args.username}（清除 {cleared} 条失败记录）。")
+    except DomainError as error:
+        return _fail(error.message)
     return 0
 
 
@@ -472,6 +529,7 @@ COMMANDS = {
     "demo-data": cmd_demo_data,
     "createuser": cmd_createuser,
     "token": cmd_token,
+    "unlock": cmd_unlock,
     "import-ledger": cmd_import_ledger,
     "import-people": cmd_import_people,
     "export-ledger": cmd_export_ledger,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 from pathlib import Path
 
@@ -43,6 +44,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_tasks",
     "django_tasks_db",
+    "axes",
     "rectify.core",
     "rectify.accounts",
     "rectify.audit",
@@ -62,9 +64,11 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "rectify.accounts.middleware.PasswordChangeRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "rectify.core.middleware.DomainErrorMiddleware",
+    "axes.middleware.AxesMiddleware",  # turns a refused login into the login page with the lockout message
 ]
 
 ROOT_URLCONF = "rectify.urls"
@@ -117,6 +121,36 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
 ]
+AUTHENTICATION_BACKENDS = [
+    "rectify.accounts.throttle.LoginThrottleBackend",  # refuses a locked account or address first
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+# --- Login throttling (django-axes; see accounts/throttle.py and DECISIONS) ------------------------
+# A lock by account and, separately, by client address: either one reaching the limit within the
+# lockout period refuses further logins until the period has passed since the failure that locked it.
+RECTIFY_LOGIN_MAX_FAILURES = env_int("RECTIFY_LOGIN_MAX_FAILURES", 5, minimum=1)
+RECTIFY_LOGIN_LOCKOUT_MINUTES = env_int("RECTIFY_LOGIN_LOCKOUT_MINUTES", 15, minimum=1)
+# Behind a reverse proxy: the header it sets with the client's address (e.g. X-Forwarded-For or
+# X-Real-IP) and how many proxies append to it. Empty: the socket peer (REMOTE_ADDR).
+RECTIFY_CLIENT_IP_HEADER = env_str("RECTIFY_CLIENT_IP_HEADER", "")
+RECTIFY_PROXY_COUNT = env_int("RECTIFY_PROXY_COUNT", 1, minimum=1)
+AXES_FAILURE_LIMIT = RECTIFY_LOGIN_MAX_FAILURES
+AXES_COOLOFF_TIME = dt.timedelta(minutes=RECTIFY_LOGIN_LOCKOUT_MINUTES)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # attempts while locked do not extend the lock
+AXES_RESET_ON_SUCCESS = True  # a successful login forgets this account's and address's earlier failures
+AXES_HANDLER = "rectify.accounts.throttle.ClockedDatabaseHandler"
+AXES_CLIENT_IP_CALLABLE = "rectify.accounts.throttle.client_ip"
+AXES_LOCKOUT_CALLABLE = "rectify.accounts.views.lockout_response"
+AXES_DISABLE_ACCESS_LOG = True  # successful logins are not logged a second time (User.last_login has it)
+AXES_VERBOSE = False
+AXES_SENSITIVE_PARAMETERS = ["username"]  # logs name the client address of a failure, never what was typed
+AXES_ENABLE_ADMIN = False
+
+# API tokens expire; `rectify token NAME --expires-days N` or the admin page may choose otherwise.
+RECTIFY_TOKEN_DAYS = env_int("RECTIFY_TOKEN_DAYS", 180, minimum=1)
+
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = env_int("RECTIFY_SESSION_SECONDS", 8 * 3600, minimum=300)
 SESSION_COOKIE_SECURE = env_bool("RECTIFY_SECURE_COOKIES", False)
@@ -175,5 +209,7 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("RECTIFY_LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {"django.db.backends": {"level": "INFO"},
+                # axes logs every attempt at INFO; failures and lockouts (WARNING) are what operators need
+                "axes": {"level": "WARNING"}},
 }

@@ -6,6 +6,7 @@ org-unit subtree (unit lead, unit member). Scope is applied in every app's selec
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import secrets
 
@@ -14,6 +15,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+from rectify.core import clock
 
 
 class Role(models.TextChoices):
@@ -40,6 +43,10 @@ class User(AbstractUser):
         on_delete=models.PROTECT,
         related_name="users",
         help_text=_("单位用户只能看到本单位及下级单位的数据。"),
+    )
+    must_change_password = models.BooleanField(
+        _("须修改密码"), default=False,
+        help_text=_("管理员设置或重置密码后，用户下次登录必须先修改密码。"),
     )
 
     class Meta:
@@ -124,6 +131,11 @@ class User(AbstractUser):
         return self.role == Role.COMMISSION
 
     @property
+    def can_manage_users(self) -> bool:
+        """系统管理 → 用户与令牌: create, edit, deactivate users, reset passwords, unlock accounts, API tokens."""
+        return self.role == Role.ADMIN and self.is_active
+
+    @property
     def can_maintain_all_rosters(self) -> bool:
         """The org tree, people, posts and tenures of every unit."""
         return self.role in (Role.ADMIN, Role.INSPECTION_OFFICE)
@@ -139,15 +151,17 @@ class User(AbstractUser):
 
 
 class ApiToken(models.Model):
-    """A bearer token for integrations. Only its SHA-256 is stored."""
+    """A bearer token for integrations. Only its SHA-256 is stored; it stops working when it expires or is
+    revoked (the row stays, so the audit trail and the token list keep it)."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens", verbose_name=_("用户"))
     name = models.CharField(_("用途"), max_length=100, blank=True)
     key_hash = models.CharField(max_length=64, unique=True)
     prefix = models.CharField(_("前缀"), max_length=8)
-    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    created_at = models.DateTimeField(_("创建时间"), default=clock.now, editable=False)  # the system clock
     last_used_at = models.DateTimeField(_("最近使用"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("吊销时间"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("到期时间"))
 
     class Meta:
         verbose_name = _("接口令牌")
@@ -163,3 +177,11 @@ class ApiToken(models.Model):
     @staticmethod
     def new_key() -> str:
         return "rct_" + secrets.token_urlsafe(32)
+
+    def state_at(self, moment: dt.datetime) -> str:
+        """"revoked", "expired" or "active" at ``moment``."""
+        if self.revoked_at is not None:
+            return "revoked"
+        if self.expires_at <= moment:
+            return "expired"
+        return "active"
