@@ -74,7 +74,18 @@ def task(*, prob: Problem, due: dt.date = dt.date(2026, 7, 31), status: str = Ta
         Responsibility(task=t, kind=ResponsibilityKind.DEPARTMENT, name=department),
         Responsibility(task=t, kind=ResponsibilityKind.PERSON, name=person),
     ])
+    refresh_rollups([prob.pk])
     return t
+
+
+def refresh_rollups(problem_ids) -> None:  # type: ignore[no-untyped-def]
+    """Builders write task rows directly; the read model follows as the services would make it follow."""
+    from django.db import transaction
+
+    from rectify.rectification import rollups
+
+    with transaction.atomic():
+        rollups.refresh(problem_ids)
 
 
 def clue(*, iu: InspectedUnit, prob: Problem | None = None) -> Clue:
@@ -163,6 +174,7 @@ def problems_bulk(*, iu: InspectedUnit, count: int, tasks: tuple[TaskSpec, ...] 
             for kind, name in ((ResponsibilityKind.LEADER, "王副厅长"), (ResponsibilityKind.DEPARTMENT, department),
                                (ResponsibilityKind.PERSON, "李四"))
         ])
+    refresh_rollups([p.pk for p in problems])
     return problems
 
 

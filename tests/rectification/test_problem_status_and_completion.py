@@ -228,6 +228,7 @@ def test_round_totals_sum_the_units_and_rate_the_sum(world):
     factories.task(prob=world.problem_a, status=S.CLOSED)
     world.task_a.status = S.CLOSED
     world.task_a.save(update_fields=["status"])
+    factories.refresh_rollups([world.problem_a.pk])
     factories.problems_bulk(iu=world.iu_a, count=1, tasks=((S.CLOSED, K.DEADLINE),))
     factories.problems_bulk(iu=world.iu_a, count=1, tasks=((S.IN_PROGRESS, K.LONG_TERM),), due=dt.date(2026, 7, 1))
     progress = round_progress_for(user=world[Role.COMMISSION], round=world.round, today=dt.date(2026, 7, 25))

@@ -20,6 +20,7 @@ pytestmark = pytest.mark.django_db
 def _self_found(iu, count, tasks):
     made = factories.problems_bulk(iu=iu, count=count, tasks=tasks)
     Problem.objects.filter(pk__in=[p.pk for p in made]).update(kind=ProblemKind.SELF_FOUND)
+    factories.refresh_rollups([p.pk for p in made])
     return made
 
 

@@ -205,6 +205,7 @@ def lone_task(fresh_problem) -> Task:  # type: ignore[no-untyped-def]
 def test_sql_warning_matches_the_reference_rule(lone_task, offset, yellow_days, today, status):
     due = today + dt.timedelta(days=offset)
     Task.objects.filter(pk=lone_task.pk).update(due_date=due, status=status)
+    factories.refresh_rollups([lone_task.problem_id])
     InspectionRound.objects.filter(pk=lone_task.problem.inspected_unit.round_id).update(yellow_days=yellow_days)
     expected = reference_warning(due=due, today=today, yellow_days=yellow_days, closed=status == TaskStatus.CLOSED)
 
@@ -232,6 +233,7 @@ def test_sql_problem_warning_is_the_worst_reference_colour_of_its_open_tasks(lon
              due_date=TODAY + dt.timedelta(days=offset), original_due_date=TODAY, status=status)
         for n, (offset, status) in enumerate(tasks, start=1)
     ])
+    factories.refresh_rollups([problem.pk])
     InspectionRound.objects.filter(pk=problem.inspected_unit.round_id).update(yellow_days=yellow_days)
     colours = {reference_warning(due=TODAY + dt.timedelta(days=offset), today=TODAY, yellow_days=yellow_days,
                                  closed=status == TaskStatus.CLOSED) for offset, status in tasks}

@@ -50,6 +50,7 @@ from rectify.inspections.models import (
 )
 from rectify.orgs.models import OrgKind, OrgUnit, Person, Post, Tenure
 from rectify.orgs.services import org_units_bulk_create
+from rectify.rectification import rollups
 from rectify.rectification.models import (
     ChangeRequest,
     ChangeRequestSource,
@@ -825,6 +826,8 @@ def demo_load(*, seed: int = SEED) -> dict[str, Any]:
     changes = _seed_change_requests(rng, current.tasks, unit_actor=unit_actor, reviewers=reviewers, today=today)
     Task.objects.bulk_update([c.task for c in changes if c.state == ChangeRequestState.APPROVED],
                              ["due_date", "deadline_kind", "milestones", "review_months"])
+
+    rollups.rebuild()  # the read model of everything just written (decision 26)
 
     # --- clues (confidential) ---------------------------------------------------------------------
     problems_by_unit: dict[int, list[Problem]] = defaultdict(list)

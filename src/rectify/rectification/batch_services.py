@@ -26,7 +26,7 @@ from rectify.inspections import selectors as inspection_selectors
 from rectify.inspections import services as inspection_services
 from rectify.inspections.models import InspectedUnit
 from rectify.orgs import selectors as org_selectors
-from rectify.rectification import selectors
+from rectify.rectification import rollups, selectors
 from rectify.rectification.models import (
     ChangeRequest,
     ChangeRequestSource,
@@ -180,6 +180,12 @@ def ledger_apply(*, actor: User | None, batch: LedgerBatch, audit: dict[str, Any
         raise Conflict(_("导入期间有人为同一任务提出了变更申请，请重新检查台账后再导入。"),
                        code="change_request_pending") from None
 
+    # The read model follows in the same transaction: every problem of the file's unit that may have changed.
+    touched = {problem_ids[identifier_key(number)] for number, _n, _v in batch.new_tasks}
+    moved = sorted({pk for pk, _v in batch.changed_tasks} | set(started))
+    for start in range(0, len(moved), BATCH):
+        touched.update(Task.objects.filter(pk__in=moved[start:start + BATCH]).values_list("problem_id", flat=True))
+    rollups.refresh(touched)
     counts = {"problems_new": len(batch.new_problems), "problems_changed": len(batch.changed_problems),
               "tasks_new": len(new_tasks), "tasks_changed": len(batch.changed_tasks),
               "progress": len(entries), "started": len(started), "change_requests": len(requests)}

@@ -336,3 +336,88 @@ class LeaderHandover(models.Model):
 
     def __str__(self) -> str:
         return f"{self.task_id} {self.from_tenure_id}→{self.to_tenure_id}"
+
+
+# --- the read model: facts that pages aggregate, kept with the rows they come from (see rollups.py) ----
+
+class ProblemRollup(models.Model):
+    """What a problem's tasks add up to, written in the same transaction as every change to them.
+
+    Facts only (counts, dates): judgements about today — the warning colour, overdue — are computed when
+    read from these dates. ``open_dues`` / ``open_original_dues`` ({"YYYY-MM-DD": tasks}) are the deadlines
+    of the open tasks, kept so that the unit's date buckets can be adjusted by difference.
+    """
+
+    problem = models.OneToOneField("inspections.Problem", primary_key=True, on_delete=models.CASCADE,
+                                   related_name="rollup")
+    inspected_unit = models.ForeignKey("inspections.InspectedUnit", on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=20)  # the problem's kind; it never changes (decision 16)
+    tasks = models.PositiveIntegerField(default=0)
+    pending = models.PositiveIntegerField(default=0)
+    in_progress = models.PositiveIntegerField(default=0)
+    submitted = models.PositiveIntegerField(default=0)
+    closed = models.PositiveIntegerField(default=0)
+    extended = models.PositiveIntegerField(default=0)  # tasks whose deadline in force is not the original one
+    status = models.CharField(max_length=20)  # TaskStatus value, from the counts
+    completion = models.CharField(max_length=20)  # completed / basic / incomplete
+    earliest_open_due = models.DateField(null=True)
+    earliest_unsubmitted_due = models.DateField(null=True)  # of pending and in-progress tasks
+    latest_progress_at = models.DateTimeField(null=True)
+    open_dues = models.JSONField(default=dict)
+    open_original_dues = models.JSONField(default=dict)
+    changed_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["inspected_unit", "kind", "status"]),
+                   models.Index(fields=["inspected_unit", "earliest_open_due"])]
+
+    def __str__(self) -> str:
+        return f"{self.problem_id}: {self.status}/{self.completion}"
+
+
+class UnitRollup(models.Model):
+    """An inspected unit's problems that have tasks, counted by status and completion (fed-back problems;
+    self-found ones apart), and their tasks. Problems without a task are counted from the problem list."""
+
+    inspected_unit = models.OneToOneField("inspections.InspectedUnit", primary_key=True, on_delete=models.CASCADE,
+                                          related_name="rollup")
+    problems = models.IntegerField(default=0)
+    pending = models.IntegerField(default=0)
+    in_progress = models.IntegerField(default=0)
+    submitted = models.IntegerField(default=0)
+    closed = models.IntegerField(default=0)
+    completed = models.IntegerField(default=0)
+    basic = models.IntegerField(default=0)
+    incomplete = models.IntegerField(default=0)
+    tasks = models.IntegerField(default=0)
+    tasks_closed = models.IntegerField(default=0)
+    tasks_extended = models.IntegerField(default=0)
+    self_found = models.IntegerField(default=0)
+    self_found_completed = models.IntegerField(default=0)
+    changed_at = models.DateTimeField(null=True)
+
+    def __str__(self) -> str:
+        return f"{self.inspected_unit_id}: {self.problems} problems"
+
+
+class DueMeasure(models.TextChoices):
+    PROBLEM = "problem_due", "problem_due"  # fed-back problems by their earliest open deadline
+    TASK = "task_due", "task_due"  # open tasks of fed-back problems by their deadline in force
+    TASK_ORIGINAL = "task_original_due", "task_original_due"  # the same by their original deadline
+
+
+class UnitDueCount(models.Model):
+    """How many open items of an inspected unit fall due on a day: today's red, yellow and overdue counts
+    are sums over these few rows, whatever the size of the unit."""
+
+    inspected_unit = models.ForeignKey("inspections.InspectedUnit", on_delete=models.CASCADE, related_name="+")
+    measure = models.CharField(max_length=20, choices=DueMeasure.choices)
+    day = models.DateField()
+    count = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["inspected_unit", "measure", "day"],
+                                               name="one_due_count_per_unit_measure_day")]
+
+    def __str__(self) -> str:
+        return f"{self.inspected_unit_id} {self.measure} {self.day}: {self.count}"

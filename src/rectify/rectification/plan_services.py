@@ -31,7 +31,7 @@ from rectify.core.errors import Conflict, DomainError, NotFound, PermissionDenie
 from rectify.inspections import selectors as inspection_selectors
 from rectify.inspections import services as inspection_services
 from rectify.inspections.models import InspectedUnit, Problem, ProblemKind
-from rectify.rectification import selectors
+from rectify.rectification import rollups, selectors
 from rectify.rectification.models import (
     ChangeRequest,
     ChangeRequestSource,
@@ -147,6 +147,7 @@ def plan_approve(*, actor: User, round_code: str, unit_code: str, comment: str =
     now = clock.now()
     Task.objects.filter(problem__inspected_unit_id=plan.inspected_unit_id).exclude(
         original_due_date=models.F("due_date")).update(original_due_date=models.F("due_date"))
+    rollups.refresh_unit(plan.inspected_unit_id)
     _move(plan, to_state=PlanState.APPROVED, actor=actor, action=PlanAction.APPROVED,
           comment=(comment or "").strip()[:REASON_MAX], approved_at=now)
     return plan
@@ -320,6 +321,7 @@ def change_request_approve(*, actor: User, change_request_id: int, comment: str 
             **{f: values[f] for f in CHANGE_FIELDS}, version=models.F("version") + 1, updated_at=clock.now())
         if updated != 1:
             raise Conflict(_("任务已被他人更新，请刷新页面后再审批。"))
+        rollups.refresh([task.problem_id])
     _finish(request, actor=actor, state=ChangeRequestState.APPROVED, comment=comment)
     audit_record(actor=actor, action="change_request.approved", obj=request, before={"state": "pending"},
                  after={"state": request.state, "changes": request.changes, "comment": comment,

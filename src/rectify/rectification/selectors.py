@@ -31,6 +31,7 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    Sum,
     Value,
     When,
 )
@@ -53,6 +54,7 @@ from rectify.rectification.models import (
     CloseOut,
     CloseOutState,
     DeadlineKind,
+    DueMeasure,
     Evidence,
     LeaderHandover,
     PlanEvent,
@@ -64,6 +66,7 @@ from rectify.rectification.models import (
     ResponsibilityKind,
     Task,
     TaskStatus,
+    UnitDueCount,
 )
 
 # Plain Chinese (gettext_noop marks them for the catalogue): pages translate at render time with gettext.
@@ -92,38 +95,21 @@ def annotate_task_state(qs: QuerySet[Task], *, today: dt.date | None = None) -> 
 
 
 def annotate_problem_state(qs: QuerySet[Problem], *, today: dt.date | None = None) -> QuerySet[Problem]:
+    """Status, warning and completion of each problem, from its rollup row (``rollups.py``) — a join, not a
+    scan of tasks — with ``has_clues``. A problem without tasks has no rollup: pending, no warning, incomplete."""
     today = today or clock.today()
-    tasks = Task.objects.filter(problem=OuterRef("pk"))
-    open_tasks = tasks.exclude(status=TaskStatus.CLOSED)
-    yellow_tasks = open_tasks.annotate(days_left=DaysUntil(F("due_date"), today)).filter(
-        days_left__lte=OuterRef("inspected_unit__round__yellow_days")
-    )
     return qs.annotate(
-        status=Case(
-            When(~Exists(tasks), then=Value(TaskStatus.PENDING.value)),
-            When(~Exists(open_tasks), then=Value(TaskStatus.CLOSED.value)),
-            When(~Exists(open_tasks.exclude(status=TaskStatus.SUBMITTED)), then=Value(TaskStatus.SUBMITTED.value)),
-            When(~Exists(tasks.exclude(status=TaskStatus.PENDING)), then=Value(TaskStatus.PENDING.value)),
-            default=Value(TaskStatus.IN_PROGRESS.value),
-            output_field=CharField(),
-        ),
+        open_days_left=DaysUntil(F("rollup__earliest_open_due"), today),
+    ).annotate(
+        status=Coalesce(F("rollup__status"), Value(TaskStatus.PENDING.value), output_field=CharField()),
         warning=Case(
-            When(~Exists(open_tasks), then=Value(None)),
-            When(Exists(open_tasks.filter(due_date__lt=today)), then=Value("red")),
-            When(Exists(yellow_tasks), then=Value("yellow")),
+            When(rollup__earliest_open_due__isnull=True, then=Value(None)),
+            When(rollup__earliest_open_due__lt=today, then=Value("red")),
+            When(open_days_left__lte=F("inspected_unit__round__yellow_days"), then=Value("yellow")),
             default=Value("green"),
             output_field=CharField(null=True),
         ),
-        completion=Case(
-            When(~Exists(tasks), then=Value("incomplete")),
-            When(~Exists(open_tasks), then=Value("completed")),
-            When(
-                ~Exists(open_tasks.filter(~Q(deadline_kind=DeadlineKind.LONG_TERM) | Q(status=TaskStatus.PENDING))),
-                then=Value("basic"),
-            ),
-            default=Value("incomplete"),
-            output_field=CharField(),
-        ),
+        completion=Coalesce(F("rollup__completion"), Value("incomplete"), output_field=CharField()),
         # Rule 12: units see only the flag, and only once a clue has been handed over.
         has_clues=Exists(Clue.objects.filter(problem=OuterRef("pk"), handed_over_on__isnull=False)),
     )
@@ -480,45 +466,15 @@ class UnitProgress:
 
 
 def round_progress_for(*, user: User, round: InspectionRound, today: dt.date | None = None) -> list[UnitProgress]:
-    """Progress of every inspected unit of the round in the user's scope: four queries in all."""
+    """Progress of every inspected unit of the round in the user's scope, from the read model: the units with
+    their rollups and problem counts, then today's red/yellow/overdue sums over the deadline-day counts — two
+    queries whatever the size of the round (three with clues)."""
     today = today or clock.today()
-    units = list(inspection_selectors.inspected_units_of_round_for(user=user, round=round))
+    units = list(with_unit_facts(inspection_selectors.inspected_units_of_round_for(user=user, round=round)))
     progress = {iu.pk: UnitProgress(inspected_unit=iu) for iu in units}
     if not progress:
         return []
-    problem_rows = (
-        annotate_problem_state(Problem.objects.filter(inspected_unit_id__in=progress), today=today)
-        .values("inspected_unit_id", "kind", "status", "warning", "completion")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
-    for row in problem_rows:
-        p = progress[row["inspected_unit_id"]]
-        if row["kind"] == ProblemKind.SELF_FOUND:
-            p.self_found += row["n"]
-            p.self_found_completed += row["n"] if row["completion"] == "completed" else 0
-            continue
-        p.problems += row["n"]
-        p.by_status[row["status"]] = p.by_status.get(row["status"], 0) + row["n"]
-        if row["warning"]:
-            p.by_warning[row["warning"]] = p.by_warning.get(row["warning"], 0) + row["n"]
-        p.by_completion[row["completion"]] = p.by_completion.get(row["completion"], 0) + row["n"]
-    task_rows = (
-        Task.objects.filter(problem__inspected_unit_id__in=progress, problem__kind=ProblemKind.FEEDBACK)
-        .values("problem__inspected_unit_id")
-        .annotate(
-            n=Count("id"),
-            closed=Count("id", filter=Q(status=TaskStatus.CLOSED)),
-            overdue=Count("id", filter=~Q(status=TaskStatus.CLOSED) & Q(due_date__lt=today)),
-            overdue_original=Count("id", filter=~Q(status=TaskStatus.CLOSED) & Q(original_due_date__lt=today)),
-            extended=Count("id", filter=~Q(due_date=F("original_due_date"))),
-        )
-        .order_by()
-    )
-    for row in task_rows:
-        p = progress[row["problem__inspected_unit_id"]]
-        p.tasks, p.tasks_closed, p.tasks_overdue = row["n"], row["closed"], row["overdue"]
-        p.tasks_overdue_original, p.tasks_extended = row["overdue_original"], row["extended"]
+    unit_facts_into(progress, yellow_days=round.yellow_days, today=today)
     if user.sees_clues:
         for iu_id, n in inspection_selectors.clue_counts_by_unit(user=user, round=round).items():
             if iu_id in progress:
@@ -526,6 +482,53 @@ def round_progress_for(*, user: User, round: InspectionRound, today: dt.date | N
         for p in progress.values():
             p.clues = p.clues or 0
     return list(progress.values())
+
+
+def with_unit_facts(units: QuerySet[InspectedUnit]) -> QuerySet[InspectedUnit]:
+    """Inspected units with their rollup row and their numbers of fed-back and self-found problems (correlated
+    counts on the problem index, one query with the units)."""
+    problems = Problem.objects.filter(inspected_unit=OuterRef("pk")).order_by().values("inspected_unit")
+    count = Count("pk")
+    return units.select_related("rollup").annotate(
+        fed_back_problems=Coalesce(Subquery(problems.filter(kind=ProblemKind.FEEDBACK).annotate(n=count).values("n"),
+                                            output_field=IntegerField()), 0),
+        self_found_problems=Coalesce(Subquery(problems.filter(kind=ProblemKind.SELF_FOUND).annotate(n=count)
+                                              .values("n"), output_field=IntegerField()), 0),
+    )
+
+
+def unit_facts_into(progress: dict[int, UnitProgress], *, yellow_days: int, today: dt.date) -> None:
+    """Fill ``UnitProgress`` rows (by inspected unit id; units from ``with_unit_facts``) from the read model and
+    today's sums over the deadline-day counts: one query for any number of units. Problems without tasks have no
+    rollup: they are pending, incomplete and without a warning."""
+    for p in progress.values():
+        iu = p.inspected_unit
+        row = getattr(iu, "rollup", None)  # a unit whose problems have no task yet has none
+        if row is not None:
+            p.by_status = {k: getattr(row, k) for k in TaskStatus.values if getattr(row, k)}
+            p.by_completion = {k: getattr(row, k) for k in COMPLETION_LABELS if getattr(row, k)}
+            p.tasks, p.tasks_closed, p.tasks_extended = row.tasks, row.tasks_closed, row.tasks_extended
+            p.self_found_completed = row.self_found_completed
+        p.problems, p.self_found = iu.fed_back_problems, iu.self_found_problems  # type: ignore[attr-defined]
+        without_tasks = p.problems - sum(p.by_status.values())
+        if without_tasks:
+            p.by_status[TaskStatus.PENDING.value] = p.by_status.get(TaskStatus.PENDING.value, 0) + without_tasks
+            p.by_completion["incomplete"] = p.by_completion.get("incomplete", 0) + without_tasks
+    yellow_until = today + dt.timedelta(days=yellow_days)
+    sums = (UnitDueCount.objects.filter(inspected_unit_id__in=list(progress)).order_by().values("inspected_unit_id")
+            .annotate(
+                red=Sum("count", filter=Q(measure=DueMeasure.PROBLEM, day__lt=today)),
+                yellow=Sum("count", filter=Q(measure=DueMeasure.PROBLEM, day__gte=today, day__lte=yellow_until)),
+                open_problems=Sum("count", filter=Q(measure=DueMeasure.PROBLEM)),
+                overdue=Sum("count", filter=Q(measure=DueMeasure.TASK, day__lt=today)),
+                overdue_original=Sum("count", filter=Q(measure=DueMeasure.TASK_ORIGINAL, day__lt=today)),
+            ))
+    for row in sums:
+        p = progress[row["inspected_unit_id"]]
+        red, yellow = row["red"] or 0, row["yellow"] or 0
+        green = (row["open_problems"] or 0) - red - yellow
+        p.by_warning = {k: v for k, v in (("red", red), ("yellow", yellow), ("green", green)) if v}
+        p.tasks_overdue, p.tasks_overdue_original = row["overdue"] or 0, row["overdue_original"] or 0
 
 
 @dataclass

@@ -33,7 +33,7 @@ from rectify.core.dates import check_plausible_date
 from rectify.core.errors import Conflict, DomainError, NotFound, PermissionDenied
 from rectify.inspections.models import InspectedUnit, Problem
 from rectify.orgs import selectors as org_selectors
-from rectify.rectification import selectors
+from rectify.rectification import rollups, selectors
 from rectify.rectification.models import (
     CloseOut,
     CloseOutState,
@@ -89,6 +89,7 @@ def task_add_progress(*, actor: User, task_id: int, text: str) -> ProgressEntry:
     entry = ProgressEntry.objects.create(task=task, author=actor, text=text, created_at=clock.now())
     before = task.status
     _start_if_pending(task)
+    rollups.refresh([task.problem_id])
     audit_record(actor=actor, action="task.progress_added", obj=task,
                  before={"status": before}, after={"status": task.status, "progress": entry.pk, "text": text})
     return entry
@@ -146,6 +147,7 @@ def evidence_upload(*, actor: User, task_id: int, file: IO[bytes], name: str, de
     evidence.save()
     before = task.status
     _start_if_pending(task)
+    rollups.refresh([task.problem_id])
     audit_record(actor=actor, action="evidence.uploaded", obj=task, before={"status": before},
                  after={"status": task.status, "evidence": evidence.pk, "name": name, "sha256": sha, "size": size})
     return evidence
@@ -171,6 +173,7 @@ def close_out_submit(
         task=task, note=(note or "").strip(), no_evidence_reason=reason, submitted_by=actor, submitted_at=clock.now()
     )
     close_out.evidence.set(evidence)
+    rollups.refresh([task.problem_id])
     audit_record(actor=actor, action="close_out.submitted", obj=task, before={"status": before},
                  after={"status": task.status, "close_out": close_out.pk, "evidence": [e.pk for e in evidence],
                         "note": close_out.note, "no_evidence_reason": reason})
@@ -202,6 +205,7 @@ def close_out_approve(*, actor: User, close_out_id: int, comment: str = "") -> C
     task = close_out.task
     _transition(task=task, from_states=[TaskStatus.SUBMITTED], to_state=TaskStatus.CLOSED, closed_at=clock.now())
     _finish_review(close_out, actor=actor, state=CloseOutState.APPROVED, comment=(comment or "").strip())
+    rollups.refresh([task.problem_id])
     audit_record(actor=actor, action="close_out.approved", obj=task, before={"status": TaskStatus.SUBMITTED},
                  after={"status": task.status, "close_out": close_out.pk, "comment": close_out.review_comment})
     return close_out
@@ -217,6 +221,7 @@ def close_out_return(*, actor: User, close_out_id: int, reason: str) -> CloseOut
     task = close_out.task
     _transition(task=task, from_states=[TaskStatus.SUBMITTED], to_state=TaskStatus.IN_PROGRESS)
     _finish_review(close_out, actor=actor, state=CloseOutState.RETURNED, comment=reason)
+    rollups.refresh([task.problem_id])
     audit_record(actor=actor, action="close_out.returned", obj=task, before={"status": TaskStatus.SUBMITTED},
                  after={"status": task.status, "close_out": close_out.pk, "reason": reason})
     return close_out
@@ -234,6 +239,7 @@ def task_reopen(*, actor: User, task_id: int, reason: str) -> Reopening:
         raise Conflict(_("只有已销号的任务才能重新打开。"))
     _transition(task=task, from_states=[TaskStatus.CLOSED], to_state=TaskStatus.IN_PROGRESS, closed_at=None)
     reopening = Reopening.objects.create(task=task, reason=reason, reopened_by=actor, reopened_at=clock.now())
+    rollups.refresh([task.problem_id])
     audit_record(actor=actor, action="task.reopened", obj=task, before={"status": TaskStatus.CLOSED},
                  after={"status": task.status, "reason": reason})
     return reopening
@@ -434,6 +440,7 @@ def task_create(*, actor: User, problem_id: int, measure: str, criterion: str, d
     for r in people:
         r.task = task
     Responsibility.objects.bulk_create(people)
+    rollups.refresh([problem.pk])
     audit_record(actor=actor, action="task.created", obj=task, before={}, after=_task_snapshot(task, people))
     return task
 
@@ -479,6 +486,7 @@ def task_update(*, actor: User, task_id: int, expected_version: int,
         Responsibility.objects.bulk_create(new_people or [])
     before = _task_snapshot(task, old_people)
     task.refresh_from_db()
+    rollups.refresh([task.problem_id])
     audit_record(actor=actor, action="task.updated", obj=task, before=before,
                  after=_task_snapshot(task, new_people if people_changed else old_people))
     return selectors.task_get_for(user=actor, task_id=task_id)
@@ -538,6 +546,7 @@ def task_delete(*, actor: User, task_id: int, expected_version: int) -> None:
     # Close the gap so numbers stay 1..n (one row at a time upward keeps the unique constraint satisfied).
     for pk in Task.objects.filter(problem_id=problem_id, number__gt=number).order_by("number").values_list("pk", flat=True):
         Task.objects.filter(pk=pk).update(number=models.F("number") - 1, version=models.F("version") + 1)
+    rollups.refresh([problem_id])
 
 
 @transaction.atomic
