@@ -18,10 +18,10 @@ from django.views.decorators.http import require_POST
 
 from rectify.core.errors import DomainError, PermissionDenied
 from rectify.inspections import selectors as inspection_selectors
-from rectify.ledger import forms, jobs, selectors
+from rectify.ledger import forms, jobs, sandbox, selectors
 from rectify.ledger.export import ledger_export
 from rectify.ledger.models import ImportState
-from rectify.ledger.parsing import LedgerFileError, decrypt_if_encrypted
+from rectify.ledger.parsing import LedgerFileError
 from rectify.ledger.roster import roster_import as roster_import_service
 from rectify.orgs import selectors as org_selectors
 
@@ -176,7 +176,7 @@ def roster_import(request: HttpRequest, unit_code: str) -> HttpResponse:
                                       % {"mb": ROSTER_MAX_BYTES // (1024 * 1024)}, details={"field": "file"})
                 data = upload.read(ROSTER_MAX_BYTES + 1)
                 try:
-                    data = decrypt_if_encrypted(data, form.cleaned_data["password"] or None, filename=upload.name)
+                    data = sandbox.decrypt_if_encrypted(data, form.cleaned_data["password"] or None, filename=upload.name)
                 except LedgerFileError as error:
                     raise DomainError(error.message, details={"field": "password"}) from error
                 try:
