@@ -143,6 +143,13 @@ MEDIA_ROOT = RECTIFY_HOME / "media"
 MEDIA_URL = "media/"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Each uploaded file is counted as it streams in and skipped past its view's limit, before it is stored
+# (core/uploads.py: evidence RECTIFY_EVIDENCE_MAX_MB, spreadsheets RECTIFY_SHEET_MAX_FILE_MB).
+FILE_UPLOAD_HANDLERS = [
+    "rectify.core.uploads.SizeLimitUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 # --- Background work -----------------------------------------------------------------------------
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

@@ -185,7 +185,7 @@ def run(reader: str, kwargs: dict[str, Any], *, filename: str,
             process.join(5)
             if kind == "ok":
                 stats = Stats(**message[2])
-                logger.info("read %r in a child process: %.1f s, peak RSS %.0f MiB, address space %.0f MiB",
+                logger.debug("read %r in a child process: %.1f s, peak RSS %.0f MiB, address space %.0f MiB",
                             name, stats.seconds, stats.peak_rss_mib, stats.peak_vm_mib)
                 return message[1], stats
             if kind == "file_error":
@@ -291,7 +291,7 @@ def _child_main(conn: Connection, memory: int, timeout: float) -> None:
         answer = ("file_error", error.message)
     except MemoryError:
         answer = ("memory",)
-    except BaseException:  # noqa: BLE001 - reported to the parent, which logs it
+    except BaseException:
         answer = ("crash", traceback.format_exc())
     try:
         payload = pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL)

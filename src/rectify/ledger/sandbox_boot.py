@@ -17,10 +17,10 @@ try:
     if not apps.ready:
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rectify.settings")
         django.setup()
-    import rectify.cli  # noqa: F401 - the parent's main module, which each child imports again
-    import rectify.ledger.parsing  # noqa: F401
-    import rectify.ledger.roster  # noqa: F401
-    import rectify.ledger.sandbox  # noqa: F401
+    import rectify.cli
+    import rectify.ledger.parsing
+    import rectify.ledger.roster
+    import rectify.ledger.sandbox
     import rectify.ledger.services  # noqa: F401
-except Exception:  # noqa: BLE001
+except Exception:
     logging.getLogger(__name__).exception("preloading the readers in the fork server failed")

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from rectify.core.errors import DomainError, PermissionDenied
+from rectify.core.uploads import refusal_errors
 from rectify.inspections import selectors as inspection_selectors
 from rectify.ledger import forms, jobs, sandbox, selectors
 from rectify.ledger.export import ledger_export
@@ -42,7 +43,9 @@ def import_start(request: HttpRequest) -> HttpResponse:
     status = 200
     if request.method == "POST":
         status = 400
-        if form.is_valid():
+        if refusal_errors(form, request):  # over the size limit: skipped while it streamed in, never stored
+            status = 413
+        elif form.is_valid():
             upload = form.cleaned_data["file"]
             try:
                 job = jobs.ledger_upload(
@@ -168,7 +171,9 @@ def roster_import(request: HttpRequest, unit_code: str) -> HttpResponse:
         form = forms.RosterUploadForm(request.POST, request.FILES)
         context["form"] = form
         status = 400
-        if form.is_valid():
+        if refusal_errors(form, request):
+            status = 413
+        elif form.is_valid():
             upload = form.cleaned_data["file"]
             try:
                 if upload.size > ROSTER_MAX_BYTES:
