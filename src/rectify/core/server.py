@@ -49,8 +49,8 @@ class WorkerSupervisor:
 
     1. ``start()`` runs ``command`` and a thread that watches it once a second.
     2. When the process ends while the supervisor is running, the exit is logged and the process is started
-       again — at once the first time, then after 1, 2, 5, 10 and at most 30 s while it keeps dying within a
-       minute of starting (a worker that cannot start must not spin).
+       again: at once if it had run for a minute, else after 1, 2, 5, 10 and then every 30 s while it keeps
+       dying young (a worker that cannot start must not spin).
     3. ``stop()`` ends the watch first, then the process: SIGTERM (the worker finishes its current step and
        leaves), SIGKILL after ``grace`` seconds.
 

@@ -17,10 +17,10 @@ try:
     if not apps.ready:
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rectify.settings")
         django.setup()
-    import rectify.cli
+    # imported once here, inherited by every child
     import rectify.ledger.parsing
     import rectify.ledger.roster
     import rectify.ledger.sandbox
     import rectify.ledger.services  # noqa: F401
-except Exception:
+except Exception:  # never fail the fork server: the child sets Django up itself
     logging.getLogger(__name__).exception("preloading the readers in the fork server failed")
