@@ -272,6 +272,7 @@ def _child_main(conn: Connection, memory: int, timeout: float) -> None:
     with an exception: whatever happens is one message (or the exit status when nothing can be sent)."""
     started = time.monotonic()
     _limit(memory, timeout)
+    gc.freeze()  # what the fork server loaded (Django, the readers) is never garbage: collections skip it
     try:
         request = pickle.loads(conn.recv_bytes())
     except (EOFError, OSError):
