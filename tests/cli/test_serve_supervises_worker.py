@@ -3,7 +3,7 @@
 A fresh installation in its own RECTIFY_HOME and database, set up through the command line, served by
 `rectify serve` (gunicorn and the background worker it supervises) and driven over HTTP like an integration
 would. The spreadsheet guard's cell limits are lifted, so a dimension bomb reaches calamine inside the
-worker's reading child; jobs have a 2 s lease and one attempt, so a killed worker's job fails quickly.
+worker's reading child; jobs have a 5 s lease and one attempt, so a killed worker's job fails quickly.
 """
 
 from __future__ import annotations
@@ -162,7 +162,7 @@ class Installation:
 def installation(tmp_path):  # type: ignore[no-untyped-def]
     for database in _database(tmp_path):
         env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE")}
-        env.update(RECTIFY_HOME=str(tmp_path / "home"), RECTIFY_JOB_LEASE_SECONDS="2", RECTIFY_JOB_MAX_ATTEMPTS="1",
+        env.update(RECTIFY_HOME=str(tmp_path / "home"), RECTIFY_JOB_LEASE_SECONDS="5", RECTIFY_JOB_MAX_ATTEMPTS="1",
                    RECTIFY_SHEET_MAX_COLUMNS="16384", RECTIFY_SHEET_MAX_CELLS=str(10**14),
                    RECTIFY_SHEET_MAX_UNCOMPRESSED_MB="20", PYTHONPATH=os.pathsep.join(sys.path))
         if database:

@@ -21,8 +21,8 @@ How it works:
 3. The child sends ``("progress", done, total)`` while it reads, then ``("ok", result)`` or
    ``("file_error", message)``, ``("memory",)`` or ``("crash", traceback)``.
 4. The parent waits on the pipe and on the child's exit until the deadline, passes progress on (repeating
-   the last report at least every ``HEARTBEAT_SECONDS``, so a background job's lease stays fresh during a
-   long read) and kills the child at the deadline. Results are unpickled with a restricted unpickler that
+   the last report at least every ``HEARTBEAT_SECONDS`` or a third of a job's lease, so a background job's
+   lease stays fresh during a long read) and kills the child at the deadline. Results are unpickled with a restricted unpickler that
    builds only the reader's own result types: a child that a file has subverted cannot make the parent run
    code.
 """
@@ -107,6 +107,11 @@ def decrypt_if_encrypted(data: bytes, password: str | None, *, filename: str = "
     return result
 
 
+def _heartbeat_seconds() -> float:
+    """How often progress is reported at least: every 10 s, or a third of a job's lease when that is shorter."""
+    return max(0.2, min(HEARTBEAT_SECONDS, settings.RECTIFY_JOB_LEASE_SECONDS / 3))
+
+
 def max_memory_bytes() -> int:
     return int(settings.RECTIFY_PARSE_MAX_MEMORY_MB) * MB
 
@@ -155,7 +160,8 @@ def run(reader: str, kwargs: dict[str, Any], *, filename: str,
         except (BrokenPipeError, ConnectionResetError):
             pass  # the child died before reading its request: its exit status says why, below
         deadline = started + timeout
-        last: tuple[int, int] | None = None
+        heartbeat = _heartbeat_seconds()
+        last = (0, 0)
         last_report = time.monotonic()
         while True:
             now = time.monotonic()
@@ -163,10 +169,10 @@ def run(reader: str, kwargs: dict[str, Any], *, filename: str,
                 _kill(process)
                 logger.warning("reading %r stopped after %.0f s (RECTIFY_PARSE_TIMEOUT_SECONDS)", name, timeout)
                 raise LedgerFileError(_timeout_message(name, timeout))
-            if progress is not None and last is not None and now - last_report >= HEARTBEAT_SECONDS:
-                progress(*last)  # the same report again: the job's lease stays fresh during a long read
+            if progress is not None and now - last_report >= heartbeat:
+                progress(*last)  # the last report again: a job's lease stays fresh while the child reads
                 last_report = now
-            ready = wait([parent_end, process.sentinel], timeout=min(deadline - now, HEARTBEAT_SECONDS))
+            ready = wait([parent_end, process.sentinel], timeout=min(deadline - now, heartbeat))
             if parent_end not in ready:
                 if process.sentinel in ready:
                     return _died(process, name, memory)
@@ -272,6 +278,7 @@ def _child_main(conn: Connection, memory: int, timeout: float) -> None:
     with an exception: whatever happens is one message (or the exit status when nothing can be sent)."""
     started = time.monotonic()
     _limit(memory, timeout)
+    os.environ["RUST_BACKTRACE"] = "0"  # a failed allocation in calamine aborts at once, without a backtrace
     gc.freeze()  # what the fork server loaded (Django, the readers) is never garbage: collections skip it
     try:
         request = pickle.loads(conn.recv_bytes())
