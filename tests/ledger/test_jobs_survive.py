@@ -59,13 +59,17 @@ def _api_import(client, world, data: bytes, capture, name: str = "台账.xlsx") 
 
 # --------------------------------------------------------------------------- hostile files through the jobs
 
-def test_a_dimension_bomb_through_the_web_job_fails_clearly_and_the_next_import_runs(
+def test_a_dimension_bomb_and_a_zip_bomb_through_the_web_job_fail_clearly_and_the_next_import_runs(
         world, client, immediate_tasks, settings, django_capture_on_commit_callbacks):
     settings.RECTIFY_SHEET_MAX_COLUMNS, settings.RECTIFY_SHEET_MAX_CELLS = 16_384, 10**14  # past the guard
     job = _web_import(client, world, far_cell_xlsx(), django_capture_on_commit_callbacks)
     assert job.state == ImportState.FAILED and job.failure_code == "ledger_file"
     page = client.get(reverse("ledger:import_job", args=[job.pk])).content.decode()
     assert "导入未能完成：文件“台账.xlsx”过大或结构异常，解析时超出内存限制" in page
+    settings.RECTIFY_SHEET_MAX_UNCOMPRESSED_BYTES = 20 * MB  # a 1.5 GB whitespace bomb, scaled down
+    zipped = _web_import(client, world, streamed_sheet([_HEAD, *[b" " * MB] * 30, _TAIL]),
+                         django_capture_on_commit_callbacks)
+    assert zipped.state == ImportState.FAILED and "解压后超过 20 MB" in zipped.failure
     after = _web_import(client, world, fixtures.provincial_department_xlsx(), django_capture_on_commit_callbacks)
     assert after.state == ImportState.DONE and after.result["problems"]["new"] + after.result["problems"]["changed"] == 3
 
@@ -107,12 +111,13 @@ def _worker_died_during(job: LedgerImport, *, attempts: int) -> None:
 
 
 def _run_the_worker() -> None:
-    """django-tasks' own worker, in this process, until the queue is empty."""
+    """django-tasks' own worker, in this process, until the queue is empty. It closes the database connection
+    between tasks as a worker must, so the tests that run it commit for real (``transactional_db``)."""
     call_command("db_worker", batch=True, interval=0, startup_delay=False, reload=False, verbosity=0)
 
 
 def test_a_job_whose_worker_died_is_queued_again_and_the_worker_finishes_it(
-        world, client, settings, django_capture_on_commit_callbacks):
+        transactional_db, world, client, settings, django_capture_on_commit_callbacks):
     settings.RECTIFY_JOB_MAX_ATTEMPTS = 2
     job = _queued(world, django_capture_on_commit_callbacks)
     _worker_died_during(job, attempts=1)
@@ -129,7 +134,7 @@ def test_a_job_whose_worker_died_is_queued_again_and_the_worker_finishes_it(
 
 
 def test_a_job_that_keeps_losing_its_worker_fails_with_a_message_and_the_queue_goes_on(
-        world, client, settings, django_capture_on_commit_callbacks):
+        transactional_db, world, client, settings, django_capture_on_commit_callbacks):
     settings.RECTIFY_JOB_MAX_ATTEMPTS = 2
     job = _queued(world, django_capture_on_commit_callbacks)
     _worker_died_during(job, attempts=2)
@@ -160,7 +165,8 @@ def test_a_lease_that_is_still_running_is_left_alone(world, django_capture_on_co
     assert job.state == ImportState.RUNNING and _task_rows(job).get().status == TaskResultStatus.RUNNING
 
 
-def test_a_queued_job_whose_worker_died_before_claiming_it_is_queued_again(world, django_capture_on_commit_callbacks):
+def test_a_queued_job_whose_worker_died_before_claiming_it_is_queued_again(
+        transactional_db, world, django_capture_on_commit_callbacks):
     job = _queued(world, django_capture_on_commit_callbacks)
     task = _task_rows(job).get()
     task.claim("worker-that-died")  # took the task, died before it claimed the job

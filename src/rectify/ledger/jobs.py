@@ -192,7 +192,7 @@ def ledger_imports_recover() -> dict[str, int]:
     now = timezone.now()
     counts = {"requeued": 0, "failed": 0}
     for job in LedgerImport.objects.filter(state=ImportState.RUNNING, lease_until__lt=now).only(
-            "pk", "attempts", "language", "commit_requested")[:100]:
+            "pk", "attempts", "language")[:100]:
         stale = LedgerImport.objects.filter(pk=job.pk, state=ImportState.RUNNING, attempts=job.attempts,
                                             lease_until__lt=now)
         with transaction.atomic():
@@ -222,7 +222,8 @@ def ledger_imports_recover() -> dict[str, int]:
             "pk", "language")[:100]:
         tasks = _task_rows(job.pk)
         with transaction.atomic():
-            waiting = tasks.filter(models.Q(status=TaskResultStatus.READY) | models.Q(status=TaskResultStatus.RUNNING, started_at__gte=now - _lease()))
+            waiting = tasks.filter(models.Q(status=TaskResultStatus.READY)
+                                   | models.Q(status=TaskResultStatus.RUNNING, started_at__gte=now - _lease()))
             if not waiting.exists():  # nothing will ever run it: its task ended or its worker died at the start
                 tasks.filter(status=TaskResultStatus.RUNNING).update(
                     status=TaskResultStatus.FAILED, finished_at=now, exception_class_path=f"{__name__}.WorkerLost",
