@@ -7,10 +7,13 @@ Steps, each phase in a fresh process so its peak memory is its own:
 1. seed: a round with unit A holding N tasks (≈ N/2.9 problems, 2–4 tasks each, responsibilities,
    progress), generated in bulk; export A's ledger with the standard exporter → the test file
    (merged problem cells, two-row header, category rows — the real layout);
-2. dry-run: import the file into unit B (empty) with dry_run=True;
-3. commit: the same import, written;
-4. re-import: the same file again into B (dry run): everything unchanged.
-Reports wall time and peak RSS (ru_maxrss) per phase. Never run as a test.
+2. parse: only read the file, in the child process the importer reads it in (ledger/sandbox.py), and
+   report what the child needed: time, peak RSS and peak address space (what RLIMIT_AS limits);
+3. dry-run: import the file into unit B (empty) with dry_run=True;
+4. commit: the same import, written;
+5. re-import: the same file again into B (dry run): everything unchanged.
+Reports wall time and peak RSS (ru_maxrss) per phase — since the file is read in a child process, a phase's
+own peak no longer includes the reading (the parse phase reports the child's). Never run as a test.
 """
 
 from __future__ import annotations
@@ -107,11 +110,24 @@ def run_import(dry_run: bool) -> dict:
     return {"problems": report.problems, "tasks": report.tasks}
 
 
+def run_parse() -> dict:
+    """The file read in the child process the importer uses (ledger/sandbox.py): what the child needed."""
+    from rectify.ledger import sandbox
+
+    data = Path(os.environ["RECTIFY_HOME"], "ledger.xlsx").read_bytes()
+    parsed, stats = sandbox.run("parse_ledger", {"data": data, "filename": "ledger.xlsx", "year": 2026,
+                                                 "password": None, "choose_sheet": None}, filename="ledger.xlsx")
+    return {"problems": len(parsed.problems), "child_seconds": stats.seconds,
+            "child_peak_rss_mib": stats.peak_rss_mib, "child_address_space_mib": stats.peak_vm_mib}
+
+
 def phase(name: str, tasks: int) -> None:
     started = time.perf_counter()
     if name == "seed":
         info: dict = {}
         seed(tasks)
+    elif name == "parse":
+        info = run_parse()
     else:
         info = run_import(dry_run=name != "commit")
     elapsed = time.perf_counter() - started
@@ -146,7 +162,7 @@ def main() -> None:
             _pg_reset()
             env["BENCH_DATABASE_URL"] = PG_URL
         print(f"# {db}, {args.tasks} tasks, data in {home}", flush=True)
-        for name in ("seed", "dry-run", "commit", "re-import"):
+        for name in ("seed", "parse", "dry-run", "commit", "re-import"):
             subprocess.run([sys.executable, __file__, "--phase", name, "--home", home, "--tasks", str(args.tasks)],
                            check=True, env=env)
 

@@ -12,6 +12,7 @@ from ninja.security import HttpBearer
 
 from rectify.accounts.services import api_token_authenticate
 from rectify.core.errors import DomainError
+from rectify.core.uploads import refused_uploads
 
 
 class BearerToken(HttpBearer):
@@ -79,6 +80,11 @@ def _field_problem(error: dict) -> str:
 
 @api.exception_handler(ValidationError)
 def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    refused = refused_uploads(request)
+    if refused:  # the file is "missing" because it was over the limit and skipped while streaming
+        first = next(iter(refused.values()))
+        return _error(request, 413, "file_too_large", first.message,
+                      {"field": first.field, "file": first.filename, "limit_bytes": first.limit})
     problems = "；".join(dict.fromkeys(_field_problem(e) for e in exc.errors)) or "请求参数不正确"
     return _error(request, 422, "validation_error", f"{problems}。详见 details。", exc.errors)
 
@@ -91,6 +97,14 @@ def on_multipart_error(request: HttpRequest, exc: MultiPartParserError) -> HttpR
 @api.exception_handler(AuthenticationError)
 def on_auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
     return _error(request, 401, "unauthorized", "未认证：请在 Authorization 头中提供有效的 Bearer 令牌。")
+
+
+@api.exception_handler(Exception)
+def on_unexpected_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """Anything no other handler claims is a bug or an outage: JSON 500 with an id in the log, not HTML."""
+    from rectify.core.views import api_client_error, api_server_error
+
+    return api_client_error(request, exc) or api_server_error(request, (type(exc), exc, exc.__traceback__))
 
 
 # django-ninja raises HttpError itself with English text; users get Chinese (the original in details).

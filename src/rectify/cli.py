@@ -95,7 +95,8 @@ def _parser() -> argparse.ArgumentParser:
     ra.add_argument("--team", default=None, help="巡视组名称；本轮没有则新建")
     ra.add_argument("--json", action="store_true", help="只输出一个 JSON 对象（出错时为 {\"error\": …}）")
 
-    sub.add_parser("worker", help="运行后台任务（台账导入等）；serve 会自动启动一个")
+    worker = sub.add_parser("worker", help="运行后台任务（台账导入等）；serve 会自动启动一个并在它退出时重新启动")
+    worker.add_argument("--parent", type=int, default=None, help=argparse.SUPPRESS)  # serve's pid: stop when it is gone
     sub.add_parser("verify-audit", help="校验审计日志哈希链是否完整")
     sub.add_parser("migrate", help="只执行数据库迁移")
 
@@ -148,18 +149,16 @@ def cmd_serve(args: argparse.Namespace) -> int:
         print(f"允许访问的主机名（RECTIFY_ALLOWED_HOSTS）：{'、'.join(settings.ALLOWED_HOSTS)}。"
               "从其他计算机访问时，请把服务器的地址或域名加入该变量。")
     print("按 Ctrl+C 停止。\n", flush=True)
-    from rectify.core.server import run_gunicorn
+    from rectify.core.server import WorkerSupervisor, run_gunicorn
 
-    # Background work (ledger imports) runs in one worker process beside the web server.
-    worker = subprocess.Popen([sys.executable, "-m", "rectify.cli", "worker"])
+    # Background work (ledger imports) runs in one worker process beside the web server, restarted when it
+    # dies and stopped with the server.
+    worker = WorkerSupervisor([sys.executable, "-m", "rectify.cli", "worker", "--parent", str(os.getpid())])
+    worker.start()
     try:
         run_gunicorn(host=args.host, port=args.port, workers=args.workers or None)
     finally:
-        worker.terminate()
-        try:
-            worker.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            worker.kill()
+        worker.stop()  # a no-op in gunicorn's forked workers, which unwind through here when they exit
     return 0
 
 
@@ -462,9 +461,20 @@ def cmd_round(args: argparse.Namespace) -> int:
 
 
 def cmd_worker(args: argparse.Namespace) -> int:
+    import threading
+
     from django.core.management import call_command
 
-    call_command("db_worker", queue_name="*", interval=1, reload=False)
+    from rectify.ledger.jobs import start_recovery
+
+    # Beside django-tasks' worker loop: take back the jobs of workers that died (expired leases), now and
+    # periodically, and — when serve started us — stop when serve is gone.
+    stop = threading.Event()
+    start_recovery(stop, parent_pid=args.parent)
+    try:
+        call_command("db_worker", queue_name="*", interval=1, reload=False)
+    finally:
+        stop.set()
     return 0
 
 

@@ -178,6 +178,13 @@ MEDIA_ROOT = RECTIFY_HOME / "media"
 MEDIA_URL = "media/"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Each uploaded file is counted as it streams in and skipped past its view's limit, before it is stored
+# (core/uploads.py: evidence RECTIFY_EVIDENCE_MAX_MB, spreadsheets RECTIFY_SHEET_MAX_FILE_MB).
+FILE_UPLOAD_HANDLERS = [
+    "rectify.core.uploads.SizeLimitUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 # --- Background work -----------------------------------------------------------------------------
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
@@ -193,6 +200,13 @@ RECTIFY_SHEET_MAX_FILE_BYTES = env_int("RECTIFY_SHEET_MAX_FILE_MB", 100, minimum
 RECTIFY_SHEET_MAX_UNCOMPRESSED_BYTES = env_int("RECTIFY_SHEET_MAX_UNCOMPRESSED_MB", 500, minimum=1) * 1024 * 1024
 RECTIFY_SHEET_MAX_CELLS = env_int("RECTIFY_SHEET_MAX_CELLS", 10_000_000, minimum=1000)
 RECTIFY_SHEET_MAX_COLUMNS = env_int("RECTIFY_SHEET_MAX_COLUMNS", 1000, minimum=10)
+# ... and read in a child process limited in address space and wall-clock time (ledger/sandbox.py).
+RECTIFY_PARSE_MAX_MEMORY_MB = env_int("RECTIFY_PARSE_MAX_MEMORY_MB", 2048, minimum=256)
+RECTIFY_PARSE_TIMEOUT_SECONDS = env_int("RECTIFY_PARSE_TIMEOUT_SECONDS", 300, minimum=5)
+# Background jobs (ledger imports): a claim holds a lease, renewed while the job reports progress; a job whose
+# lease ran out (its worker died) is queued again, or failed after this many attempts (ledger/jobs.py).
+RECTIFY_JOB_LEASE_SECONDS = env_int("RECTIFY_JOB_LEASE_SECONDS", 300, minimum=1)
+RECTIFY_JOB_MAX_ATTEMPTS = env_int("RECTIFY_JOB_MAX_ATTEMPTS", 2, minimum=1)
 RECTIFY_YELLOW_DAYS_DEFAULT = env_int("RECTIFY_YELLOW_DAYS", 10, minimum=0)
 RECTIFY_NOTICE_DAYS_DEFAULT = env_int("RECTIFY_NOTICE_DAYS", 20, minimum=0)
 RECTIFY_RECTIFICATION_MONTHS_DEFAULT = env_int("RECTIFY_RECTIFICATION_MONTHS", 3, minimum=1)

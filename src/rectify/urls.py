@@ -19,6 +19,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),  # set_language: the 中文 / English switch
 ]
 
+handler400 = "rectify.core.views.bad_request"
 handler404 = "rectify.core.views.not_found"
 handler403 = "rectify.core.views.forbidden"
 handler500 = "rectify.core.views.server_error"

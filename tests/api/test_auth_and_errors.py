@@ -116,6 +116,7 @@ def test_openapi_documents_every_endpoint_in_chinese(world, client):
         "/api/v1/close-outs/{close_out_id}/approve": ["post"],
         "/api/v1/close-outs/{close_out_id}/return": ["post"],
         "/api/v1/ledger/import": ["post"],
+        "/api/v1/ledger/imports/{job_id}": ["get"],
         "/api/v1/ledger/export": ["get"],
         "/api/v1/units/{code}/people": ["get"],
         "/api/v1/rounds/{code}/units/{unit}/plan": ["get"],

@@ -85,7 +85,7 @@ def test_changed_file_updates_in_place_and_keeps_history(fresh_unit):
     run(fresh_unit)
     task = Task.objects.get(problem__inspected_unit=fresh_unit.iu_a, problem__number=2, number=1)
     rect_services.evidence_upload(actor=fresh_unit[Role.UNIT_MEMBER], task_id=task.pk,
-                                  file=io.BytesIO(b"refund proof"), name="清退凭证.pdf")
+                                  file=io.BytesIO(b"%PDF-1.4 refund proof"), name="清退凭证.pdf")
     close_out = rect_services.close_out_submit(actor=fresh_unit[Role.UNIT_LEAD], task_id=task.pk)
     rect_services.close_out_return(actor=fresh_unit[Role.INSPECTION_OFFICE], close_out_id=close_out.pk,
                                    reason="请补充凭证")

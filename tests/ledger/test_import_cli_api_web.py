@@ -66,29 +66,97 @@ def _auth(world, role):
     return {"HTTP_AUTHORIZATION": f"Bearer {api_token_create(actor=None, user=world[role])}"}
 
 
-def test_api_import_dry_run_and_invalid_file(world, client):
-    upload = SimpleUploadedFile("台账.xlsx", fixtures.provincial_department_xlsx())
-    response = client.post("/api/v1/ledger/import", {"file": upload, "round": world.round.code, "unit": "EDU"},
-                           **_auth(world, Role.INSPECTION_OFFICE))
-    assert response.status_code == 200, response.content
-    assert response.json()["committed"] is False
-    bad = SimpleUploadedFile("错误.xlsx", fixtures.mistakes_xlsx())
-    response = client.post("/api/v1/ledger/import", {"file": bad, "round": world.round.code, "unit": "EDU",
-                                                     "dry_run": "false"}, **_auth(world, Role.INSPECTION_OFFICE))
-    assert response.status_code == 422
+def _api_import(client, world, role, data, name="台账.xlsx", capture=None, **fields):  # type: ignore[no-untyped-def]
+    """POST an import; the job runs when the request's transaction commits (immediate backend)."""
+    form = {"file": SimpleUploadedFile(name, data), "round": world.round.code, "unit": "EDU", **fields}
+    with capture(execute=True):
+        return client.post("/api/v1/ledger/import", form, **_auth(world, role))
+
+
+def _job(client, world, role, response):  # type: ignore[no-untyped-def]
+    assert response.status_code == 202, response.content
     body = response.json()
-    assert body["code"] == "ledger_invalid" and body["details"]["errors"]
-    garbage = SimpleUploadedFile("notes.docx", b"PK\x03\x04 not really")
-    response = client.post("/api/v1/ledger/import", {"file": garbage, "round": world.round.code, "unit": "EDU"},
-                           **_auth(world, Role.INSPECTION_OFFICE))
-    assert response.status_code == 400 and response.json()["code"] == "ledger_file"
+    assert set(body) == {"job", "url"} and body["url"] == f"/api/v1/ledger/imports/{body['job']}"
+    state = client.get(body["url"], **_auth(world, role))
+    assert state.status_code == 200, state.content
+    return state.json()
+
+
+REPORT_KEYS = {"problems", "tasks", "errors", "skipped_sheets", "notices", "committed"}
+
+
+def test_api_import_is_a_job_whose_report_is_the_import_report(fresh_unit, client, immediate_tasks,
+                                                               django_capture_on_commit_callbacks):
+    world = fresh_unit
+    office = Role.INSPECTION_OFFICE
+    dry = _job(client, world, office, _api_import(client, world, office, fixtures.provincial_department_xlsx(),
+                                                  capture=django_capture_on_commit_callbacks))
+    assert dry["state"] == "done" and dry["error"] is None
+    assert set(dry["report"]) == REPORT_KEYS
+    assert dry["report"]["committed"] is False and dry["report"]["problems"]["new"] == 3
+    assert not Problem.objects.filter(inspected_unit=world.iu_a).exists()
+    done = _job(client, world, office, _api_import(client, world, office, fixtures.provincial_department_xlsx(),
+                                                   capture=django_capture_on_commit_callbacks, dry_run="false"))
+    assert done["state"] == "done" and done["report"]["committed"] is True
+    assert Problem.objects.filter(inspected_unit=world.iu_a).count() == 3
+
+
+def test_api_import_with_errors_is_done_with_the_errors_listed_and_nothing_written(
+        world, client, immediate_tasks, django_capture_on_commit_callbacks):
+    office = Role.INSPECTION_OFFICE
+    before = Problem.objects.count()
+    job = _job(client, world, office, _api_import(client, world, office, fixtures.mistakes_xlsx(),
+                                                  capture=django_capture_on_commit_callbacks, dry_run="false"))
+    assert job["state"] == "done" and job["report"]["committed"] is False
+    assert len(job["report"]["errors"]) >= 8
+    assert all(set(e) == {"sheet", "row", "column", "message"} for e in job["report"]["errors"])
+    assert Problem.objects.count() == before
+
+
+def test_a_csv_with_an_absurd_number_is_a_row_error_of_the_api_job_not_a_server_error(
+        fresh_unit, client, immediate_tasks, django_capture_on_commit_callbacks):
+    world = fresh_unit
+    rows = [["序号", "问题描述", "整改措施", "责任领导", "责任部门", "完成时限"],
+            ["1", "问题甲", "措施甲", "王副厅长", "办公室", "2021年12月31日"],
+            ["99999999999999999999", "问题乙", "措施乙", "王副厅长", "办公室", "2021年12月31日"]]
+    office = Role.INSPECTION_OFFICE
+    job = _job(client, world, office, _api_import(client, world, office, fixtures.csv_bytes("utf-8", rows),
+                                                  name="台账.csv", capture=django_capture_on_commit_callbacks,
+                                                  dry_run="false"))
+    assert job["state"] == "done" and job["report"]["committed"] is False
+    [error] = job["report"]["errors"]
+    assert (error["row"], error["column"]) == (3, "A") and "纯数字序号最多6位" in error["message"]
+    assert not Problem.objects.filter(inspected_unit=world.iu_a).exists()
+
+
+def test_api_import_of_an_unreadable_file_fails_with_the_reason(world, client, immediate_tasks,
+                                                                django_capture_on_commit_callbacks):
+    office = Role.INSPECTION_OFFICE
+    job = _job(client, world, office, _api_import(client, world, office, b"PK\x03\x04 not really",
+                                                  name="notes.docx", capture=django_capture_on_commit_callbacks))
+    assert job["state"] == "failed" and job["report"] is None
+    assert job["error"]["code"] == "ledger_file" and "notes.docx" in job["error"]["message"]
 
 
 def test_api_unit_user_cannot_import_into_another_unit(world, client):
     upload = SimpleUploadedFile("台账.xlsx", fixtures.provincial_department_xlsx())
     response = client.post("/api/v1/ledger/import", {"file": upload, "round": world.round.code, "unit": "FIN"},
                            **_auth(world, Role.UNIT_LEAD))
-    assert response.status_code == 404
+    assert response.status_code == 404 and response.json()["code"] == "not_found"
+    assert not LedgerImport.objects.exists()  # refused at once: no job
+
+
+def test_an_api_job_is_read_by_its_creator_and_supervisors_only(world, client, immediate_tasks,
+                                                                django_capture_on_commit_callbacks):
+    response = _api_import(client, world, Role.UNIT_LEAD, fixtures.provincial_department_xlsx(),
+                           capture=django_capture_on_commit_callbacks)
+    url = response.json()["url"]
+    assert client.get(url, **_auth(world, Role.UNIT_LEAD)).json()["state"] == "done"
+    assert client.get(url, **_auth(world, Role.COMMISSION)).status_code == 200
+    for other in ("unit_lead_b", Role.UNIT_MEMBER):
+        denied = client.get(url, **_auth(world, other))
+        assert denied.status_code == 404 and denied.json()["code"] == "not_found"
+    assert client.get("/api/v1/ledger/imports/not-a-job", **_auth(world, Role.UNIT_LEAD)).status_code == 404
 
 
 def test_web_upload_dry_run_then_confirm(fresh_unit, client, immediate_tasks, django_capture_on_commit_callbacks):

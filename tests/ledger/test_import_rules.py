@@ -73,7 +73,7 @@ def test_closed_and_submitted_tasks_are_not_rewritten_by_a_file(imported):
     submitted = Task.objects.get(problem__inspected_unit=imported.iu_a, problem__number=3, number=1)
     for task in (closed, submitted):
         rect_services.evidence_upload(actor=imported[Role.UNIT_MEMBER], task_id=task.pk,
-                                      file=io.BytesIO(f"proof {task.pk}".encode()), name="凭证.pdf")
+                                      file=io.BytesIO(f"%PDF-1.4 proof {task.pk}".encode()), name="凭证.pdf")
         rect_services.close_out_submit(actor=imported[Role.UNIT_LEAD], task_id=task.pk)
     rect_services.close_out_approve(actor=imported[Role.INSPECTION_OFFICE],
                                     close_out_id=closed.close_outs.get().pk)

@@ -70,7 +70,7 @@ def test_review_queue_query_count_does_not_grow_with_requests(world):
         for _ in range(n):
             t = factories.task(prob=world.problem_a)
             services.evidence_upload(actor=world[Role.UNIT_MEMBER], task_id=t.pk,
-                                     file=io.BytesIO(f"proof {t.pk}".encode()), name="凭证.pdf")
+                                     file=io.BytesIO(f"%PDF-1.4 proof {t.pk}".encode()), name="凭证.pdf")
             services.close_out_submit(actor=world[Role.UNIT_LEAD], task_id=t.pk)
 
     submit(2)

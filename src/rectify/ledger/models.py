@@ -36,12 +36,22 @@ class LedgerImport(models.Model):
     result = models.JSONField(_("结果"), null=True, blank=True)
     committed = models.BooleanField(_("已写入"), default=False)
     failure = models.TextField(_("失败原因"), blank=True)
+    failure_code = models.CharField(_("失败代码"), max_length=40, blank=True)  # ledger_file, not_found, worker_lost…
     finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    # A worker's claim on the job (DECISIONS: jobs that survive). lease_until is renewed while the job reports
+    # progress; a claim whose lease ran out belongs to a worker that died, and the job is queued again or,
+    # after RECTIFY_JOB_MAX_ATTEMPTS claims, failed. On a queued job it is when to check that a task is still
+    # queued for it. ``attempts`` counts claims and tells the current claim from an expired one.
+    language = models.CharField(_("界面语言"), max_length=10, blank=True)  # of whoever queued the last step
+    claimed_at = models.DateTimeField(_("开始处理时间"), null=True, blank=True)
+    lease_until = models.DateTimeField(_("租约到期"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("处理次数"), default=0)
 
     class Meta:
         verbose_name = _("台账导入")
         verbose_name_plural = _("台账导入")
         ordering = ["-created_at"]
+        indexes = [models.Index(fields=["state", "lease_until"], name="ledger_import_lease_idx")]
 
     def __str__(self) -> str:
         return f"{self.filename} → {self.round_code}/{self.unit_code}"

@@ -33,6 +33,7 @@ from django.utils.translation import gettext, gettext_noop
 
 from rectify.accounts.models import User
 from rectify.accounts.services import cli_operator
+from rectify.ledger import sandbox
 from rectify.ledger.cells import cell_text, column_letter, compact, normalize_header
 from rectify.ledger.parsing import Sheet, is_footer_row, open_sheets
 from rectify.ledger.types import LedgerError
@@ -471,7 +472,7 @@ def roster_import(
     """
     user = actor if actor is not None else cli_operator()
     unit = org_selectors.org_unit_get_for(user=user, code=(unit_code or "").strip())
-    parsed = parse_roster(data, filename, password=password)
+    parsed = sandbox.parse_roster(data, filename, password=password)  # in a child process with limits
     if dry_run or parsed.errors:
         result = org_services.roster_plan(actor=user, unit=unit, entries=parsed.entries)
     else:

@@ -108,9 +108,11 @@ def ledger_import_get_for(*, user, job_id: str):  # type: ignore[no-untyped-def]
     qs = LedgerImport.objects.select_related("created_by")
     if not (user.sees_all_units and user.is_active):
         qs = qs.filter(created_by=user)
+    from django.core.exceptions import ValidationError
+
     try:
         return qs.get(pk=job_id)
-    except (LedgerImport.DoesNotExist, ValueError):
+    except (LedgerImport.DoesNotExist, ValueError, ValidationError):  # not a job id: as missing as any other
         raise NotFound(gettext("未找到该导入记录，或您无权查看。")) from None
 
 

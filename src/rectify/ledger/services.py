@@ -4,8 +4,9 @@ The algorithm:
 
 1. Resolve the round and the unit. A unit that is not yet inspected in the round is added to it
    (and, with ``unit_name``, created first); a dry run only says that it would be.
-2. Parse the file (``rectify.ledger.parsing``). File-level problems raise ``LedgerFileError``;
-   everything else is collected as row/column errors.
+2. Parse the file (``rectify.ledger.parsing``, in a child process with a memory and a time limit:
+   ``rectify.ledger.sandbox``). File-level problems — and a file that exhausts the child's memory or time —
+   raise ``LedgerFileError``; everything else is collected as row/column errors.
 3. Compare with what is stored, problem by problem (by 序号) and task by task (by order within the
    problem): new / changed (field by field) / unchanged / missing from the file. An empty optional
    cell means "no information" and keeps the stored value; a status column is never imported —
@@ -38,9 +39,9 @@ from rectify.core.text import natural_sort_key
 from rectify.inspections import selectors as inspection_selectors
 from rectify.inspections.models import InspectedUnit, InspectionRound, ProblemKind, add_months
 from rectify.inspections.services import inspected_unit_add
-from rectify.ledger import selectors
+from rectify.ledger import sandbox, selectors
 from rectify.ledger.cells import cell_text, identifier_key
-from rectify.ledger.parsing import RAW_DEADLINE_NOTE, parse_ledger
+from rectify.ledger.parsing import RAW_DEADLINE_NOTE
 from rectify.ledger.types import LedgerError, ParsedLedger, ParsedProblem, ParsedTask
 from rectify.orgs import selectors as org_selectors
 from rectify.orgs.models import OrgKind, OrgUnit
@@ -212,24 +213,34 @@ def _same(stored: Any, wanted: Any) -> bool:
     return stored == wanted
 
 
-def _sheet_chooser(target: _Target) -> Callable[[list[str]], str | None]:
+@dataclass(frozen=True)
+class SheetChooser:
     """A whole-round workbook has a sheet per unit: read only this unit's. Any other workbook is read
-    whole — a unit's own ledger may well have several sheets (e.g. a 专项整改 sheet)."""
+    whole — a unit's own ledger may well have several sheets (e.g. a 专项整改 sheet).
 
-    def named_after(sheet: str, names: set[str]) -> bool:
+    Plain data, so that it travels to the child process that reads the file (``sandbox``)."""
+
+    own_names: frozenset[str]
+    other_names: frozenset[str]
+
+    @staticmethod
+    def _named_after(sheet: str, names: frozenset[str]) -> bool:
         return any(sheet == n or sheet in n or n in sheet for n in names)
 
-    def choose(sheets: list[str]) -> str | None:
-        if len(sheets) < 2 or target.unit is None:
+    def __call__(self, sheets: list[str]) -> str | None:
+        if len(sheets) < 2 or not self.own_names:
             return None
-        own_names = {target.unit.name, target.unit.short_name} - {""}
-        own = [sheet for sheet in sheets if named_after(sheet, own_names)]
-        others = selectors.other_unit_names(round=target.round, unit=target.unit)
-        if len(own) == 1 and any(named_after(sheet, others) for sheet in sheets if sheet != own[0]):
+        own = [sheet for sheet in sheets if self._named_after(sheet, self.own_names)]
+        if len(own) == 1 and any(self._named_after(sheet, self.other_names) for sheet in sheets if sheet != own[0]):
             return own[0]
         return None
 
-    return choose
+
+def _sheet_chooser(target: _Target) -> SheetChooser | None:
+    if target.unit is None:
+        return None
+    return SheetChooser(own_names=frozenset({target.unit.name, target.unit.short_name} - {""}),
+                        other_names=frozenset(selectors.other_unit_names(round=target.round, unit=target.unit)))
 
 
 def _single_task_notes(p: ParsedProblem) -> None:
@@ -613,6 +624,13 @@ def _resolve_target(*, actor: User | None, round_code: str, unit_code: str, unit
     return _Target(round=rnd, unit=unit, inspected=inspected, feedback_date=feedback, plan_state=state)
 
 
+def ledger_import_check_target(*, actor: User | None, round_code: str, unit_code: str, unit_name: str = "") -> None:
+    """Whether ``actor`` may import a ledger for the unit in the round at all, before a file is read:
+    the same NotFound / PermissionDenied / DomainError the import itself raises (a queued import is
+    refused at once instead of failing later)."""
+    _resolve_target(actor=actor, round_code=round_code, unit_code=unit_code, unit_name=unit_name, report_notices=[])
+
+
 def ledger_import(
     *, actor: User | None, data: bytes, filename: str, round_code: str, unit_code: str, unit_name: str = "",
     dry_run: bool = True, password: str | None = None, progress: Progress | None = None,
@@ -630,8 +648,9 @@ def ledger_import(
         if progress:
             progress(int(80 * done / max(total, 1)), _("正在读取台账"))
 
-    parsed = parse_ledger(data, filename, year=target.feedback_date.year, password=password, progress=on_rows,
-                          choose_sheet=_sheet_chooser(target))
+    # In a child process with a memory and a time limit: a hostile file cannot take this process down.
+    parsed = sandbox.parse_ledger(data, filename, year=target.feedback_date.year, password=password,
+                                  progress=on_rows, choose_sheet=_sheet_chooser(target))
     if progress:
         progress(80, _("正在比对"))
     rights = {"may_enter_feedback": actor is None or actor.can_enter_feedback,

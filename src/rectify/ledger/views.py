@@ -17,11 +17,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from rectify.core.errors import DomainError, PermissionDenied
+from rectify.core.uploads import refusal_errors
 from rectify.inspections import selectors as inspection_selectors
-from rectify.ledger import forms, jobs, selectors
+from rectify.ledger import forms, jobs, sandbox, selectors
 from rectify.ledger.export import ledger_export
 from rectify.ledger.models import ImportState
-from rectify.ledger.parsing import LedgerFileError, decrypt_if_encrypted
+from rectify.ledger.parsing import LedgerFileError
 from rectify.ledger.roster import roster_import as roster_import_service
 from rectify.orgs import selectors as org_selectors
 
@@ -42,7 +43,9 @@ def import_start(request: HttpRequest) -> HttpResponse:
     status = 200
     if request.method == "POST":
         status = 400
-        if form.is_valid():
+        if refusal_errors(form, request):  # over the size limit: skipped while it streamed in, never stored
+            status = 413
+        elif form.is_valid():
             upload = form.cleaned_data["file"]
             try:
                 job = jobs.ledger_upload(
@@ -168,7 +171,9 @@ def roster_import(request: HttpRequest, unit_code: str) -> HttpResponse:
         form = forms.RosterUploadForm(request.POST, request.FILES)
         context["form"] = form
         status = 400
-        if form.is_valid():
+        if refusal_errors(form, request):
+            status = 413
+        elif form.is_valid():
             upload = form.cleaned_data["file"]
             try:
                 if upload.size > ROSTER_MAX_BYTES:
@@ -176,7 +181,7 @@ def roster_import(request: HttpRequest, unit_code: str) -> HttpResponse:
                                       % {"mb": ROSTER_MAX_BYTES // (1024 * 1024)}, details={"field": "file"})
                 data = upload.read(ROSTER_MAX_BYTES + 1)
                 try:
-                    data = decrypt_if_encrypted(data, form.cleaned_data["password"] or None, filename=upload.name)
+                    data = sandbox.decrypt_if_encrypted(data, form.cleaned_data["password"] or None, filename=upload.name)
                 except LedgerFileError as error:
                     raise DomainError(error.message, details={"field": "password"}) from error
                 try:

@@ -21,3 +21,8 @@ class RectificationConfig(AppConfig):
         from rectify.rectification.selectors import open_tasks_led_by
 
         hooks.register_leader_duties(open_duties=open_tasks_led_by, transfer=leader_duties_transfer)
+        from django.conf import settings
+
+        from rectify.core.uploads import limit_uploads
+
+        limit_uploads(["rectification:task_evidence", "api:task_evidence"], lambda: settings.RECTIFY_EVIDENCE_MAX_BYTES)

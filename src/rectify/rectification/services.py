@@ -95,7 +95,11 @@ def task_add_progress(*, actor: User, task_id: int, text: str) -> ProgressEntry:
     return entry
 
 
-def _validate_upload(name: str, size: int) -> str:
+def _validate_upload(name: str, size: int, file: IO[bytes]) -> str:
+    """The extension is on the allow-list, the size within the limit, and the content is what the
+    extension says (``core.filetypes``: magic bytes, package parts, declared image size, text encoding)."""
+    from rectify.core import filetypes
+
     suffix = PurePath(name).suffix.lower().lstrip(".")
     if suffix not in settings.RECTIFY_EVIDENCE_EXTENSIONS:
         allowed = "、".join(settings.RECTIFY_EVIDENCE_EXTENSIONS)
@@ -108,6 +112,9 @@ def _validate_upload(name: str, size: int) -> str:
     if size > limit:
         raise DomainError(_("文件超过 %(limit)d MB 的上限，请压缩或拆分后上传。") % {"limit": limit // (1024 * 1024)},
                           code="file_too_large", details={"field": "file"})
+    problem = filetypes.check_content(name, suffix, file)
+    if problem:
+        raise DomainError(problem, code="file_content", details={"field": "file"})
     return suffix
 
 
@@ -125,7 +132,7 @@ def evidence_upload(*, actor: User, task_id: int, file: IO[bytes], name: str, de
     for chunk in iter(lambda: file.read(1024 * 1024), b""):
         digest.update(chunk)
         size += len(chunk)
-    _validate_upload(name, size)
+    _validate_upload(name, size, file)
     sha = digest.hexdigest()
     if Evidence.objects.filter(task=task, sha256=sha).exists():
         raise DomainError(_("文件“%(name)s”与该任务已上传的材料内容相同，无需重复上传。") % {"name": name},

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from rectify.core.errors import DomainError, PermissionDenied
 from rectify.core.forms import form_error
+from rectify.core.uploads import refusal_errors
 from rectify.inspections import selectors as inspection_selectors
 from rectify.inspections import services as inspection_services
 from rectify.inspections.models import ProblemKind
@@ -155,8 +156,10 @@ def task_evidence(request: HttpRequest, task_id: int) -> HttpResponse:
                                  description=data["description"])
         return _("佐证材料“%(name)s”已上传。") % {"name": upload.name}
 
-    return _task_action(request, task_id, form=forms.EvidenceForm(request.POST, request.FILES),
-                        form_name="evidence_form", act=act)
+    form = forms.EvidenceForm(request.POST, request.FILES)
+    if refusal_errors(form, request):  # over the size limit: skipped while it streamed in, never stored
+        return _task_page(request, task_id, status=413, evidence_form=form)
+    return _task_action(request, task_id, form=form, form_name="evidence_form", act=act)
 
 
 @require_POST
