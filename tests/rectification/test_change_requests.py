@@ -139,7 +139,7 @@ def test_scenario_4_conversion_to_long_term_counts_as_basically_completed(w) -> 
 
 def test_a_task_closed_meanwhile_is_not_changed(w) -> None:
     request = ask(w, due_date=dt.date(2026, 8, 31))
-    services.evidence_upload(actor=w[Role.UNIT_MEMBER], task_id=w.task_a.pk, file=io.BytesIO(b"x"), name="a.pdf")
+    services.evidence_upload(actor=w[Role.UNIT_MEMBER], task_id=w.task_a.pk, file=io.BytesIO(b"%PDF-1.4 refund receipt"), name="a.pdf")
     services.close_out_submit(actor=w[Role.UNIT_LEAD], task_id=w.task_a.pk)
     with pytest.raises(Conflict) as e:
         plan_services.change_request_approve(actor=w[Role.INSPECTION_OFFICE], change_request_id=request.pk)

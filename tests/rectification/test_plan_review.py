@@ -185,7 +185,7 @@ def test_a_stale_page_cannot_approve_twice_or_after_a_return(w) -> None:
 
 def test_gaps_ignore_tasks_that_can_no_longer_be_edited(w) -> None:
     rect = services
-    rect.evidence_upload(actor=w[Role.UNIT_MEMBER], task_id=w.task_a.pk, file=io.BytesIO(b"proof"), name="a.pdf")
+    rect.evidence_upload(actor=w[Role.UNIT_MEMBER], task_id=w.task_a.pk, file=io.BytesIO(b"%PDF-1.4 proof"), name="a.pdf")
     rect.close_out_submit(actor=w[Role.UNIT_LEAD], task_id=w.task_a.pk)
     assert selectors.plan_gaps(inspected_unit=w.iu_a).complete
 

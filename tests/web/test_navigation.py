@@ -83,7 +83,7 @@ def test_reviewers_see_how_many_close_outs_wait(world):
     office = client_for(world[Role.INSPECTION_OFFICE])
     assert badges(office, reverse("core:home")) == {}
     services.evidence_upload(actor=world[Role.UNIT_MEMBER], task_id=world.task_a.pk,
-                             file=io.BytesIO(b"proof"), name="凭证.pdf")
+                             file=io.BytesIO(b"%PDF-1.4 proof"), name="凭证.pdf")
     services.close_out_submit(actor=world[Role.UNIT_LEAD], task_id=world.task_a.pk)
     assert badges(office, reverse("core:home")) == {"销号审核": "1"}
     assert badges(client_for(world[Role.UNIT_LEAD]), reverse("core:home")) == {}
