@@ -38,7 +38,8 @@ class FormItemForm(CatalogueItemForm):
     no_promotion_months = _months(_("不得提拔（月）"))
     no_leading_post_months = _months(_("不安排领导职务（月）"))
     no_higher_post_months = _months(_("不得担任高于原任职务层次的职务（月）"))
-    impact_basis = forms.CharField(label=_("影响期依据"), max_length=300, required=False)
+    impact_basis = forms.CharField(label=_("影响期依据"), max_length=300, required=False,
+                                   widget=forms.Textarea(attrs={"rows": 2}))
 
     field_order = ["version", "name", "article", "description", "no_promotion_months", "no_leading_post_months",
                    "no_higher_post_months", "impact_basis", "is_active"]
@@ -53,7 +54,7 @@ class ResponsibilityTypeForm(CatalogueItemForm):
 class EvidencedItemForm(CatalogueItemForm):
     requires_evidence = forms.BooleanField(label=_("认定时须提供证据"), required=False)
     evidence = forms.CharField(label=_("所需证据"), max_length=300, required=False,
-                               help_text=_("如“会议记录中本人明确反对的记载”。"))
+                               widget=forms.Textarea(attrs={"rows": 2}), help_text=_("如“会议记录中本人明确反对的记载”。"))
 
     field_order = ["version", "name", "article", "description", "requires_evidence", "evidence", "is_active"]
 

@@ -5,7 +5,13 @@ from __future__ import annotations
 from ninja import Schema
 from pydantic import Field
 
-from rectify.accountability.models import AccountabilityForm, Circumstance, Factor, FaultTolerance, ResponsibilityType
+from rectify.accountability.models import (
+    AccountabilityForm,
+    Circumstance,
+    Factor,
+    FaultTolerance,
+    ResponsibilityType,
+)
 from rectify.accountability.selectors import Catalogue
 
 

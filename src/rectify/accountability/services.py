@@ -39,7 +39,7 @@ EDITABLE_FIELDS: dict[type[CatalogueItem], tuple[str, ...]] = {
     AccountabilityForm: _COMMON + _IMPACT,
     ResponsibilityType: _COMMON,
     Factor: _COMMON + _EVIDENCE,
-    FaultTolerance: _COMMON + ("tolerated", "not_tolerated") + _EVIDENCE,
+    FaultTolerance: (*_COMMON, "tolerated", "not_tolerated", *_EVIDENCE),
 }
 """What the admin may change per section; everything else (code, kind, parent, applies_to) is the regulations'
 structure and changes only with a migration."""
