@@ -25,6 +25,7 @@ SECTION_TITLES = {
     "factors": gettext_lazy("从重从轻及免责情形"),
     "fault_tolerance": gettext_lazy("容错纠错"),
 }
+TARGET_TITLES = {AppliesTo.ORGANISATION: gettext_lazy("对党组织"), AppliesTo.PERSON: gettext_lazy("对党的领导干部")}
 
 
 def _crumbs(*, editing: bool, last: str | None = None) -> list[tuple[str, str | None]]:
@@ -43,7 +44,8 @@ def catalogue(request: HttpRequest) -> HttpResponse:
     editing = request.user.can_edit_accountability_catalogue
     cat = (selectors.catalogue_for_editing(user=request.user) if editing
            else selectors.catalogue_for(user=request.user))
-    forms_by_target = [(label, [f for f in cat.forms if f.applies_to == value]) for value, label in AppliesTo.choices]
+    forms_by_target = [(title, [f for f in cat.forms if f.applies_to == target])
+                       for target, title in TARGET_TITLES.items()]
     factors_by_kind = [(label, [f for f in cat.factors if f.kind == value]) for value, label in FactorKind.choices]
     return render(request, "accountability/catalogue.html", {
         "catalogue": cat, "editing": editing, "crumbs": _crumbs(editing=editing),
