@@ -141,16 +141,20 @@ def test_the_admin_sees_switched_off_rows_the_commission_does_not(world):
     assert 'id="forms-reassignment"' not in commission
 
 
-def test_only_the_admin_finds_the_catalogue_from_the_org_tree(world):
+def test_only_the_admin_finds_the_catalogue_among_the_system_admin_tabs(world):
     link = f'href="{reverse("accountability:catalogue")}"'
 
-    def actions(role: str) -> str:  # the tree page's header buttons (the commission has it in the menu too)
-        body = client_for(world[role]).get(reverse("orgs:tree")).content.decode()
-        return re.search(r'<div class="page-actions">.*?</div>', body, re.S).group(0)
+    def tabs(role: str, url: str) -> str:  # the 系统管理 tabs (the commission has the catalogue in its menu)
+        body = client_for(world[role]).get(url).content.decode()
+        found = re.search(r'<nav class="tabs".*?</nav>', body, re.S)
+        return found.group(0) if found else ""
 
-    assert link in actions(Role.ADMIN)
+    for url in (reverse("orgs:tree"), reverse("accounts:user_list"), reverse("accountability:catalogue")):
+        assert link in tabs(Role.ADMIN, url), url
+    assert 'is-active" aria-current="page" href="/accountability/catalogue/"' in tabs(
+        Role.ADMIN, reverse("accountability:catalogue"))
     for role in (Role.INSPECTION_OFFICE, Role.LEADER, Role.COMMISSION):
-        assert link not in actions(role)
+        assert link not in tabs(role, reverse("orgs:tree"))
 
 
 @pytest.mark.parametrize("role", [Role.COMMISSION, Role.ADMIN])
