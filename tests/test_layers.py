@@ -48,3 +48,10 @@ def test_inspections_reading_rectification_breaks_the_layers():
 
 def test_a_new_top_level_module_must_be_given_a_layer():
     assert _broken_contracts(adding=[("rectify.newapp", "rectify.core")]) == {"layers"}
+
+
+def test_accountability_sits_below_cases_and_above_supervision():
+    # rectify.cases does not exist yet: the added import creates the (optional) layer's package
+    assert _broken_contracts(adding=[("rectify.cases", "rectify.accountability.selectors")]) == set()
+    assert _broken_contracts(adding=[("rectify.accountability.selectors", "rectify.cases")]) == {"layers"}
+    assert _broken_contracts(adding=[("rectify.supervision.views", "rectify.accountability.selectors")]) == {"layers"}

@@ -120,6 +120,7 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     return _error(request, exc.status_code, code, message, details)
 
 
+from rectify.accountability.api import router as accountability_router  # noqa: E402
 from rectify.inspections.api import router as inspections_router  # noqa: E402
 from rectify.ledger.api import router as ledger_router  # noqa: E402
 from rectify.orgs.api import router as orgs_router  # noqa: E402
@@ -134,3 +135,4 @@ api.add_router("", plan_router)
 api.add_router("", ledger_router)
 api.add_router("", orgs_router)
 api.add_router("", handover_router)
+api.add_router("", accountability_router)

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "rectify.inspections",
     "rectify.rectification",
     "rectify.supervision",
+    "rectify.accountability",
     "rectify.ledger",
 ]
 

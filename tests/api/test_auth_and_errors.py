@@ -132,6 +132,7 @@ def test_openapi_documents_every_endpoint_in_chinese(world, client):
         "/api/v1/change-requests/{change_request_id}/withdraw": ["post"],
         "/api/v1/tenures/{tenure_id}/end": ["post"],
         "/api/v1/tenures/{tenure_id}/handover": ["post"],
+        "/api/v1/accountability/catalogue": ["get"],
     }
     for path, methods in expected.items():
         assert path in paths, path

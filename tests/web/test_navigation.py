@@ -51,11 +51,12 @@ def client_for(user) -> Client:
 HOME, ROUNDS, LEDGER, CLUES, CLOSE_OUTS = ("工作台", "/"), ("巡视轮次", "/rounds/"), ("整改台账", "/ledger/"), \
     ("问题线索", "/clues/"), ("销号审核", "/close-outs/")
 ORGS = ("系统管理", "/orgs/")
+ACCOUNTABILITY = ("问责", "/accountability/catalogue/")
 DECIDE_CHANGES, MY_CHANGES = ("变更审批", "/change-requests/"), ("变更申请", "/change-requests/")
 
 
 @pytest.mark.parametrize(("role", "expected"), [
-    (Role.COMMISSION, [HOME, ROUNDS, LEDGER, CLUES, CLOSE_OUTS, DECIDE_CHANGES, ORGS]),
+    (Role.COMMISSION, [HOME, ROUNDS, LEDGER, CLUES, CLOSE_OUTS, DECIDE_CHANGES, ACCOUNTABILITY, ORGS]),
     (Role.INSPECTION_OFFICE, [HOME, ROUNDS, LEDGER, CLOSE_OUTS, DECIDE_CHANGES, ORGS]),
     (Role.UNIT_LEAD, [HOME, ROUNDS, LEDGER, MY_CHANGES, ("系统管理", "/orgs/EDU/")]),
     (Role.UNIT_MEMBER, [HOME, ROUNDS, LEDGER]),
@@ -77,6 +78,7 @@ def test_the_entry_of_the_page_the_user_is_on_is_marked(world):
     assert active(c, reverse("inspections:clue_list")) == ["问题线索"]
     assert active(c, reverse("rectification:review_queue")) == ["销号审核"]
     assert active(c, reverse("orgs:tree")) == ["系统管理"]
+    assert active(c, reverse("accountability:catalogue")) == ["问责"]
 
 
 def test_reviewers_see_how_many_close_outs_wait(world):

@@ -136,6 +136,18 @@ class User(AbstractUser):
         return self.role == Role.ADMIN and self.is_active
 
     @property
+    def sees_accountability(self) -> bool:
+        """Accountability files (and the catalogue they are judged by) are the commission's: everyone else
+        gets 404, as for a missing page."""
+        return self.role == Role.COMMISSION
+
+    @property
+    def can_edit_accountability_catalogue(self) -> bool:
+        """Edit the catalogue rows of the accountability regulations (texts, articles, impact periods, active
+        flag). The admin maintains the rules but sees no accountability case."""
+        return self.role == Role.ADMIN and self.is_active
+
+    @property
     def can_maintain_all_rosters(self) -> bool:
         """The org tree, people, posts and tenures of every unit."""
         return self.role in (Role.ADMIN, Role.INSPECTION_OFFICE)
