@@ -98,6 +98,8 @@ def _parser() -> argparse.ArgumentParser:
     worker = sub.add_parser("worker", help="运行后台任务（台账导入等）；serve 会自动启动一个并在它退出时重新启动")
     worker.add_argument("--parent", type=int, default=None, help=argparse.SUPPRESS)  # serve's pid: stop when it is gone
     sub.add_parser("verify-audit", help="校验审计日志哈希链是否完整")
+    sub.add_parser("verify-rollups", help="按源数据重新计算统计汇总，与已存的逐项比对；不一致时指出第一处并返回非零")
+    sub.add_parser("rebuild-rollups", help="按源数据重新生成全部统计汇总（批量导入数据库之后使用）")
     sub.add_parser("migrate", help="只执行数据库迁移")
 
     test = sub.add_parser("test", help="运行全部测试（SQLite；DATABASE_URL 指向 PostgreSQL 时再在 PostgreSQL 上运行一遍）")
@@ -478,6 +480,25 @@ def cmd_worker(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_verify_rollups(args: argparse.Namespace) -> int:
+    from rectify.rectification import rollups
+
+    difference = rollups.verify()
+    if difference:
+        print(f"统计汇总与源数据不一致：{difference}。可运行 rectify rebuild-rollups 重新生成。", file=sys.stderr)
+        return 1
+    print("统计汇总与源数据一致。")
+    return 0
+
+
+def cmd_rebuild_rollups(args: argparse.Namespace) -> int:
+    from rectify.rectification import rollups
+
+    counts = rollups.rebuild()
+    print(f"已重新生成统计汇总：问题 {counts['problems']} 个，单位 {counts['units']} 个，日期计数 {counts['days']} 条。")
+    return 0
+
+
 def cmd_verify_audit(args: argparse.Namespace) -> int:
     from rectify.audit.services import audit_verify_chain
 
@@ -546,6 +567,8 @@ COMMANDS = {
     "round": cmd_round,
     "worker": cmd_worker,
     "verify-audit": cmd_verify_audit,
+    "verify-rollups": cmd_verify_rollups,
+    "rebuild-rollups": cmd_rebuild_rollups,
     "migrate": lambda args: 0,
     "test": cmd_test,
 }

@@ -110,6 +110,9 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
     _db["TEST"] = {"NAME": str(RECTIFY_HOME / "test_rectify.sqlite3") if env_bool("RECTIFY_TEST_SQLITE_FILE", False) else None}
 elif _db["ENGINE"] in ("django.db.backends.postgresql",):
     _db.setdefault("TEST", {})["NAME"] = env_str("RECTIFY_TEST_DB_NAME", "test_rectify")
+    # Short OLTP queries over indexed rows: the JIT compiler adds 0.4-1.3 s to aggregates for nothing
+    # (measured in issue 9), so the project turns it off instead of relying on the server's defaults.
+    _db.setdefault("OPTIONS", {})["options"] = "-c jit=off"
 else:
     raise ImproperlyConfigured("DATABASE_URL must point at SQLite or PostgreSQL")
 DATABASES = {"default": _db}

@@ -374,3 +374,10 @@ def test_extensions_move_the_deadline_and_keep_the_original(demo, db):
         assert (task.due_date == task.original_due_date) is not moved
         assert change.requested_by_id != change.decided_by_id
     assert changes.get(state="pending").problem.inspected_unit.unit.code == "YN-JYT"  # the office's to decide
+
+
+def test_the_demos_read_model_equals_a_recomputation(demo, db, capsys):
+    from rectify.rectification import rollups
+
+    assert rollups.verify() is None
+    assert cli.main(["verify-rollups"]) == 0 and "一致" in capsys.readouterr().out

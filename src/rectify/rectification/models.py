@@ -53,7 +53,8 @@ class Task(TimeStampedModel):
         verbose_name_plural = _("任务清单")
         ordering = ["problem", "number"]
         constraints = [models.UniqueConstraint(fields=["problem", "number"], name="task_number_unique_in_problem")]
-        indexes = [models.Index(fields=["problem", "status", "due_date"])]
+        indexes = [models.Index(fields=["problem", "status", "due_date"]),
+                   models.Index(fields=["status", "due_date"])]  # open tasks by deadline: the workbench's urgent list
 
     def __str__(self) -> str:
         return f"{self.problem.number}.{self.number} {self.measure[:30]}"
@@ -165,6 +166,7 @@ class CloseOut(models.Model):
                 condition=~models.Q(reviewed_by=models.F("submitted_by")), name="close_out_four_eyes"
             ),
         ]
+        indexes = [models.Index(fields=["state", "submitted_at"])]  # the review queue, first come first reviewed
 
     def __str__(self) -> str:
         return f"{self.task} {self.get_state_display()}"

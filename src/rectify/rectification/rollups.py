@@ -52,6 +52,30 @@ ROLLUP_FIELDS = ("inspected_unit_id", "kind", "tasks", "pending", "in_progress",
                  "open_dues", "open_original_dues")
 
 
+@dataclass(frozen=True)
+class Models:
+    """The model classes the computation reads and writes: the app's own, or a migration's historical ones
+    (the data migration that fills the read model for an existing database uses the same code)."""
+
+    Problem: Any
+    Task: Any
+    ProgressEntry: Any
+    ProblemRollup: Any
+    UnitRollup: Any
+    UnitDueCount: Any
+
+    @classmethod
+    def current(cls) -> Models:
+        return cls(Problem, Task, ProgressEntry, ProblemRollup, UnitRollup, UnitDueCount)
+
+    @classmethod
+    def from_apps(cls, apps: Any) -> Models:
+        get = apps.get_model
+        return cls(get("inspections", "Problem"), get("rectification", "Task"), get("rectification", "ProgressEntry"),
+                   get("rectification", "ProblemRollup"), get("rectification", "UnitRollup"),
+                   get("rectification", "UnitDueCount"))
+
+
 # --- one problem ---------------------------------------------------------------------------------
 
 @dataclass
@@ -104,8 +128,8 @@ class _Facts:
             return "completed"
         return "basic" if self.open_not_basic == 0 else "incomplete"
 
-    def row(self, problem_id: int, now: dt.datetime) -> ProblemRollup:
-        return ProblemRollup(
+    def row(self, problem_id: int, now: dt.datetime, m: Models) -> ProblemRollup:
+        return m.ProblemRollup(
             problem_id=problem_id, inspected_unit_id=self.inspected_unit_id, kind=self.kind, tasks=self.tasks,
             pending=self.pending, in_progress=self.in_progress, submitted=self.submitted, closed=self.closed,
             extended=self.extended, status=self.status, completion=self.completion,
@@ -114,24 +138,25 @@ class _Facts:
             open_original_dues=dict(sorted(self.open_original_dues.items())), changed_at=now)
 
 
-def _compute(problem_ids: list[int]) -> dict[int, ProblemRollup]:
+def _compute(problem_ids: list[int], m: Models) -> dict[int, ProblemRollup]:
     """New rollups of these problems from their tasks: three queries. Problems without tasks get none."""
     facts: dict[int, _Facts] = {}
-    units = dict(Problem.objects.filter(pk__in=problem_ids).values_list("pk", "inspected_unit_id"))
-    kinds = dict(Problem.objects.filter(pk__in=problem_ids).values_list("pk", "kind"))
+    problems = {pk: (unit, kind) for pk, unit, kind in
+                m.Problem.objects.filter(pk__in=problem_ids).values_list("pk", "inspected_unit_id", "kind")}
     for problem_id, status, kind, due, original in (
-            Task.objects.filter(problem_id__in=problem_ids).order_by()
+            m.Task.objects.filter(problem_id__in=problem_ids).order_by()
             .values_list("problem_id", "status", "deadline_kind", "due_date", "original_due_date")):
         entry = facts.get(problem_id)
         if entry is None:
-            entry = facts[problem_id] = _Facts(inspected_unit_id=units[problem_id], kind=kinds[problem_id])
+            unit, problem_kind = problems[problem_id]
+            entry = facts[problem_id] = _Facts(inspected_unit_id=unit, kind=problem_kind)
         entry.add_task(status, kind, due, original)
-    for problem_id, latest in (ProgressEntry.objects.filter(task__problem_id__in=list(facts)).order_by()
+    for problem_id, latest in (m.ProgressEntry.objects.filter(task__problem_id__in=list(facts)).order_by()
                                .values("task__problem_id").annotate(latest=Max("created_at"))
                                .values_list("task__problem_id", "latest")):
         facts[problem_id].latest_progress_at = latest
     now = clock.now()
-    return {problem_id: entry.row(problem_id, now) for problem_id, entry in facts.items()}
+    return {problem_id: entry.row(problem_id, now, m) for problem_id, entry in facts.items()}
 
 
 # --- what a problem adds to its unit --------------------------------------------------------------
@@ -220,8 +245,9 @@ def refresh(problem_ids: Iterable[int]) -> None:
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("rollups.refresh must run inside the transaction of the change it follows")
     ids = sorted({int(pk) for pk in problem_ids})
+    m = Models.current()
     for chunk in _chunks(ids):
-        new = _compute(chunk)
+        new = _compute(chunk, m)
         old = {r.problem_id: r for r in ProblemRollup.objects.filter(problem_id__in=chunk)}
         deltas: dict[int, _UnitDelta] = defaultdict(_UnitDelta)
         for problem_id in chunk:
@@ -256,13 +282,13 @@ def refresh_unit(inspected_unit_id: int) -> None:
 
 # --- from scratch: rebuild and verify ------------------------------------------------------------
 
-def _expected(unit_ids: list[int] | None = None) -> tuple[dict[int, ProblemRollup], dict[int, Counter],
-                                                           Counter]:
-    problems = Problem.objects.all() if unit_ids is None else Problem.objects.filter(inspected_unit_id__in=unit_ids)
+def _expected(m: Models, unit_ids: list[int] | None = None) -> tuple[dict[int, ProblemRollup],
+                                                                      dict[int, Counter], Counter]:
+    problems = m.Problem.objects.all() if unit_ids is None else m.Problem.objects.filter(inspected_unit_id__in=unit_ids)
     ids = sorted(problems.values_list("pk", flat=True))
     rollups: dict[int, ProblemRollup] = {}
     for chunk in _chunks(ids):
-        rollups.update(_compute(chunk))
+        rollups.update(_compute(chunk, m))
     units: dict[int, Counter] = defaultdict(Counter)
     days: Counter = Counter()
     for rollup in rollups.values():
@@ -275,26 +301,28 @@ def _expected(unit_ids: list[int] | None = None) -> tuple[dict[int, ProblemRollu
 
 
 @transaction.atomic
-def rebuild(*, inspected_unit_ids: Iterable[int] | None = None) -> dict[str, int]:
+def rebuild(*, inspected_unit_ids: Iterable[int] | None = None, models: Models | None = None) -> dict[str, int]:
     """Recompute the rollups of these inspected units (all when None) from their problems and tasks."""
+    m = models or Models.current()
     unit_ids = None if inspected_unit_ids is None else sorted(set(inspected_unit_ids))
-    rollups, units, days = _expected(unit_ids)
+    rollups, units, days = _expected(m, unit_ids)
     scope = {} if unit_ids is None else {"inspected_unit_id__in": unit_ids}
-    ProblemRollup.objects.filter(**scope).delete()
-    UnitDueCount.objects.filter(**scope).delete()
-    UnitRollup.objects.filter(**scope).delete()
-    ProblemRollup.objects.bulk_create(rollups.values(), batch_size=CHUNK)
+    m.ProblemRollup.objects.filter(**scope).delete()
+    m.UnitDueCount.objects.filter(**scope).delete()
+    m.UnitRollup.objects.filter(**scope).delete()
+    m.ProblemRollup.objects.bulk_create(rollups.values(), batch_size=CHUNK)
     now = clock.now()
-    UnitRollup.objects.bulk_create([UnitRollup(inspected_unit_id=u, changed_at=now, **{k: c[k] for k in COUNTERS})
-                                    for u, c in units.items()], batch_size=CHUNK)
-    UnitDueCount.objects.bulk_create([UnitDueCount(inspected_unit_id=u, measure=m, day=dt.date.fromisoformat(d), count=n)
-                                      for (u, m, d), n in days.items() if n], batch_size=CHUNK)
+    m.UnitRollup.objects.bulk_create([m.UnitRollup(inspected_unit_id=u, changed_at=now, **{k: c[k] for k in COUNTERS})
+                                      for u, c in units.items()], batch_size=CHUNK)
+    m.UnitDueCount.objects.bulk_create([m.UnitDueCount(inspected_unit_id=u, measure=measure,
+                                                       day=dt.date.fromisoformat(d), count=n)
+                                        for (u, measure, d), n in days.items() if n], batch_size=CHUNK)
     return {"problems": len(rollups), "units": len(units), "days": sum(1 for n in days.values() if n)}
 
 
 def verify() -> str | None:
     """The first difference between the stored rollups and a full recomputation, or None."""
-    rollups, units, days = _expected()
+    rollups, units, days = _expected(Models.current())
     stored = {r.problem_id: r for r in ProblemRollup.objects.all().iterator(chunk_size=CHUNK)}
     for problem_id in sorted(set(rollups) | set(stored)):
         want, have = rollups.get(problem_id), stored.get(problem_id)
