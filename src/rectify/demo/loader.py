@@ -827,7 +827,7 @@ def demo_load(*, seed: int = SEED) -> dict[str, Any]:
     Task.objects.bulk_update([c.task for c in changes if c.state == ChangeRequestState.APPROVED],
                              ["due_date", "deadline_kind", "milestones", "review_months"])
 
-    rollups.rebuild()  # the read model of everything just written (decision 26)
+    rollups.rebuild()  # the read model of everything just written (decision 28)
 
     # --- clues (confidential) ---------------------------------------------------------------------
     problems_by_unit: dict[int, list[Problem]] = defaultdict(list)

@@ -1,6 +1,6 @@
 """The read model: facts pages aggregate, kept up to date inside the transaction of every change.
 
-Facts are stored, judgements about today are computed (DECISIONS 26). For each problem with tasks a
+Facts are stored, judgements about today are computed (DECISIONS 28). For each problem with tasks a
 ``ProblemRollup`` row holds its task counts by status, its status and completion (which follow from the
 counts), its earliest open deadline and the deadlines of its open tasks. For each inspected unit a
 ``UnitRollup`` row sums its problems by status and completion, and ``UnitDueCount`` rows count its open

@@ -1,4 +1,4 @@
-"""Fill the read model of an existing database from its problems and tasks (decision 26)."""
+"""Fill the read model of an existing database from its problems and tasks (decision 28)."""
 
 from django.db import migrations
 
