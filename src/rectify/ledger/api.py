@@ -116,3 +116,53 @@ def export_ledger(request: HttpRequest, query: Query[ExportQuery]) -> HttpRespon
     response["Content-Disposition"] = content_disposition_header(
         as_attachment=True, filename=f"整改台账-{query.round}{'-' + query.unit if query.unit else ''}.xlsx")
     return response
+
+
+class ExportIn(Schema):
+    round: Code = Field(description="巡视轮次编码")
+    unit: Code | None = Field(None, description="被巡视单位编码；不填导出全轮次")
+
+
+class ExportJobStateOut(Schema):
+    job: str
+    state: str = Field(description="queued 排队中、running 处理中、done 已完成、failed 失败")
+    progress: int = Field(description="进度（0–100）")
+    phase: str = Field(description="当前阶段")
+    download_url: str | None = Field(None, description="state 为 done 时的下载地址")
+    error: JobError | None = Field(None, description="state 为 failed 时的原因")
+
+
+def _export_url(job_id: object, name: str = "ledger_export_job") -> str:
+    from django.urls import reverse
+
+    return reverse(f"api:{name}", kwargs={"job_id": job_id})
+
+
+@router.post("/ledger/exports", response={202: ImportJobOut, **WRITE_ERRORS}, summary="导出整改台账（后台任务）",
+             description="在后台生成标准格式台账（适合整轮或大单位）。立即返回 202 和任务地址 `url`；`GET url` 查询进度，"
+                         "`state` 为 `done` 时用 `download_url` 下载。轮次或单位不在可见范围内时 404。")
+def export_start(request: HttpRequest, payload: ExportIn) -> Any:
+    job = jobs.ledger_export_start(actor=request.user, round_code=payload.round, unit_code=payload.unit or None)
+    return Status(202, {"job": str(job.pk), "url": _export_url(job.pk)})
+
+
+@router.get("/ledger/exports/{job_id}", response={200: ExportJobStateOut, **READ_ERRORS},
+            url_name="ledger_export_job", summary="查询台账导出任务", description="只有申请人可以查询。")
+def export_job(request: HttpRequest, job_id: str) -> Any:
+    job = selectors.ledger_export_get_for(user=request.user, job_id=job_id)
+    out: dict[str, Any] = {"job": str(job.pk), "state": job.state, "progress": job.progress, "phase": job.phase}
+    if job.state == ImportState.DONE:
+        out["download_url"] = _export_url(job.pk, "ledger_export_download")
+    elif job.state == ImportState.FAILED:
+        out["error"] = {"code": job.failure_code or "failed", "message": job.failure}
+    return out
+
+
+@router.get("/ledger/exports/{job_id}/download", response={200: None, **READ_ERRORS},
+            url_name="ledger_export_download", summary="下载已生成的台账",
+            openapi_extra={"responses": {200: {"description": "xlsx 文件", "content": {XLSX: {}}}}})
+def export_download(request: HttpRequest, job_id: str) -> Any:
+    from django.http import FileResponse
+
+    job, handle = selectors.ledger_export_open_for(user=request.user, job_id=job_id)
+    return FileResponse(handle, as_attachment=True, filename=job.filename, content_type=XLSX)

@@ -33,7 +33,7 @@ import datetime as dt
 import io
 import itertools
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -129,7 +129,7 @@ SUMMARY_COLUMNS: tuple[Column, ...] = (
 
 
 def ledger_export(*, user: User, round_code: str, unit_code: str | None = None,
-                  today: dt.date | None = None) -> bytes:
+                  today: dt.date | None = None, progress: Callable[[int], None] | None = None) -> bytes:
     """The ledger of one inspected unit, or of every unit of the round in the user's scope, as .xlsx bytes.
 
     1. Resolve the round or the unit through the scoped selectors (``NotFound`` when out of scope).
@@ -147,18 +147,33 @@ def ledger_export(*, user: User, round_code: str, unit_code: str | None = None,
         titles = sheet_titles([inspected], reserved=set())
     else:
         rnd = inspection_selectors.round_get_for(user=user, code=round_code)
-        progress = selectors.round_progress_for(user=user, round=rnd, today=today)
-        _write_summary(wb.create_sheet(SUMMARY_SHEET), styles, rnd=rnd, progress=progress, today=today)
-        units = [p.inspected_unit for p in progress]
+        units_progress = selectors.round_progress_for(user=user, round=rnd, today=today)
+        _write_summary(wb.create_sheet(SUMMARY_SHEET), styles, rnd=rnd, progress=units_progress, today=today)
+        units = [p.inspected_unit for p in units_progress]
         titles = sheet_titles(units, reserved=RESERVED_SHEET_NAMES)
     # The workbook is the standard Chinese ledger, which the importer reads back: choice labels
     # (整改类型, 状态) are written in Chinese whatever the language of the page that asked for it.
+    done = [0]
+    total = max(1, _task_total(units)) if progress else 1  # one count, only when someone follows the progress
+
+    def pages_written(tasks: int) -> None:  # progress runs from 0 to 90 % over the tasks written, the rest is zip
+        done[0] += tasks
+        if progress:
+            progress(min(90, 90 * done[0] // total))
+
     with translation.override(WORKBOOK_LANGUAGE):
         for inspected, title in zip(units, titles, strict=True):
-            _write_unit(wb.create_sheet(title), styles, user=user, inspected=inspected, today=today)
+            _write_unit(wb.create_sheet(title), styles, user=user, inspected=inspected, today=today,
+                        on_page=pages_written)
+    if progress:
+        progress(92)  # saving: the zip compression is the last tenth or so
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
+
+
+def _task_total(units: Sequence[InspectedUnit]) -> int:
+    return Task.objects.filter(problem__inspected_unit__in=list(units)).count()
 
 
 # --- sheet names ------------------------------------------------------------------------------
@@ -398,7 +413,8 @@ def cn_numeral(n: int) -> str:
     return str(n)
 
 
-def _write_unit(ws: Any, styles: _Styles, *, user: User, inspected: InspectedUnit, today: dt.date) -> None:
+def _write_unit(ws: Any, styles: _Styles, *, user: User, inspected: InspectedUnit, today: dt.date,
+                on_page: Callable[[int], None] | None = None) -> None:
     sheet = _Sheet(ws, styles, COLUMNS, freeze=FREEZE_AT, title_rows=f"{HEADER_ROWS[0]}:{HEADER_ROWS[-1]}")
     unit, rnd = inspected.unit, inspected.round
     sheet.banner(f"{unit.name}落实{rnd.name}反馈意见整改台账", styles.TITLE, height=36)
@@ -417,6 +433,8 @@ def _write_unit(ws: Any, styles: _Styles, *, user: User, inspected: InspectedUni
                 current, heading = group, heading + 1
                 sheet.banner(f"{cn_numeral(heading)}、{group.name}（共{group.count}个）", styles.CATEGORY)
             _write_problem(sheet, styles, problem, page.names)
+        if on_page:
+            on_page(sum(len(p.tasks.all()) for p in page.problems))
 
 
 def _write_header(sheet: _Sheet, styles: _Styles) -> None:

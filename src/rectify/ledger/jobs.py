@@ -29,21 +29,25 @@ import os
 import signal
 import threading
 import time
-from typing import IO
+from dataclasses import dataclass
+from typing import IO, Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import close_old_connections, models, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django_tasks import TaskResultStatus, task
 from django_tasks_db.models import DBTaskResult
 
 from rectify.accounts.models import User
 from rectify.audit.services import audit_record
 from rectify.core.errors import Conflict, DomainError
+from rectify.inspections import selectors as inspection_selectors
 from rectify.ledger import sandbox
-from rectify.ledger.models import ImportState, LedgerImport
+from rectify.ledger.export import ledger_export
+from rectify.ledger.models import ImportState, LedgerExport, LedgerImport
 from rectify.ledger.parsing import LedgerFileError
 from rectify.ledger.services import ledger_import, ledger_import_check_target
 
@@ -119,7 +123,7 @@ def ledger_confirm(*, actor: User, job_id: str) -> LedgerImport:
 
 
 def _enqueue(job_id: object, language: str) -> None:
-    transaction.on_commit(lambda: run_ledger_import.enqueue(str(job_id), language))
+    _IMPORTS.enqueue(job_id, language)
 
 
 def _suffix(filename: str) -> str:
@@ -181,26 +185,37 @@ def _run_ledger_import(job_id: str) -> None:
 
 # --- jobs whose worker died -----------------------------------------------------------------------
 
+@dataclass(frozen=True)
+class _Kind:
+    """A kind of leased job: its table, the task that runs it, and what a job lost twice says."""
+
+    model: Any
+    task: Any
+    lost: str  # gettext_noop text with %(n)s (attempts) and %(id)s
+    label: str
+
+    def enqueue(self, job_id: object, language: str) -> None:
+        transaction.on_commit(lambda: self.task.enqueue(str(job_id), language))
+
+    def task_rows(self, job_id: object) -> models.QuerySet[DBTaskResult]:
+        return DBTaskResult.objects.filter(task_path=self.task.module_path, args_kwargs__args__0=str(job_id))
+
+
 def _task_rows(job_id: object) -> models.QuerySet[DBTaskResult]:
-    return DBTaskResult.objects.filter(task_path=run_ledger_import.module_path, args_kwargs__args__0=str(job_id))
+    return _IMPORTS.task_rows(job_id)
 
 
-def ledger_imports_recover() -> dict[str, int]:
-    """Take back the jobs of workers that died (see the module's docstring). Safe to run at any time, in
-    any number of workers at once: every change is a conditional UPDATE. Returns how many jobs were
-    queued again and how many failed."""
+def _recover(kind: _Kind) -> dict[str, int]:
     now = timezone.now()
     counts = {"requeued": 0, "failed": 0}
-    for job in LedgerImport.objects.filter(state=ImportState.RUNNING, lease_until__lt=now).only(
+    for job in kind.model.objects.filter(state=ImportState.RUNNING, lease_until__lt=now).only(
             "pk", "attempts", "language")[:100]:
-        stale = LedgerImport.objects.filter(pk=job.pk, state=ImportState.RUNNING, attempts=job.attempts,
-                                            lease_until__lt=now)
+        stale = kind.model.objects.filter(pk=job.pk, state=ImportState.RUNNING, attempts=job.attempts,
+                                          lease_until__lt=now)
         with transaction.atomic():
             if job.attempts >= settings.RECTIFY_JOB_MAX_ATTEMPTS:
                 with translation.override(job.language or settings.LANGUAGE_CODE):
-                    message = _("后台处理进程在处理该导入时意外退出（共尝试 %(n)s 次），未写入任何数据。"
-                                "请稍后重新上传；如果同一文件反复出现此情况，请联系管理员（编号 %(id)s）。") % {
-                        "n": job.attempts, "id": job.pk}
+                    message = _(kind.lost) % {"n": job.attempts, "id": job.pk}
                     done = stale.update(state=ImportState.FAILED, failure=message, failure_code="worker_lost",
                                         phase=_("失败"), finished_at=now, lease_until=None)
                 counts["failed"] += done
@@ -209,18 +224,18 @@ def ledger_imports_recover() -> dict[str, int]:
                     done = stale.update(state=ImportState.QUEUED, phase=_("中断后重新排队"), progress=0,
                                         lease_until=now + _lease())
                 if done:
-                    _enqueue(job.pk, job.language or settings.LANGUAGE_CODE)
+                    kind.enqueue(job.pk, job.language or settings.LANGUAGE_CODE)
                 counts["requeued"] += done
             if done:
-                logger.warning("ledger import %s: the worker holding it (attempt %s) is gone; %s", job.pk,
+                logger.warning("%s %s: the worker holding it (attempt %s) is gone; %s", kind.label, job.pk,
                                job.attempts, "failed" if job.attempts >= settings.RECTIFY_JOB_MAX_ATTEMPTS
                                else "queued again")
-                _task_rows(job.pk).filter(status=TaskResultStatus.RUNNING).update(
+                kind.task_rows(job.pk).filter(status=TaskResultStatus.RUNNING).update(
                     status=TaskResultStatus.FAILED, finished_at=now, exception_class_path=f"{__name__}.WorkerLost",
                     traceback="The worker running this task stopped before it finished (its job's lease expired).")
-    for job in LedgerImport.objects.filter(state=ImportState.QUEUED, lease_until__lt=now).only(
+    for job in kind.model.objects.filter(state=ImportState.QUEUED, lease_until__lt=now).only(
             "pk", "language")[:100]:
-        tasks = _task_rows(job.pk)
+        tasks = kind.task_rows(job.pk)
         with transaction.atomic():
             waiting = tasks.filter(models.Q(status=TaskResultStatus.READY)
                                    | models.Q(status=TaskResultStatus.RUNNING, started_at__gte=now - _lease()))
@@ -228,14 +243,27 @@ def ledger_imports_recover() -> dict[str, int]:
                 tasks.filter(status=TaskResultStatus.RUNNING).update(
                     status=TaskResultStatus.FAILED, finished_at=now, exception_class_path=f"{__name__}.WorkerLost",
                     traceback="The worker running this task stopped before it claimed the job.")
-                if LedgerImport.objects.filter(pk=job.pk, state=ImportState.QUEUED, lease_until__lt=now).update(
+                if kind.model.objects.filter(pk=job.pk, state=ImportState.QUEUED, lease_until__lt=now).update(
                         lease_until=now + _lease()):
-                    _enqueue(job.pk, job.language or settings.LANGUAGE_CODE)
+                    kind.enqueue(job.pk, job.language or settings.LANGUAGE_CODE)
                     counts["requeued"] += 1
-                    logger.warning("ledger import %s was queued without a task to run it: queued again", job.pk)
+                    logger.warning("%s %s was queued without a task to run it: queued again", kind.label, job.pk)
             else:  # still waiting its turn: look again after another lease
-                LedgerImport.objects.filter(pk=job.pk, state=ImportState.QUEUED).update(lease_until=now + _lease())
+                kind.model.objects.filter(pk=job.pk, state=ImportState.QUEUED).update(lease_until=now + _lease())
     return counts
+
+
+def ledger_imports_recover() -> dict[str, int]:
+    """Take back the imports of workers that died (see the module's docstring). Safe to run at any time, in
+    any number of workers at once: every change is a conditional UPDATE. Returns how many jobs were
+    queued again and how many failed."""
+    return _recover(_IMPORTS)
+
+
+def ledger_jobs_recover() -> dict[str, int]:
+    """Imports and exports alike."""
+    imports, exports = _recover(_IMPORTS), _recover(_EXPORTS)
+    return {key: imports[key] + exports[key] for key in imports}
 
 
 def recovery_interval() -> float:
@@ -257,9 +285,9 @@ def start_recovery(stop: threading.Event, *, parent_pid: int | None = None) -> t
                 return
             if time.monotonic() >= next_sweep:
                 try:
-                    ledger_imports_recover()
+                    ledger_jobs_recover()
                 except Exception:  # a database hiccup must not end the recovery: try again next time
-                    logger.exception("recovering ledger imports failed")
+                    logger.exception("recovering ledger jobs failed")
                 finally:
                     close_old_connections()
                 next_sweep = time.monotonic() + recovery_interval()
@@ -268,3 +296,93 @@ def start_recovery(stop: threading.Event, *, parent_pid: int | None = None) -> t
     thread = threading.Thread(target=loop, name="ledger-import-recovery", daemon=True)
     thread.start()
     return thread
+
+
+# --- exports --------------------------------------------------------------------------------------
+
+def export_is_small(*, user: User, round_code: str, unit_code: str | None) -> bool:
+    """Whether an export is quick enough to write inside the request (``RECTIFY_EXPORT_INLINE_TASKS``): a unit
+    of a few thousand tasks takes a second or two; a round of 10^5 takes much longer and goes to the worker.
+    Raises NotFound for a round or unit outside the user's scope, like the export itself."""
+    from rectify.rectification.models import Task
+
+    if unit_code:
+        inspected = inspection_selectors.inspected_unit_get_for(user=user, round_code=round_code, unit_code=unit_code)
+        tasks = Task.objects.filter(problem__inspected_unit=inspected)
+    else:
+        rnd = inspection_selectors.round_get_for(user=user, code=round_code)
+        units = inspection_selectors.inspected_units_of_round_for(user=user, round=rnd)
+        tasks = Task.objects.filter(problem__inspected_unit__in=units)
+    return tasks.count() <= settings.RECTIFY_EXPORT_INLINE_TASKS
+
+
+def export_filename(round_code: str, unit_code: str | None) -> str:
+    return f"整改台账-{round_code}{'-' + unit_code if unit_code else ''}.xlsx"
+
+
+@transaction.atomic
+def ledger_export_start(*, actor: User, round_code: str, unit_code: str | None = None) -> LedgerExport:
+    """Queue an export for the worker; the round or unit must be in the user's scope (404 otherwise)."""
+    if unit_code:
+        inspection_selectors.inspected_unit_get_for(user=actor, round_code=round_code, unit_code=unit_code)
+    else:
+        inspection_selectors.round_get_for(user=actor, code=round_code)
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    job = LedgerExport.objects.create(created_by=actor, round_code=round_code, unit_code=unit_code or "",
+                                      filename=export_filename(round_code, unit_code), language=language,
+                                      lease_until=timezone.now() + _lease(), phase=_("排队等待"))
+    audit_record(actor=actor, action="ledger.export_requested", obj=job,
+                 after={"round": round_code, "unit": unit_code or None})
+    _EXPORTS.enqueue(job.pk, language)
+    return job
+
+
+@task()
+def run_ledger_export(job_id: str, language: str | None = None) -> None:
+    """Write one export. Safe to run twice: a job is claimed once, with a lease like an import."""
+    with translation.override(language or settings.LANGUAGE_CODE):
+        _run_ledger_export(job_id)
+
+
+def _run_ledger_export(job_id: str) -> None:
+    now = timezone.now()
+    claimed = LedgerExport.objects.filter(pk=job_id, state=ImportState.QUEUED).update(
+        state=ImportState.RUNNING, phase=_("开始处理"), progress=0, claimed_at=now, lease_until=now + _lease(),
+        attempts=models.F("attempts") + 1)
+    if not claimed:
+        return
+    job = LedgerExport.objects.select_related("created_by", "created_by__unit").get(pk=job_id)
+    mine = LedgerExport.objects.filter(pk=job.pk, state=ImportState.RUNNING, attempts=job.attempts)
+
+    def progress(percent: int) -> None:
+        phase = _("正在写入台账") if percent < 92 else _("正在压缩文件")
+        if not mine.update(progress=percent, phase=phase, lease_until=timezone.now() + _lease()):
+            raise LeaseLost(job.pk)
+
+    def finish(**values: object) -> None:
+        if not mine.update(finished_at=timezone.now(), lease_until=None, **values):
+            logger.warning("ledger export %s: its lease was taken back before it finished; result dropped", job.pk)
+
+    try:
+        data = ledger_export(user=job.created_by, round_code=job.round_code, unit_code=job.unit_code or None,
+                             progress=progress)
+        stored = job.file.storage.save(f"exports/{job.pk}.xlsx", ContentFile(data))
+    except LeaseLost:
+        logger.warning("ledger export %s: lease lost while running (attempt %s); stopped", job.pk, job.attempts)
+        return
+    except DomainError as error:
+        finish(state=ImportState.FAILED, failure=error.message, failure_code=error.code, phase=_("失败"))
+        return
+    except Exception:
+        logger.exception("ledger export %s failed", job.pk)
+        finish(state=ImportState.FAILED, phase=_("失败"), failure_code="server_error",
+               failure=_("处理时发生系统错误，已记录日志（编号 %(id)s）。请联系管理员。") % {"id": job.pk})
+        return
+    finish(state=ImportState.DONE, progress=100, phase=_("已完成"), file=stored)
+
+
+_IMPORTS = _Kind(model=LedgerImport, task=run_ledger_import, label="ledger import", lost=gettext_noop(
+    "后台处理进程在处理该导入时意外退出（共尝试 %(n)s 次），未写入任何数据。请稍后重新上传；如果同一文件反复出现此情况，"
+    "请联系管理员（编号 %(id)s）。"))
+_EXPORTS = _Kind(model=LedgerExport, task=run_ledger_export, label="ledger export", lost=gettext_noop(
+    "后台处理进程在导出时意外退出（共尝试 %(n)s 次）。请重新导出；如果反复出现此情况，请联系管理员（编号 %(id)s）。"))

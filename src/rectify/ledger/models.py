@@ -55,3 +55,36 @@ class LedgerImport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.filename} → {self.round_code}/{self.unit_code}"
+
+
+class LedgerExport(models.Model):
+    """An export of a unit's or a round's ledger, written by the background worker (a round of 10^5 tasks takes
+    longer than a request should); the page and the API poll it and download the file when it is done."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("导出人"), on_delete=models.PROTECT,
+                                   related_name="+")
+    created_at = models.DateTimeField(_("申请时间"), auto_now_add=True)
+    round_code = models.CharField(_("轮次编码"), max_length=40)
+    unit_code = models.CharField(_("单位编码"), max_length=40, blank=True)
+    state = models.CharField(_("状态"), max_length=20, choices=ImportState.choices, default=ImportState.QUEUED)
+    phase = models.CharField(_("阶段"), max_length=100, blank=True)
+    progress = models.PositiveSmallIntegerField(_("进度（%）"), default=0)
+    file = models.FileField(_("文件"), upload_to="exports/%Y/%m/", max_length=255, blank=True)
+    filename = models.CharField(_("文件名"), max_length=255, blank=True)
+    failure = models.TextField(_("失败原因"), blank=True)
+    failure_code = models.CharField(_("失败代码"), max_length=40, blank=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    language = models.CharField(_("界面语言"), max_length=10, blank=True)
+    claimed_at = models.DateTimeField(_("开始处理时间"), null=True, blank=True)
+    lease_until = models.DateTimeField(_("租约到期"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("处理次数"), default=0)
+
+    class Meta:
+        verbose_name = _("台账导出")
+        verbose_name_plural = _("台账导出")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["state", "lease_until"], name="ledger_export_lease_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.round_code}/{self.unit_code or '*'} {self.state}"

@@ -123,3 +123,32 @@ def recent_imports_for(*, user, limit: int = 10):  # type: ignore[no-untyped-def
     if not (user.sees_all_units and user.is_active):
         qs = qs.filter(created_by=user)
     return list(qs.order_by("-created_at")[:limit])
+
+
+def ledger_export_get_for(*, user, job_id: str):  # type: ignore[no-untyped-def]
+    """An export is its requester's: it holds what their scope let them see."""
+    from django.utils.translation import gettext
+
+    from rectify.core.errors import NotFound
+    from rectify.ledger.models import LedgerExport
+
+    try:
+        return LedgerExport.objects.select_related("created_by").get(pk=job_id, created_by=user)
+    except (LedgerExport.DoesNotExist, ValueError):
+        raise NotFound(gettext("未找到该导出记录，或您无权查看。")) from None
+
+
+def ledger_export_open_for(*, user, job_id: str):  # type: ignore[no-untyped-def]
+    """A finished export and its file opened for reading; NotFound while it is not done or if the file is gone."""
+    from django.utils.translation import gettext
+
+    from rectify.core.errors import NotFound
+    from rectify.ledger.models import ImportState
+
+    job = ledger_export_get_for(user=user, job_id=job_id)
+    if job.state != ImportState.DONE or not job.file:
+        raise NotFound(gettext("导出尚未完成。"), code="not_ready")
+    try:
+        return job, job.file.open("rb")
+    except FileNotFoundError:
+        raise NotFound(gettext("导出文件已不在存储中，请重新导出。"), code="file_missing") from None

@@ -8,5 +8,7 @@ urlpatterns = [
     path("imports/<uuid:job_id>/", views.import_job, name="import_job"),
     path("imports/<uuid:job_id>/confirm/", views.import_confirm, name="import_confirm"),
     path("exports/ledger.xlsx", views.export, name="export"),
+    path("exports/<uuid:job_id>/", views.export_job, name="export_job"),
+    path("exports/<uuid:job_id>/download/", views.export_download, name="export_download"),
     path("units/<str:unit_code>/roster/import/", views.roster_import, name="roster_import"),
 ]

@@ -11,7 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -91,15 +91,34 @@ def import_confirm(request: HttpRequest, job_id: str) -> HttpResponse:
 
 @login_required
 def export(request: HttpRequest) -> HttpResponse:
+    """导出台账: written at once when small, else by the worker with a page that follows it to the download."""
     round_code = request.GET.get("round", "")
     unit_code = request.GET.get("unit") or None
+    if not jobs.export_is_small(user=request.user, round_code=round_code, unit_code=unit_code):
+        job = jobs.ledger_export_start(actor=request.user, round_code=round_code, unit_code=unit_code)
+        return redirect("ledger:export_job", job_id=job.pk)
     data = ledger_export(user=request.user, round_code=round_code, unit_code=unit_code)
-    name = f"整改台账-{round_code}{'-' + unit_code if unit_code else ''}.xlsx"
     response = HttpResponse(data, content_type=XLSX)
     from django.utils.http import content_disposition_header
 
-    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=name)
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=True, filename=jobs.export_filename(round_code, unit_code))
     return response
+
+
+@login_required
+def export_job(request: HttpRequest, job_id: str) -> HttpResponse:
+    job = selectors.ledger_export_get_for(user=request.user, job_id=job_id)
+    context = {"job": job, "running": job.state in (ImportState.QUEUED, ImportState.RUNNING)}
+    if request.htmx:
+        return render(request, "ledger/_export_status.html", context)
+    return render(request, "ledger/export_job.html", context)
+
+
+@login_required
+def export_download(request: HttpRequest, job_id: str) -> FileResponse:
+    job, handle = selectors.ledger_export_open_for(user=request.user, job_id=job_id)
+    return FileResponse(handle, as_attachment=True, filename=job.filename, content_type=XLSX)
 
 
 # --- leadership roster import: upload → dry run with the diff → confirm commits ---------------------
