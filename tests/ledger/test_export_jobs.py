@@ -67,7 +67,7 @@ def test_only_the_requester_downloads_and_scope_is_checked_first(world, big, imm
     assert response.status_code == 404 and LedgerExport.objects.count() == 1
 
 
-def test_the_api_returns_a_job_to_poll_and_a_file_when_done(world, api, big, immediate_tasks,
+def test_the_api_returns_a_job_to_poll_and_a_file_when_done(world, api, big, immediate_tasks,  # noqa: F811
                                                               django_capture_on_commit_callbacks):
     office = api(Role.INSPECTION_OFFICE)
     with django_capture_on_commit_callbacks(execute=True):
