@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
+from django.contrib import messages
 from django.utils.translation import gettext_lazy as _
 
 from rectify.core.errors import DomainError
@@ -41,3 +43,19 @@ class VersionedFormMixin:
         if self.require_version and data.get("version") is None:
             raise forms.ValidationError(_("页面已过期，请刷新后重试。"), code="version_missing")
         return data
+
+
+def form_action(request: Any, *, form: Any, act: Callable[[dict[str, Any]], str],
+                done: Callable[[], Any], page: Callable[[int], Any]) -> Any:
+    """One form posted on a page: validate it, call the service (``act`` returns the success message), then
+    either ``done()`` (a redirect) with the message, or ``page(status)`` again with the error on the form."""
+    status = 400
+    if form.is_valid():
+        try:
+            message = act(form.cleaned_data)
+        except DomainError as error:
+            status = form_error(form, error)
+        else:
+            messages.success(request, message)
+            return done()
+    return page(status)

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from rectify.core import clock
 from rectify.core.errors import DomainError, NotFound
-from rectify.core.forms import form_error
+from rectify.core.forms import form_action, form_error
 from rectify.inspections import clue_forms, selectors, services
 
 
@@ -109,16 +109,9 @@ def clue_detail(request: HttpRequest, clue_id: int) -> HttpResponse:
 
 def _clue_action(request: HttpRequest, clue_id: int, *, form: Any, form_name: str, act: Any) -> HttpResponse:
     _require_clues(request)
-    status = 400
-    if form.is_valid():
-        try:
-            message = act(form.cleaned_data)
-        except DomainError as error:
-            status = form_error(form, error)
-        else:
-            messages.success(request, message)
-            return redirect("inspections:clue_detail", clue_id=clue_id)
-    return _clue_page(request, clue_id, status=status, **{form_name: form})
+    return form_action(request, form=form, act=act,
+                       done=lambda: redirect("inspections:clue_detail", clue_id=clue_id),
+                       page=lambda status: _clue_page(request, clue_id, status=status, **{form_name: form}))
 
 
 def _post_or_to_clue(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:

@@ -140,23 +140,48 @@ def run_ledger_import(job_id: str, language: str | None = None) -> None:
         _run_ledger_import(job_id)
 
 
-def _run_ledger_import(job_id: str) -> None:
+@dataclass
+class _Claim:
+    """A run's hold on its job: every write it makes is conditional on still holding it."""
+
+    job: Any
+    label: str
+
+    @property
+    def mine(self) -> models.QuerySet[Any]:
+        return type(self.job).objects.filter(pk=self.job.pk, state=ImportState.RUNNING, attempts=self.job.attempts)
+
+    def report(self, **values: object) -> None:
+        """Progress: renews the lease; LeaseLost when the job was taken back meanwhile."""
+        if not self.mine.update(lease_until=timezone.now() + _lease(), **values):
+            raise LeaseLost(self.job.pk)
+
+    def finish(self, **values: object) -> None:
+        if not self.mine.update(finished_at=timezone.now(), lease_until=None, **values):
+            logger.warning("%s %s: its lease was taken back before it finished; result dropped", self.label,
+                           self.job.pk)
+
+
+def _claim(model: Any, job_id: str, label: str) -> _Claim | None:
+    """Claim a queued job with a conditional UPDATE that sets the lease and counts the attempt; None when
+    another worker has it (a task run twice is harmless)."""
     now = timezone.now()
-    claimed = LedgerImport.objects.filter(pk=job_id, state=ImportState.QUEUED).update(
+    claimed = model.objects.filter(pk=job_id, state=ImportState.QUEUED).update(
         state=ImportState.RUNNING, phase=_("开始处理"), progress=0, claimed_at=now, lease_until=now + _lease(),
         attempts=models.F("attempts") + 1)
     if not claimed:
+        return None
+    return _Claim(job=model.objects.select_related("created_by", "created_by__unit").get(pk=job_id), label=label)
+
+
+def _run_ledger_import(job_id: str) -> None:
+    claim = _claim(LedgerImport, job_id, "ledger import")
+    if claim is None:
         return
-    job = LedgerImport.objects.select_related("created_by", "created_by__unit").get(pk=job_id)
-    mine = LedgerImport.objects.filter(pk=job.pk, state=ImportState.RUNNING, attempts=job.attempts)
+    job, finish = claim.job, claim.finish
 
     def progress(percent: int, phase: str) -> None:
-        if not mine.update(progress=percent, phase=phase, lease_until=timezone.now() + _lease()):
-            raise LeaseLost(job.pk)
-
-    def finish(**values: object) -> None:
-        if not mine.update(finished_at=timezone.now(), lease_until=None, **values):
-            logger.warning("ledger import %s: its lease was taken back before it finished; result dropped", job.pk)
+        claim.report(progress=percent, phase=phase)
 
     try:
         with job.file.open("rb") as fh:
@@ -345,23 +370,13 @@ def run_ledger_export(job_id: str, language: str | None = None) -> None:
 
 
 def _run_ledger_export(job_id: str) -> None:
-    now = timezone.now()
-    claimed = LedgerExport.objects.filter(pk=job_id, state=ImportState.QUEUED).update(
-        state=ImportState.RUNNING, phase=_("开始处理"), progress=0, claimed_at=now, lease_until=now + _lease(),
-        attempts=models.F("attempts") + 1)
-    if not claimed:
+    claim = _claim(LedgerExport, job_id, "ledger export")
+    if claim is None:
         return
-    job = LedgerExport.objects.select_related("created_by", "created_by__unit").get(pk=job_id)
-    mine = LedgerExport.objects.filter(pk=job.pk, state=ImportState.RUNNING, attempts=job.attempts)
+    job, finish = claim.job, claim.finish
 
     def progress(percent: int) -> None:
-        phase = _("正在写入台账") if percent < 92 else _("正在压缩文件")
-        if not mine.update(progress=percent, phase=phase, lease_until=timezone.now() + _lease()):
-            raise LeaseLost(job.pk)
-
-    def finish(**values: object) -> None:
-        if not mine.update(finished_at=timezone.now(), lease_until=None, **values):
-            logger.warning("ledger export %s: its lease was taken back before it finished; result dropped", job.pk)
+        claim.report(progress=percent, phase=_("正在写入台账") if percent < 92 else _("正在压缩文件"))
 
     try:
         data = ledger_export(user=job.created_by, round_code=job.round_code, unit_code=job.unit_code or None,

@@ -16,7 +16,29 @@ class ImportState(models.TextChoices):
     FAILED = "failed", _("失败")
 
 
-class LedgerImport(models.Model):
+class LeasedJob(models.Model):
+    """What every background job of this app keeps: its state and progress for the page that follows it, why
+    it failed, and the worker's claim (DECISIONS 26: a lease renewed while the job reports progress; a claim
+    whose lease ran out belongs to a worker that died, and the job is queued again or, after
+    RECTIFY_JOB_MAX_ATTEMPTS claims, failed; on a queued job the lease is when to check that a task is still
+    queued for it; ``attempts`` counts claims and tells the current claim from an expired one)."""
+
+    state = models.CharField(_("状态"), max_length=20, choices=ImportState.choices, default=ImportState.QUEUED)
+    phase = models.CharField(_("阶段"), max_length=100, blank=True)
+    progress = models.PositiveSmallIntegerField(_("进度（%）"), default=0)
+    failure = models.TextField(_("失败原因"), blank=True)
+    failure_code = models.CharField(_("失败代码"), max_length=40, blank=True)  # ledger_file, not_found, worker_lost…
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    language = models.CharField(_("界面语言"), max_length=10, blank=True)  # of whoever queued the last step
+    claimed_at = models.DateTimeField(_("开始处理时间"), null=True, blank=True)
+    lease_until = models.DateTimeField(_("租约到期"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("处理次数"), default=0)
+
+    class Meta:
+        abstract = True
+
+
+class LedgerImport(LeasedJob):
     """One upload. First a dry run (the diff); if the user confirms, a commit of the same file."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
@@ -30,22 +52,8 @@ class LedgerImport(models.Model):
     file = models.FileField(_("文件"), upload_to="imports/%Y/%m/", max_length=255)
     sha256 = models.CharField(max_length=64)
     commit_requested = models.BooleanField(_("确认导入"), default=False)
-    state = models.CharField(_("状态"), max_length=20, choices=ImportState.choices, default=ImportState.QUEUED)
-    phase = models.CharField(_("阶段"), max_length=100, blank=True)
-    progress = models.PositiveSmallIntegerField(_("进度（%）"), default=0)
     result = models.JSONField(_("结果"), null=True, blank=True)
     committed = models.BooleanField(_("已写入"), default=False)
-    failure = models.TextField(_("失败原因"), blank=True)
-    failure_code = models.CharField(_("失败代码"), max_length=40, blank=True)  # ledger_file, not_found, worker_lost…
-    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
-    # A worker's claim on the job (DECISIONS: jobs that survive). lease_until is renewed while the job reports
-    # progress; a claim whose lease ran out belongs to a worker that died, and the job is queued again or,
-    # after RECTIFY_JOB_MAX_ATTEMPTS claims, failed. On a queued job it is when to check that a task is still
-    # queued for it. ``attempts`` counts claims and tells the current claim from an expired one.
-    language = models.CharField(_("界面语言"), max_length=10, blank=True)  # of whoever queued the last step
-    claimed_at = models.DateTimeField(_("开始处理时间"), null=True, blank=True)
-    lease_until = models.DateTimeField(_("租约到期"), null=True, blank=True)
-    attempts = models.PositiveSmallIntegerField(_("处理次数"), default=0)
 
     class Meta:
         verbose_name = _("台账导入")
@@ -57,7 +65,7 @@ class LedgerImport(models.Model):
         return f"{self.filename} → {self.round_code}/{self.unit_code}"
 
 
-class LedgerExport(models.Model):
+class LedgerExport(LeasedJob):
     """An export of a unit's or a round's ledger, written by the background worker (a round of 10^5 tasks takes
     longer than a request should); the page and the API poll it and download the file when it is done."""
 
@@ -67,18 +75,8 @@ class LedgerExport(models.Model):
     created_at = models.DateTimeField(_("申请时间"), auto_now_add=True)
     round_code = models.CharField(_("轮次编码"), max_length=40)
     unit_code = models.CharField(_("单位编码"), max_length=40, blank=True)
-    state = models.CharField(_("状态"), max_length=20, choices=ImportState.choices, default=ImportState.QUEUED)
-    phase = models.CharField(_("阶段"), max_length=100, blank=True)
-    progress = models.PositiveSmallIntegerField(_("进度（%）"), default=0)
     file = models.FileField(_("文件"), upload_to="exports/%Y/%m/", max_length=255, blank=True)
     filename = models.CharField(_("文件名"), max_length=255, blank=True)
-    failure = models.TextField(_("失败原因"), blank=True)
-    failure_code = models.CharField(_("失败代码"), max_length=40, blank=True)
-    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
-    language = models.CharField(_("界面语言"), max_length=10, blank=True)
-    claimed_at = models.DateTimeField(_("开始处理时间"), null=True, blank=True)
-    lease_until = models.DateTimeField(_("租约到期"), null=True, blank=True)
-    attempts = models.PositiveSmallIntegerField(_("处理次数"), default=0)
 
     class Meta:
         verbose_name = _("台账导出")

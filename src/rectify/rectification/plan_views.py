@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 
 from rectify.core import clock
 from rectify.core.errors import Conflict, DomainError, PermissionDenied
-from rectify.core.forms import form_error
+from rectify.core.forms import form_action, form_error
 from rectify.inspections import selectors as inspection_selectors
 from rectify.orgs import selectors as org_selectors
 from rectify.rectification import forms, plan_services, selectors, services
@@ -217,16 +217,10 @@ def plan_detail(request: HttpRequest, round_code: str, unit_code: str) -> HttpRe
 
 def _plan_action(request: HttpRequest, round_code: str, unit_code: str, *, form: Any, form_name: str,
                  act: Any) -> HttpResponse:
-    status = 400
-    if form.is_valid():
-        try:
-            message = act(form.cleaned_data)
-        except DomainError as error:
-            status = form_error(form, error)
-        else:
-            messages.success(request, message)
-            return redirect("rectification:plan", round_code=round_code, unit_code=unit_code)
-    return _plan_page(request, round_code, unit_code, status=status, **{form_name: form})
+    return form_action(
+        request, form=form, act=act,
+        done=lambda: redirect("rectification:plan", round_code=round_code, unit_code=unit_code),
+        page=lambda status: _plan_page(request, round_code, unit_code, status=status, **{form_name: form}))
 
 
 @require_POST
@@ -372,16 +366,10 @@ def change_request_detail(request: HttpRequest, change_request_id: int) -> HttpR
 
 
 def _decide(request: HttpRequest, change_request_id: int, *, form: Any, form_name: str, act: Any) -> HttpResponse:
-    status = 400
-    if form.is_valid():
-        try:
-            message = act(form.cleaned_data)
-        except DomainError as error:
-            status = form_error(form, error)
-        else:
-            messages.success(request, message)
-            return redirect("rectification:change_request_detail", change_request_id=change_request_id)
-    return _change_detail_page(request, change_request_id, status=status, **{form_name: form})
+    return form_action(
+        request, form=form, act=act,
+        done=lambda: redirect("rectification:change_request_detail", change_request_id=change_request_id),
+        page=lambda status: _change_detail_page(request, change_request_id, status=status, **{form_name: form}))
 
 
 @require_POST

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from rectify.core.errors import DomainError, PermissionDenied
-from rectify.core.forms import form_error
+from rectify.core.forms import form_action, form_error
 from rectify.core.uploads import refusal_errors
 from rectify.inspections import selectors as inspection_selectors
 from rectify.inspections import services as inspection_services
@@ -123,18 +123,10 @@ def task_detail(request: HttpRequest, task_id: int) -> HttpResponse:
 
 def _task_action(request: HttpRequest, task_id: int, *, form: Any, form_name: str,
                  act: Callable[[dict[str, Any]], str]) -> HttpResponse:
-    """One POST on the task page: validate the form, call the service, and either redirect with the
-    success message ``act`` returns or show the page again with the error on that form."""
-    status = 400
-    if form.is_valid():
-        try:
-            message = act(form.cleaned_data)
-        except DomainError as error:
-            status = form_error(form, error)
-        else:
-            messages.success(request, message)
-            return redirect("rectification:task_detail", task_id=task_id)
-    return _task_page(request, task_id, status=status, **{form_name: form})
+    """One POST on the task page: redirect with the success message or show the page again with the error."""
+    return form_action(request, form=form, act=act,
+                       done=lambda: redirect("rectification:task_detail", task_id=task_id),
+                       page=lambda status: _task_page(request, task_id, status=status, **{form_name: form}))
 
 
 @require_POST
