@@ -540,3 +540,36 @@ def _write_summary(ws: Any, styles: _Styles, *, rnd: InspectionRound, progress: 
                 styles.TOTAL),
     ])
     sheet.merge(first_row=row, last_row=row, first_col=1, last_col=2)
+
+
+TEMPLATE_NOTES = (
+    "填表说明",
+    "1. 一个问题一行或多行：问题列（序号、问题类别、反馈问题、问题表现、备注、问题来源）可跨该问题的各项措施合并单元格，也可只在第一行填写。",
+    "2. 序号按本单位的写法填写，如 1、（1）、P01；同一单位内不能重复。",
+    "3. 整改类型填写“立行立改”“限期整改”或“长期坚持”；立行立改的任务不填完成时限时，取集中整改期的最后一天。",
+    "4. 完成时限可写 2026年7月31日、2026-07-31、2026.7.31 等，不能早于巡视反馈日期。",
+    "5. 责任领导填写本单位在任领导班子成员的姓名（可在括号中写职务）；多个部门或人员用顿号（、）分隔。",
+    "6. 单位自查发现的问题在“问题来源”列填写“自查问题”；巡视反馈问题由巡视办、纪委监委录入。",
+    "7. “状态”“预警”两列由系统计算，导入时不读取：任务只能经销号审核关闭。",
+)
+
+
+def ledger_template() -> bytes:
+    """A blank ledger in the standard layout — the title, the two-row header, and a sheet of instructions —
+    for units that start their ledger here: what the importer reads back without a question."""
+    wb = Workbook(write_only=True)
+    wb.properties.creator = "整改通 Rectify"
+    styles = _Styles(wb)
+    with translation.override(WORKBOOK_LANGUAGE):
+        sheet = _Sheet(wb.create_sheet("整改台账"), styles, COLUMNS, freeze=FREEZE_AT,
+                       title_rows=f"{HEADER_ROWS[0]}:{HEADER_ROWS[-1]}")
+        sheet.banner("××单位落实巡视反馈意见整改台账", styles.TITLE, height=36)
+        sheet.banner("填报单位：              反馈日期：              填报日期：", styles.NOTE, height=20)
+        _write_header(sheet, styles)
+        notes = wb.create_sheet("填表说明")
+        notes.column_dimensions["A"].width = 120
+        for line in TEMPLATE_NOTES:
+            notes.append([line])
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()

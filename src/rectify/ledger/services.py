@@ -437,7 +437,13 @@ def _plan(parsed: ParsedLedger, target: _Target, *, may_enter_feedback: bool = T
             checks.new_problem(p, desired["kind"])
             plan.new_problems.append((p, desired))
             report.problems["new"] += 1
-            report.changes.append(ItemChange("problem", key, "new", p.sheet, p.row))
+            report.changes.append(ItemChange("problem", key, "new", p.sheet, p.row, [
+                FieldChange(f, _(label), "", value) for f, label, value in (
+                    ("kind", gettext_noop("问题来源"), _(KIND_LABELS[desired["kind"]])),
+                    ("category_id", PROBLEM_LABELS["category_id"],
+                     category_names.get(desired["category_id"], "") if desired["category_id"] else _("未分类")),
+                    ("description", PROBLEM_LABELS["description"], p.description),
+                    ("detail", PROBLEM_LABELS["detail"], p.detail)) if value]))
         else:
             diffs = {
                 f: v for f, v in desired.items()
@@ -488,7 +494,13 @@ def _plan(parsed: ParsedLedger, target: _Target, *, may_enter_feedback: bool = T
                 if t.progress:
                     plan.new_progress.append(((p.number, n), t.progress))  # type: ignore[arg-type]
                 report.tasks["new"] += 1
-                report.changes.append(ItemChange("task", tkey, "new", t.sheet, t.row))
+                report.changes.append(ItemChange("task", tkey, "new", t.sheet, t.row, [
+                    FieldChange(f, _(TASK_LABELS[f]), "", value) for f, value in (
+                        ("measure", t.measure), ("criterion", t.criterion),
+                        ("deadline_kind", kind_labels.get(desired_t["deadline_kind"], "")),
+                        ("due_date", _display(desired_t["due_date"])), ("leader", _display(t.leaders)),
+                        ("department", _display(t.departments)), ("co_department", _display(t.co_departments)),
+                        ("person", _display(t.persons)), ("progress", t.progress)) if value]))
                 continue
             diffs_t = {f: v for f, v in desired_t.items() if v not in ("", None) and not _same(getattr(old_task, f), v)}
             checks.task(t, desired_t["due_date"], desired_t["deadline_kind"] or old_task.deadline_kind,
@@ -585,11 +597,13 @@ def _is_approver(actor: User | None) -> bool:
     return actor is None or actor.role in (Role.COMMISSION, Role.INSPECTION_OFFICE)
 
 
-def _may_import(actor: User | None, unit: OrgUnit | None, *, creating: bool) -> None:
+def _may_import(actor: User | None, unit: OrgUnit | None, *, creating: bool, check_unit: bool = True) -> None:
     """Supervisors import for any unit; a unit lead only for an inspected unit in their own subtree."""
     if _is_approver(actor):
         return
     if actor.role == Role.UNIT_LEAD:
+        if not check_unit:
+            return
         if unit is None or actor.unit_id is None or not unit.path.startswith(actor.unit.path):
             raise NotFound(_("未找到该单位，或您无权查看。"))
         if creating:
@@ -602,7 +616,15 @@ def _resolve_target(*, actor: User | None, round_code: str, unit_code: str, unit
                     report_notices: list[str]) -> _Target:
     # The round as the importer may see it: a unit lead learns nothing of rounds their unit is not in.
     rnd = inspection_selectors.round_get_for(user=actor or cli_operator(), code=round_code)
-    unit = OrgUnit.objects.filter(code=unit_code).first()
+    if not _is_approver(actor):
+        # Whoever cannot add units learns nothing of codes outside their scope: a code that does not exist and
+        # one of another unit get the same answer, whatever else the request says.
+        _may_import(actor, None, creating=False, check_unit=False)
+        unit = OrgUnit.objects.filter(code=unit_code, path__startswith=actor.unit.path).first()  # type: ignore[union-attr]
+        if unit is None:
+            raise NotFound(_("未找到该单位，或您无权查看。"))
+    else:
+        unit = OrgUnit.objects.filter(code=unit_code).first()
     inspected = InspectedUnit.objects.filter(round=rnd, unit=unit).select_related("round").first() if unit else None
     if unit is None:
         if unit_name:

@@ -5,6 +5,8 @@ from rectify.ledger import views
 app_name = "ledger"
 urlpatterns = [
     path("imports/", views.import_start, name="import_start"),
+    path("imports/template.xlsx", views.import_template, name="import_template"),
+    path("imports/units/", views.import_unit_options, name="import_unit_options"),
     path("imports/<uuid:job_id>/", views.import_job, name="import_job"),
     path("imports/<uuid:job_id>/confirm/", views.import_confirm, name="import_confirm"),
     path("exports/ledger.xlsx", views.export, name="export"),

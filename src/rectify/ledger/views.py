@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 from pathlib import PurePath
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -20,7 +21,7 @@ from rectify.core.errors import DomainError, PermissionDenied
 from rectify.core.uploads import refusal_errors
 from rectify.inspections import selectors as inspection_selectors
 from rectify.ledger import forms, jobs, sandbox, selectors
-from rectify.ledger.export import ledger_export
+from rectify.ledger.export import ledger_export, ledger_template
 from rectify.ledger.models import ImportState
 from rectify.ledger.parsing import LedgerFileError
 from rectify.ledger.roster import roster_import as roster_import_service
@@ -33,10 +34,11 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def import_start(request: HttpRequest) -> HttpResponse:
     user = request.user
     rounds = list(inspection_selectors.round_list_for(user=user))
-    units = list(inspection_selectors.inspected_units_for(user=user).select_related("round", "unit")
-                 .order_by("round__code", "unit__path"))
-    initial = {"round_code": request.GET.get("round", ""), "unit_code": request.GET.get("unit", "")}
-    form = forms.LedgerUploadForm(request.POST or None, request.FILES or None, rounds=rounds, initial=initial)
+    chosen = request.POST.get("round_code") or request.GET.get("round") or (rounds[0].code if rounds else "")
+    units = _round_units(user, chosen)
+    initial = {"round_code": chosen, "unit_code": request.GET.get("unit", "")}
+    form = forms.LedgerUploadForm(request.POST or None, request.FILES or None, rounds=rounds, initial=initial,
+                                  units=units, can_add_units=user.sees_all_units)
     if not (user.can_submit_close_out or user.can_review_close_out):
         messages.info(request, _("台账导入由被巡视单位整改牵头人、巡视办或纪委监委人员办理。"))
         return redirect("core:home")
@@ -50,7 +52,7 @@ def import_start(request: HttpRequest) -> HttpResponse:
             try:
                 job = jobs.ledger_upload(
                     actor=user, file=upload, filename=upload.name, round_code=form.cleaned_data["round_code"],
-                    unit_code=form.cleaned_data["unit_code"], unit_name=form.cleaned_data["unit_name"],
+                    unit_code=form.cleaned_data["unit_code"], unit_name=form.cleaned_data.get("unit_name", ""),
                     password=form.cleaned_data["password"],
                 )
             except DomainError as error:
@@ -59,9 +61,38 @@ def import_start(request: HttpRequest) -> HttpResponse:
             else:
                 return redirect("ledger:import_job", job_id=job.pk)
     return render(request, "ledger/import_start.html", {
-        "form": form, "units": units, "recent": selectors.recent_imports_for(user=user),
+        "form": form, "recent": selectors.recent_imports_for(user=user),
         "can_add_units": user.sees_all_units,
     }, status=status)
+
+
+@login_required
+def import_template(request: HttpRequest) -> HttpResponse:
+    """The blank standard ledger to fill in and import."""
+    from django.utils.http import content_disposition_header
+
+    response = HttpResponse(ledger_template(), content_type=XLSX)
+    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename="整改台账模板.xlsx")
+    return response
+
+
+@login_required
+def import_unit_options(request: HttpRequest) -> HttpResponse:
+    """The inspected units of the chosen round, as <option>s for the import form's unit picker (htmx)."""
+    units = _round_units(request.user, request.GET.get("round_code", ""))
+    return render(request, "ledger/_unit_options.html", {"units": units,
+                                                          "can_add_units": request.user.sees_all_units})
+
+
+def _round_units(user: Any, round_code: str) -> list[Any]:
+    if not round_code:
+        return []
+    try:
+        rnd = inspection_selectors.round_get_for(user=user, code=round_code)
+    except DomainError:
+        return []
+    return list(inspection_selectors.inspected_units_of_round_for(user=user, round=rnd)
+                .select_related("unit").order_by("unit__path"))
 
 
 @login_required
