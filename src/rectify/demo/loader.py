@@ -48,7 +48,7 @@ from rectify.inspections.models import (
     RoundKind,
     RoundLevel,
 )
-from rectify.orgs.models import OrgKind, OrgUnit, Person, Post, Tenure
+from rectify.orgs.models import OrgKind, OrgUnit, Person, Post, Tenure, seat_of
 from rectify.orgs.services import org_units_bulk_create
 from rectify.rectification import rollups
 from rectify.rectification.models import (
@@ -243,7 +243,8 @@ def _seed_roster(rng: random.Random, specs: list[corpus.UnitSpec], unit_by_code:
                 principal_now[post.unit_id] = (person, start)
             plan.append((person, post, start, end))
     Person.objects.bulk_create(people)
-    for tenure in Tenure.objects.bulk_create([Tenure(person=p, post=post, start=a, end=b) for p, post, a, b in plan]):
+    for tenure in Tenure.objects.bulk_create([Tenure(person=p, post=post, start=a, end=b, **seat_of(post))
+                                              for p, post, a, b in plan]):
         roster.tenures[tenure.post.pk].append(tenure)
     return roster
 
