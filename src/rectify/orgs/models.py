@@ -136,8 +136,9 @@ class Tenure(TimeStampedModel):
     post = models.ForeignKey(Post, verbose_name=_("职务"), on_delete=models.PROTECT, related_name="tenures")
     start = models.DateField(_("任职日期"))
     end = models.DateField(_("离任日期"), null=True, blank=True)
-    title = models.CharField(_("任职时的职务名称"), max_length=100, null=True, blank=True)
-    areas = models.CharField(_("任职时的分管领域"), max_length=500, null=True, blank=True)
+    # null (not "") means "not recorded": the seat then reads as the post (see the docstring).
+    title = models.CharField(_("任职时的职务名称"), max_length=100, null=True, blank=True)  # noqa: DJ001
+    areas = models.CharField(_("任职时的分管领域"), max_length=500, null=True, blank=True)  # noqa: DJ001
     is_principal = models.BooleanField(_("任职时为主要负责人"), null=True, blank=True)
     is_leadership_member = models.BooleanField(_("任职时为领导班子成员"), null=True, blank=True)
     version = models.PositiveIntegerField(default=1)

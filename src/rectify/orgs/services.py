@@ -23,7 +23,16 @@ from rectify.core import clock
 from rectify.core.dates import EARLIEST, LATEST, check_plausible_date
 from rectify.core.errors import Conflict, DomainError, PermissionDenied
 from rectify.orgs import hooks, selectors
-from rectify.orgs.models import SEAT_FIELDS, UNIT_CODE_VALIDATOR, OrgKind, OrgUnit, Person, Post, Tenure, seat_of
+from rectify.orgs.models import (
+    SEAT_FIELDS,
+    UNIT_CODE_VALIDATOR,
+    OrgKind,
+    OrgUnit,
+    Person,
+    Post,
+    Tenure,
+    seat_of,
+)
 
 if TYPE_CHECKING:
     from rectify.accounts.models import User
