@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.db import IntegrityError, models, transaction
 from django.utils import formats
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from rectify.accountability import case_selectors as cs
@@ -158,6 +159,8 @@ def _event(case: AccountabilityCase, event_kind: str, /, *, actor: User, on: dt.
 
 
 def _plain(value: Any) -> Any:
+    if isinstance(value, Promise):  # a lazy translation: the page translates again when it shows the line
+        return str(value)
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, list | tuple):
@@ -239,7 +242,7 @@ def case_open(*, actor: User, title: str, source_kind: str, problem: Problem | N
             continue
     else:
         raise Conflict(_("案件编号分配冲突，请重试。"), code="number_taken")
-    _event(case, "opened", actor=actor, on=today, source=case.get_source_kind_display(),
+    _event(case, "opened", actor=actor, on=today, source=source_kind,
            reference=source_reference or (f"{problem.inspected_unit.unit.name} {problem.number}" if problem else ""))
     audit_record(actor=actor, action="accountability_case.opened", obj=case,
                  after={"number": case.number, "title": title, "source_kind": source_kind,
@@ -350,9 +353,8 @@ def subject_add(*, actor: User, case: AccountabilityCase, name: str, responsibil
             code="committee_approval_required", details={"field": "name"})
     subject.save()
     _touch(case)
-    _event(case, "subject_added", actor=actor, subject=subject, name=name, kind=subject.get_kind_display(),
-           type=subject.get_responsibility_type_display(), outside=outside,
-           suggested=subject.get_suggested_type_display() if subject.suggested_type else "")
+    _event(case, "subject_added", actor=actor, subject=subject, name=name, kind=kind,
+           type=responsibility_type, outside=outside, suggested=subject.suggested_type)
     audit_record(actor=actor, action="accountability_subject.added", obj=subject,
                  after={"case": case.number, "kind": kind, "name": name, "person": person.pk if person else None,
                         "tenure": tenure.pk if tenure else None, "responsibility_type": responsibility_type,
@@ -485,7 +487,7 @@ def case_start(*, actor: User, case: AccountabilityCase, expected_version: int |
     starting = case.state == CaseState.PROPOSED
     _touch(case, expected_version=expected_version, to_state=CaseState.STARTED if starting else None, **fields)
     _event(case, "started" if starting else "approval_recorded", actor=actor, on=approved_on,
-           approver=approver_name, capacity=case.get_approver_capacity_display(), document=approval_document)
+           approver=approver_name, capacity=approver_capacity, document=approval_document)
     audit_record(actor=actor, action="accountability_case.started" if starting else "accountability_case.approved",
                  obj=case, before=before, after=fields)
     return case
@@ -534,7 +536,7 @@ def statement_record(*, actor: User, subject: CaseSubject, facts_shown_on: dt.da
                                    recorded_by=actor, recorded_at=clock.now())
     _touch(case)
     _event(case, "statement_recorded", actor=actor, on=signed_on, subject=subject, name=subject.name,
-           signature=row.get_signature_display(), defence=bool(row.defence))
+           signature=signature, defence=bool(row.defence))
     audit_record(actor=actor, action="accountability_statement.recorded", obj=row,
                  after={"case": case.number, "subject": subject.name, "facts_shown_on": facts_shown_on,
                         "signature": signature, "signed_on": signed_on})
@@ -857,7 +859,7 @@ def decision_record(*, actor: User, subject: CaseSubject, draft: ck.DraftDecisio
     undecided = CaseSubject.objects.filter(case=case).exclude(decisions__status=DecisionStatus.CURRENT).exists()
     _touch(case, to_state=CaseState.DECIDED if not undecided else None)
     _event(case, "decided", actor=actor, on=decision.decided_on, subject=subject, name=subject.name,
-           outcome=decision.get_outcome_display(), type=decision.get_responsibility_type_display(),
+           outcome=decision.outcome, type=decision.responsibility_type,
            forms=[f.name for f in draft.forms], impact_ends_on=decision.impact_ends_on,
            overridden=len(decision.checks))
     audit_record(actor=actor, action="accountability_decision.made", obj=decision,
@@ -949,7 +951,7 @@ def appeal_answer(*, actor: User, appeal: Appeal, answered_on: dt.date, answer: 
     case = appeal.case
     _touch(case, from_states=(case.state,))
     _event(case, "appeal_answered", actor=actor, on=answered_on, subject=appeal.subject, name=appeal.subject.name,
-           result=appeal.get_result_display(), late=answered_on > appeal.answer_due)
+           result=appeal.result, late=answered_on > appeal.answer_due)
     audit_record(actor=actor, action="accountability_appeal.answered", obj=appeal,
                  after={"result": appeal.result, "answered_on": answered_on, "answer": answer})
     return appeal
@@ -991,8 +993,8 @@ def decision_correct(*, actor: User, decision: Decision, reason: str, note: str,
     reopened = case.state == CaseState.CLOSED  # the new decision is to be delivered: the file is open again
     _touch(case, to_state=CaseState.DECIDED if reopened else None, **({"closed_on": None} if reopened else {}))
     _event(case, "corrected", actor=actor, on=corrected_on, subject=subject, name=subject.name,
-           reason=CorrectionReason(reason).label, forms=[f.name for f in draft.forms],
-           outcome=new.get_outcome_display(), from_appeal=appeal is not None)
+           reason=reason, forms=[f.name for f in draft.forms],
+           outcome=new.outcome, from_appeal=appeal is not None)
     audit_record(actor=actor, action="accountability_decision.corrected", obj=new,
                  before={"decision": decision.pk, "outcome": decision.outcome},
                  after={"reason": reason, "note": note, "appeal": appeal.pk if appeal else None,

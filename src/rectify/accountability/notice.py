@@ -44,14 +44,14 @@ def notice_document(*, case: AccountabilityCase, decisions: list[Decision], toda
     doc = Document()
     style = doc.styles["Normal"]
     style.font.name = "FangSong"
-    style.element.rPr.rFonts.set(qn("w:eastAsia"), "仿宋_GB2312")
+    style.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), "仿宋_GB2312")
     style.font.size = Pt(16)
     title = doc.add_paragraph()
     title.alignment = WD_ALIGN_PARAGRAPH.CENTER
     run = title.add_run(_("关于%(n)s起巡视整改问责典型问题的通报") % {"n": _cn(len(decisions))})
     run.bold = True
     run.font.size = Pt(22)
-    run.element.rPr.rFonts.set(qn("w:eastAsia"), "方正小标宋简体")
+    run.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), "方正小标宋简体")
     doc.add_paragraph(_("近日，经研究，对以下巡视整改中失职失责的问题严肃问责，现予通报。"))
     for text in notice_paragraphs(case=case, decisions=decisions):
         doc.add_paragraph(text)

@@ -194,7 +194,7 @@ def specialist_assign(*, actor: User, specialist: Specialist, kind: str, case: A
     if case is not None:
         AccountabilityCase.objects.filter(pk=case.pk).update(version=models.F("version") + 1, updated_at=clock.now())
         CaseEvent.objects.create(case=case, kind="assigned", on=assigned_on, at=clock.now(), actor=actor, params={
-            "member": specialist.person.name, "task": assignment.get_kind_display(),
+            "member": specialist.person.name, "task": kind,
             "forced": assignment.forced, "approved_by": str(approved_by) if assignment.forced else ""})
     audit_record(actor=actor, action="accountability_specialist.assigned", obj=assignment,
                  after={"specialist": specialist.pk, "kind": kind, "case": case.pk if case else None,

@@ -12,13 +12,22 @@ from django.utils.translation import gettext_noop
 
 from rectify.accountability.case_models import (
     AccountabilityCase,
+    AppealResult,
+    ApproverCapacity,
     CaseEvent,
     CaseSubject,
+    CorrectionReason,
     Decision,
     DecisionStatus,
+    Outcome,
+    Signature,
+    SourceKind,
+    SubjectKind,
 )
 from rectify.accountability.case_selectors import Candidate, current_decision, latest_statement
 from rectify.accountability.checks import Check
+from rectify.accountability.models import ResponsibilityTypeCode
+from rectify.accountability.pool_models import AssignmentKind
 
 # The timeline: event kind -> a sentence with the event's params (translated when shown).
 TIMELINE = {
@@ -52,15 +61,28 @@ def _day(value: str | dt.date | None) -> str:
     return formats.date_format(day, "Y.m.d")
 
 
+# Params stored as codes, shown as the label of their choices in the reader's language.
+LABELLED = {"source": SourceKind, "kind": SubjectKind, "type": ResponsibilityTypeCode, "suggested":
+            ResponsibilityTypeCode, "capacity": ApproverCapacity, "signature": Signature, "outcome": Outcome,
+            "result": AppealResult, "reason": CorrectionReason, "task": AssignmentKind}
+
+
+def _label(key: str, value: Any) -> Any:
+    choices = LABELLED.get(key)
+    if choices is None or not isinstance(value, str) or value not in choices.values:
+        return value
+    return str(choices(value).label)
+
+
 def event_text(event: CaseEvent) -> str:
     """One timeline line, in the reader's language."""
     p = dict(event.params)
-    values: dict[str, Any] = {k: v for k, v in p.items()}
+    values: dict[str, Any] = {k: _label(k, v) for k, v in p.items()}  # free text never equals a code
     kind = event.kind
     if kind == "opened":
         values["reference"] = f"，{p['reference']}" if p.get("reference") else ""
     elif kind == "subject_added":
-        values["suggested"] = (_("；定责助手建议%(type)s") % {"type": p["suggested"]}) if p.get("suggested") else ""
+        values["suggested"] = (_("；定责助手建议%(type)s") % {"type": values["suggested"]}) if p.get("suggested") else ""
         values["outside"] = _("；组织信息外人员") if p.get("outside") else ""
     elif kind == "subject_updated":
         values["fields"] = "、".join(p.get("fields", []))
