@@ -29,7 +29,7 @@ def seat(world):  # type: ignore[no-untyped-def]
 
 
 def test_a_tenure_records_its_seat_when_it_starts(seat):
-    post, former, current = seat
+    _post, former, current = seat
     for tenure in (former, current):
         tenure.refresh_from_db()
         assert (tenure.title, tenure.areas, tenure.is_principal, tenure.is_leadership_member) == (
