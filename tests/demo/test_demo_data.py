@@ -392,8 +392,8 @@ def test_accountability_cases_at_every_stage_follow_the_rules(demo, db):
     from rectify.accountability.conflicts import conflicts_for
 
     cases = {c.state: c for c in AccountabilityCase.objects.select_related("unit", "problem__inspected_unit")}
-    assert set(cases) == {CaseState.PROPOSED, CaseState.INVESTIGATING, CaseState.REVIEWING, CaseState.DECIDED,
-                          CaseState.CLOSED}
+    assert set(cases) == {CaseState.PROPOSED, CaseState.INVESTIGATING, CaseState.REVIEWING, CaseState.DECIDING,
+                          CaseState.DECIDED, CaseState.CLOSED}
     investigating = cases[CaseState.INVESTIGATING]
     assert investigating.unit.code == "YN-JYT"
     former = investigating.subjects.get(responsibility_type="principal", tenure__end__isnull=False)

@@ -239,8 +239,9 @@ def case_create(request: HttpRequest, payload: CaseIn) -> Status[dict]:
     if payload.unit:
         unit = org_selectors.org_unit_get_for(user=request.user, code=payload.unit)
     kind = payload.source_kind or (SourceKind.TASK if task else SourceKind.PROBLEM if problem else SourceKind.MANUAL)
-    title = payload.title or (f"{problem.inspected_unit.unit.name}“{problem.description[:40]}”问题问责" if problem
-                              else "")
+    title = payload.title or (_("%(unit)s%(round)s反馈问题%(number)s整改不力问责") % {
+        "unit": problem.inspected_unit.unit.short_name or problem.inspected_unit.unit.name,
+        "round": problem.inspected_unit.round.name, "number": problem.number} if problem else "")
     case = services.case_open(
         actor=request.user, title=title, source_kind=kind, problem=problem, task=task,
         source_reference=payload.source_reference, unit=unit,

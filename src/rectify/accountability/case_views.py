@@ -112,8 +112,9 @@ def case_new(request: HttpRequest) -> HttpResponse:
                 return redirect(_case_url(case))
     else:
         kind = SourceKind.TASK if task else SourceKind.PROBLEM if problem else SourceKind.MANUAL
-        title = (_("%(unit)s“%(text)s”问题整改不力问责") % {"unit": problem.inspected_unit.unit.name,
-                                                          "text": problem.description[:30]}) if problem else ""
+        title = (_("%(unit)s%(round)s反馈问题%(number)s整改不力问责") % {
+            "unit": problem.inspected_unit.unit.short_name or problem.inspected_unit.unit.name,
+            "round": problem.inspected_unit.round.name, "number": problem.number}) if problem else ""
         form = forms.CaseForm(initial={"source_kind": kind, "title": title,
                                        "circumstance": _default_circumstance(problem)})
     return render(request, "accountability/case_new.html", {
@@ -545,6 +546,8 @@ def decision(request: HttpRequest, pk: int, sid: int) -> HttpResponse:
     (accepted or overridden, and why), the precision checks of the draft, similar cases side by side and the
     impact period computed per form. ``preview`` (htmx) recomputes the panels as the form changes."""
     case, subject = _subject(request, pk, sid)
+    if cs.current_decision(subject) is not None:  # decided: it is read on the subject's page, changed by correction
+        return redirect(reverse("accountability:subject_detail", args=[case.pk, subject.pk]) + "#decision")
     if request.method != "POST":
         form = forms.DecisionForm(subject_kind=subject.kind, initial=_initial(case, subject))
         return _decision_page(request, case=case, subject=subject, form=form)

@@ -48,7 +48,7 @@ def notice_document(*, case: AccountabilityCase, decisions: list[Decision], toda
     style.font.size = Pt(16)
     title = doc.add_paragraph()
     title.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    run = title.add_run(_("关于%(n)s起巡视整改问责典型问题的通报") % {"n": _cn(len(decisions))})
+    run = title.add_run(_("关于%(n)s起巡视整改问责典型问题的通报") % {"n": len(decisions)})
     run.bold = True
     run.font.size = Pt(22)
     run.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), "方正小标宋简体")

@@ -51,9 +51,8 @@ def specialist_get_for(*, user: User, specialist_id: int) -> Specialist:
 
 def regions(*, user: User) -> list[tuple[OrgUnit, int]]:
     """The prefectures with how many specialists each has (the pool's regions)."""
-    require_accountability(user)
-    return [(u, u.n) for u in OrgUnit.objects.filter(kind=OrgKind.PREFECTURE).annotate(
-        n=Count("id", filter=Q(pk__in=Specialist.objects.values("region_id")))).order_by("path")]
+    counts = pool_counts(user=user)
+    return [(u, counts.get(u.pk, 0)) for u in OrgUnit.objects.filter(kind=OrgKind.PREFECTURE).order_by("path")]
 
 
 def pool_counts(*, user: User) -> dict[int, int]:

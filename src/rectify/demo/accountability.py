@@ -1,13 +1,14 @@
 """The demo's precise accountability: the specialist pool (89 people of the 16 prefectures, with a few declared
-relations and past employment that the conflict rules catch) and five cases at different stages, tied to demo
+relations and past employment that the conflict rules catch) and six cases at different stages, tied to demo
 problems whose occurrence period a former principal led:
 
 1. proposed — only a staff member named so far: the checks show responsibility pushed down;
 2. investigating — 省教育厅: the former principal (主要领导责任) and the member in charge, one statement signed;
-3. joint review — the organisation and its former principal, a member assessed as not pursued, one opinion in,
-   one reviewer forced past a conflict with another commission user's approval;
-4. decided and delivered — 诫勉 and 通报, an appeal received and awaiting its answer;
-5. closed — from the original round: 通报 of the organisation and 诫勉 of its principal then, published.
+3. joint review — the organisation and its former principal, the other leaders assessed as not pursued, one
+   opinion in, one reviewer forced past a conflict with another commission user's approval;
+4. deciding — discussed collectively, the decisions still to be made on the decision page;
+5. decided and delivered — 诫勉 and 通报, an appeal received and awaiting its answer;
+6. closed — from the original round: 通报 of the organisation and 诫勉 of its principal then, published.
 
 Rows are written in bulk like the rest of the demo; subjects take the responsibility assistant's own proposals
 (``case_selectors.candidates``), so the pages show what the assistant would say.
@@ -102,7 +103,7 @@ def seed_accountability(*, rng: random.Random, today: dt.date, problems: list[Pr
                         original_problems: list[Problem], tenures: list[Tenure], units: list[OrgUnit],
                         prefectures: list[OrgUnit], jyt_staff: list[Person], names: Iterator[str],
                         commission: User, approver: User) -> dict[str, int]:
-    """Write the pool and the five cases; returns counts for the demo's summary."""
+    """Write the pool and the six cases; returns counts for the demo's summary."""
     now = clock.now()
     # --- the pool: 89 people of the 16 prefectures' commissions ------------------------------------------------
     people, specialists = [], []
@@ -135,7 +136,7 @@ def seed_accountability(*, rng: random.Random, today: dt.date, problems: list[Pr
         if found:
             picks.append(found)
             used.add(found[0].pk)
-        if len(picks) == 4:
+        if len(picks) == 5:
             break
     original = None
     for unit in order[5:]:
@@ -146,11 +147,12 @@ def seed_accountability(*, rng: random.Random, today: dt.date, problems: list[Pr
         (picks[1], CaseState.PROPOSED, 6, "rectification_lax"),
         (picks[0], CaseState.INVESTIGATING, 24, "rectification_lax"),
         (picks[2], CaseState.REVIEWING, 40, "rectification_perfunctory"),
+        (picks[4], CaseState.DECIDING, 50, "rectification_perfunctory"),
         (picks[3], CaseState.DECIDED, 75, "rectification_lax"),
     ]
     if original:
         plan.append((original, CaseState.CLOSED, 330, "rectification_lax"))
-    assert len(picks) == 4, "the demo's units all have problems from a former principal's time"
+    assert len(picks) == 5, "the demo's units all have problems from a former principal's time"
     # Declarations the conflict rules catch: kin in 省教育厅 and 省财政厅, recent past employment in the unit of
     # the case under joint review (one of its reviewers is forced past it, with approval).
     reviewed_unit = picks[2][0].inspected_unit.unit
@@ -185,7 +187,7 @@ def seed_accountability(*, rng: random.Random, today: dt.date, problems: list[Pr
             number=f"WZ-{opened.year}-{n:03d}", state=state, source_kind=SourceKind.PROBLEM, problem=problem,
             unit=iu.unit, inspected_unit=iu, period_start=problem.occurred_from,
             period_end=problem.occurred_to or iu.feedback_date, circumstance=circumstance[code],
-            title=f"{iu.unit.short_name or iu.unit.name}“{problem.description[:24]}”问题整改不力问责",
+            title=f"{iu.unit.short_name or iu.unit.name}{iu.round.name}反馈问题{problem.number}整改不力问责",
             summary=f"巡视“回头看”反馈：{problem.description[:80]}。整改进度滞后，有关责任人员履职不力。",
             opened_by=commission, opened_on=opened)
         files.append(_File(case=case))
@@ -208,7 +210,7 @@ def seed_accountability(*, rng: random.Random, today: dt.date, problems: list[Pr
             chosen = [(staff_member or in_charge, "important")]
         elif case.state == CaseState.INVESTIGATING:
             chosen = [(former, "principal"), (in_charge, "principal")]
-        elif case.state == CaseState.REVIEWING:
+        elif case.state in (CaseState.REVIEWING, CaseState.DECIDING):
             chosen = [(org, "overall"), (former, "principal")]
         elif case.state == CaseState.DECIDED:
             chosen = [(in_charge, "principal"), (former, "principal")]
@@ -318,10 +320,14 @@ def seed_accountability(*, rng: random.Random, today: dt.date, problems: list[Pr
                                                                    f"{rng.randint(5, 40)}号"
         case.discussion_conclusion = "同意调查组和会审意见，依规依纪作出问责决定。"
         f.event("discussed", case.discussed_on, body=case.discussion_body, minutes=case.discussion_minutes)
+        if case.state == CaseState.DECIDING:
+            continue  # the decisions are the commission's to make on the decision page
         decided_on = case.discussed_on + _days(2)
+        persons = [x for x in mine if x.kind == SubjectKind.PERSON]
         for i, s in enumerate(mine):
+            second = s.kind == SubjectKind.PERSON and persons.index(s) == 1  # mitigated: timely remedy
             codes = (["org_circulation"] if s.kind == SubjectKind.ORGANISATION else
-                     ["admonishment"] if i == 0 else ["person_circulation"])
+                     ["person_circulation"] if second else ["admonishment"])
             chosen_forms = [forms[c] for c in codes]
             period = impact_period(forms=chosen_forms, decided_on=decided_on)
             published = case.state == CaseState.CLOSED
@@ -343,14 +349,14 @@ def seed_accountability(*, rng: random.Random, today: dt.date, problems: list[Pr
                          decided_by=commission, delivered_on=decided_on + _days(3), delivered_by=commission,
                          delivery_note="当面送达，本人签收")
             factor_rows = ([DecisionFactor(decision=d, factor=factors["timely_remedy"],
-                                           evidence="已于反馈后两个月内完成清退，附财务凭证")] if i == 1 else [])
+                                           evidence="已于反馈后两个月内完成清退，附财务凭证")] if second else [])
             decisions.append((d, chosen_forms, factor_rows))
             f.event("decided", decided_on, s.name, name=s.name, outcome=Outcome.ACCOUNTABLE,
                     type=s.responsibility_type, forms=[x.name for x in chosen_forms],
                     impact_ends_on=period.ends_on, overridden=0)
             f.event("delivered", d.delivered_on, s.name, name=s.name, note=d.delivery_note,  # type: ignore[arg-type]
                     appeal_until=add_months(d.delivered_on, 1))  # type: ignore[arg-type]
-            if case.state == CaseState.DECIDED and i == 0:
+            if case.state == CaseState.DECIDED and s is persons[0]:
                 received = min(today - _days(1), d.delivered_on + _days(20))  # type: ignore[operator]
                 appeals.append(Appeal(case=case, decision=d, subject=s, received_on=received,
                                       grounds="本人已调离原岗位，问题主要发生在前任期间，请求重新认定责任。",
