@@ -324,7 +324,7 @@ def seed_accountability(*, rng: random.Random, today: dt.date, problems: list[Pr
             continue  # the decisions are the commission's to make on the decision page
         decided_on = case.discussed_on + _days(2)
         persons = [x for x in mine if x.kind == SubjectKind.PERSON]
-        for i, s in enumerate(mine):
+        for s in mine:
             second = s.kind == SubjectKind.PERSON and persons.index(s) == 1  # mitigated: timely remedy
             codes = (["org_circulation"] if s.kind == SubjectKind.ORGANISATION else
                      ["person_circulation"] if second else ["admonishment"])
