@@ -12,6 +12,7 @@ import pytest
 
 from rectify.accountability import case_services, pool_services
 from rectify.accountability.case_models import AccountabilityCase, CaseSubject, Execution, SourceKind
+from rectify.accountability.catalogue_seed import catalogue_ensure
 from rectify.accountability.models import Circumstance
 from rectify.accountability.pool_models import AssignmentKind, Specialist
 from rectify.accounts.models import Role, User
@@ -54,6 +55,7 @@ def today():
 
 @pytest.fixture
 def scene(world, today) -> Scene:
+    catalogue_ensure()  # live-server tests flush every table, the migrations' reference rows included
     problem = world.problem_a
     problem.occurred_from, problem.occurred_to = PERIOD
     problem.save(update_fields=["occurred_from", "occurred_to"])

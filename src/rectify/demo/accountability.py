@@ -42,6 +42,7 @@ from rectify.accountability.case_models import (
     Statement,
     SubjectKind,
 )
+from rectify.accountability.catalogue_seed import catalogue_ensure
 from rectify.accountability.conflicts import conflicts_for
 from rectify.accountability.models import AccountabilityForm, Circumstance, Factor, impact_period
 from rectify.accountability.pool_models import (
@@ -104,6 +105,7 @@ def seed_accountability(*, rng: random.Random, today: dt.date, problems: list[Pr
                         prefectures: list[OrgUnit], jyt_staff: list[Person], names: Iterator[str],
                         commission: User, approver: User) -> dict[str, int]:
     """Write the pool and the six cases; returns counts for the demo's summary."""
+    catalogue_ensure()  # reference data from migrations; present unless the tables were emptied since
     now = clock.now()
     # --- the pool: 89 people of the 16 prefectures' commissions ------------------------------------------------
     people, specialists = [], []
