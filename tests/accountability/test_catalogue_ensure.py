@@ -6,7 +6,13 @@ from __future__ import annotations
 import pytest
 
 from rectify.accountability.catalogue_seed import catalogue_ensure
-from rectify.accountability.models import AccountabilityForm, Circumstance, Factor, FaultTolerance, ResponsibilityType
+from rectify.accountability.models import (
+    AccountabilityForm,
+    Circumstance,
+    Factor,
+    FaultTolerance,
+    ResponsibilityType,
+)
 
 pytestmark = pytest.mark.django_db
 
