@@ -137,3 +137,39 @@ def test_outcomes_are_shown_beside_rectification_results_never_alone(scene, deci
     row = page[page.index("<td>省教育厅</td>"):]
     row = row[:row.index("</tr>")]
     assert ">1</td>" in row  # one problem fed back beside one person held accountable
+
+
+def test_the_steps_are_taken_on_the_case_page(scene):
+    """Start, assign the group, begin the investigation, record a statement — the forms the file page shows."""
+    from rectify.accountability.case_models import CaseState
+
+    case = open_case(scene)
+    subject = add(scene, case, "王副厅长", "principal")
+    c = _client(scene.commission)
+    url = reverse("accountability:case_detail", args=[case.pk])
+    case.refresh_from_db()
+    refused = c.post(reverse("accountability:case_step", args=[case.pk, "start"]), {
+        "version": case.version, "approver_name": "省纪委书记", "approver_capacity": "commission_head",
+        "approved_on": "2026-05-06", "approval_document": ""})
+    assert refused.status_code == 400 and 'id="id_approval_document_error"' in refused.content.decode()
+    done = c.post(reverse("accountability:case_step", args=[case.pk, "start"]), {
+        "version": case.version, "approver_name": "省纪委书记", "approver_capacity": "commission_head",
+        "approved_on": "2026-05-06", "approval_document": "省纪委呈批件〔2026〕3号"})
+    assert done.status_code == 302 and done.url == url
+    case.refresh_from_db()
+    assert case.state == CaseState.STARTED
+    no_group = c.post(reverse("accountability:case_step", args=[case.pk, "begin"]),
+                      {"begin-version": case.version, "begin-on": "2026-05-06"})
+    assert no_group.status_code == 400 and "请先从问责业务人才库抽调调查组成员" in no_group.content.decode()
+    assigned = c.post(reverse("accountability:pool"), {"specialist": scene.pool[2].pk, "kind": "investigation",
+                                                       "case": case.pk})
+    assert assigned.status_code == 302
+    case.refresh_from_db()
+    assert c.post(reverse("accountability:case_step", args=[case.pk, "begin"]),
+                  {"begin-version": case.version, "begin-on": "2026-05-06"}).status_code == 302
+    statement = c.post(reverse("accountability:subject_detail", args=[case.pk, subject.pk]), {
+        "action": "statement", "facts_shown_on": "2026-05-06", "statement": "对事实无异议。", "defence": "",
+        "signature": "agree", "signed_on": "2026-05-06"})
+    assert statement.status_code == 302
+    page = c.get(url).content.decode()
+    assert "向王副厅长告知认定的事实，听取陈述；签字意见：同意" in page and "开始调查，调查组：周专员" in page

@@ -231,3 +231,35 @@ def test_the_file_reads_in_a_bounded_number_of_queries(scene, django_assert_max_
         assert c.get(reverse("accountability:case_detail", args=[case.pk])).status_code == 200
     assert case_selectors.subjects_of(AccountabilityCase.objects.get(pk=case.pk))[0].decisions.all()[0].status == \
         DecisionStatus.CURRENT
+
+
+def test_decision_delivery_and_correction_over_the_api(scene, api):  # noqa: F811
+    case = open_case(scene)
+    add(scene, case, "张书记", "principal")
+    to_deciding(scene, case)
+    client = api(Role.COMMISSION)
+    base = f"/accountability/cases/{case.pk}"
+    with clock.frozen(dt.date(2026, 5, 22)):
+        refused = client.post_json(f"{base}/decisions", {"subject": "张书记", "forms": ["discipline_warning"],
+                                                         "decided_on": "2026-05-22"})
+        assert refused.status_code == 400 and refused.json()["code"] == "disciplinary_record_required"
+        made = client.post_json(f"{base}/decisions", {"subject": "张书记", "forms": ["admonishment"],
+                                                      "decided_on": "2026-05-22"})
+    assert made.status_code == 201
+    body = made.json()
+    assert body["impact"]["ends_on"] == "2026-11-22" and body["circumstance"] == "rectification_lax"
+    with clock.frozen(dt.date(2026, 5, 25)):
+        delivered = client.post_json(f"{base}/deliveries", {"subject": "张书记", "delivered_on": "2026-05-25"})
+    assert delivered.status_code == 200 and delivered.json()["delivered_on"] == "2026-05-25"
+    with clock.frozen(dt.date(2026, 6, 1)):
+        wrong = client.post_json(f"{base}/corrections", {"subject": "张书记", "reason": "superior_said_so",
+                                                         "note": "x", "forms": ["person_circulation"],
+                                                         "decided_on": "2026-06-01"})
+        assert wrong.status_code == 400 and wrong.json()["code"] == "invalid_correction_reason"
+        corrected = client.post_json(f"{base}/corrections", {"subject": "张书记", "reason": "facts_unclear",
+                                                             "note": "其离任时间认定有误，重新认定", "forms": ["person_circulation"],
+                                                             "decided_on": "2026-06-01"})
+    assert corrected.status_code == 201 and corrected.json()["replaces"] == body["id"]
+    detail = client.get(base).json()
+    subject = detail["subjects"][0]
+    assert subject["decision"]["id"] == corrected.json()["id"] and subject["corrected_decisions"] == [body["id"]]

@@ -283,7 +283,7 @@ def subject_create(request: HttpRequest, case_id: CaseId, payload: SubjectIn) ->
 def subject_patch(request: HttpRequest, case_id: CaseId, payload: SubjectPatchIn) -> dict:
     case = _case(request, case_id)
     subject = _subject(case, payload.subject)
-    values = {k: v for k, v in payload.dict(exclude={"subject", "version"}).items() if v is not None}
+    values = {k: v for k, v in payload.model_dump(exclude={"subject", "version"}).items() if v is not None}
     subject = services.subject_update(actor=request.user, subject=subject, expected_version=payload.version, **values)
     return present.subject_out(subject)
 
@@ -371,7 +371,7 @@ def _draft(case: AccountabilityCase, subject: CaseSubject, payload: DecisionIn) 
         subject=subject, outcome=payload.outcome,
         responsibility_type=payload.responsibility_type or subject.responsibility_type,
         circumstance=payload.circumstance or (case.circumstance.code if case.circumstance else None),
-        forms=payload.forms, factors=[f.dict() for f in payload.factors])
+        forms=payload.forms, factors=[f.model_dump() for f in payload.factors])
 
 
 @router.post("/accountability/cases/{case_id}/decisions", response={201: dict, **WRITE_ERRORS},
