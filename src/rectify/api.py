@@ -121,6 +121,8 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 
 from rectify.accountability.api import router as accountability_router  # noqa: E402
+from rectify.accountability.case_api import router as accountability_case_router  # noqa: E402
+from rectify.accountability.pool_api import router as accountability_pool_router  # noqa: E402
 from rectify.inspections.api import router as inspections_router  # noqa: E402
 from rectify.ledger.api import router as ledger_router  # noqa: E402
 from rectify.orgs.api import router as orgs_router  # noqa: E402
@@ -136,3 +138,5 @@ api.add_router("", ledger_router)
 api.add_router("", orgs_router)
 api.add_router("", handover_router)
 api.add_router("", accountability_router)
+api.add_router("", accountability_case_router)
+api.add_router("", accountability_pool_router)

@@ -222,6 +222,19 @@ RECTIFY_EXPORT_INLINE_TASKS = env_int("RECTIFY_EXPORT_INLINE_TASKS", 5000, minim
 RECTIFY_PAGE_SIZE = env_int("RECTIFY_PAGE_SIZE", 20, minimum=5)
 # Rule 12: a clue handed over this many months ago without results raises an alert (🟡 3 months).
 RECTIFY_CLUE_FEEDBACK_MONTHS = env_int("RECTIFY_CLUE_FEEDBACK_MONTHS", 3, minimum=1)
+# Precise accountability (issue 12). Rule 21: appeal within this many calendar months of delivery, answer within
+# this many of receipt; rule 22: organisational formalities within this many of the decision (all 🟡 1 month).
+RECTIFY_APPEAL_MONTHS = env_int("RECTIFY_APPEAL_MONTHS", 1, minimum=1)
+RECTIFY_APPEAL_ANSWER_MONTHS = env_int("RECTIFY_APPEAL_ANSWER_MONTHS", 1, minimum=1)
+RECTIFY_FORMALITIES_MONTHS = env_int("RECTIFY_FORMALITIES_MONTHS", 1, minimum=1)
+# 问责泛化: more subjects than this for one problem, or more than this many with the same responsibility type.
+RECTIFY_ACCOUNTABILITY_MAX_SUBJECTS = env_int("RECTIFY_ACCOUNTABILITY_MAX_SUBJECTS", 5, minimum=1)
+RECTIFY_ACCOUNTABILITY_MAX_SAME_TYPE = env_int("RECTIFY_ACCOUNTABILITY_MAX_SAME_TYPE", 3, minimum=1)
+# 问责不严 / 过度问责: a decision this many severity steps lighter or heavier than similar decided cases.
+RECTIFY_ACCOUNTABILITY_SEVERITY_GAP = env_int("RECTIFY_ACCOUNTABILITY_SEVERITY_GAP", 2, minimum=1)
+# Conflict of interest (scenario 9): worked in the unit, or a superior/subordinate or same leadership body,
+# within this many years.
+RECTIFY_CONFLICT_YEARS = env_int("RECTIFY_CONFLICT_YEARS", 3, minimum=1)
 
 LOGGING = {
     "version": 1,

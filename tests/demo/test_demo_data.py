@@ -381,3 +381,46 @@ def test_the_demos_read_model_equals_a_recomputation(demo, db, capsys):
 
     assert rollups.verify() is None
     assert cli.main(["verify-rollups"]) == 0 and "一致" in capsys.readouterr().out
+
+
+def test_the_specialist_pool_spans_the_16_prefectures(demo, db):
+    from rectify.accountability.pool_models import Specialist
+
+    pool = list(Specialist.objects.select_related("person__unit", "region"))
+    assert len(pool) == 89 == demo["accountability"]["specialists"]
+    per_region = Counter(s.region.code for s in pool)
+    assert len(per_region) == 16 and set(per_region.values()) == {5, 6}
+    assert all(s.person.unit == s.region and s.region.kind == OrgKind.PREFECTURE for s in pool)
+
+
+def test_accountability_cases_at_every_stage_follow_the_rules(demo, db):
+    from rectify.accountability import case_selectors, checks
+    from rectify.accountability.case_models import AccountabilityCase, Appeal, CaseState, DecisionStatus
+    from rectify.accountability.conflicts import conflicts_for
+
+    cases = {c.state: c for c in AccountabilityCase.objects.select_related("unit", "problem__inspected_unit")}
+    assert set(cases) == {CaseState.PROPOSED, CaseState.INVESTIGATING, CaseState.REVIEWING, CaseState.DECIDING,
+                          CaseState.DECIDED, CaseState.CLOSED}
+    investigating = cases[CaseState.INVESTIGATING]
+    assert investigating.unit.code == "YN-JYT"
+    former = investigating.subjects.get(responsibility_type="principal", tenure__end__isnull=False)
+    assert former.suggested_type == "principal" and "主要负责人" in former.suggestion_reason
+    with clock.frozen(TODAY):
+        for case in cases.values():
+            subjects = case_selectors.subjects_of(case)
+            found = checks.case_checks(case, subjects, case_selectors.responsibility_facts(case, subjects=subjects))
+            if case.state == CaseState.PROPOSED:
+                assert "pushed_down" in {c.code for c in found}, "only staff named so far"
+            else:
+                assert not {c.code for c in found} & {"no_tenure_link", "type_not_supported"}, case.state
+            for s in subjects:  # rule 19: a decision only after a signed statement
+                if any(d.status == DecisionStatus.CURRENT for d in s.decisions.all()):
+                    assert case_selectors.latest_statement(s) is not None
+            for a in case.assignments.select_related("specialist__person", "specialist__region"):
+                blocked = conflicts_for([a.specialist], unit=case.unit, period=case.period, today=a.assigned_on)
+                assert bool(blocked[a.specialist_id]) is a.forced, "only a forced assignment overrides a conflict"
+    appeal = Appeal.objects.get()
+    assert appeal.case == cases[CaseState.DECIDED] and appeal.result == "pending"
+    assert appeal.decision.delivered_on < appeal.received_on <= add_months(appeal.decision.delivered_on, 1)
+    assert cases[CaseState.CLOSED].problem.inspected_unit.round.code == "YN-10-14"
+    assert cases[CaseState.CLOSED].decisions.filter(publish=True).count() == 2

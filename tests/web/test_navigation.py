@@ -51,7 +51,7 @@ def client_for(user) -> Client:
 HOME, ROUNDS, LEDGER, CLUES, CLOSE_OUTS = ("工作台", "/"), ("巡视轮次", "/rounds/"), ("整改台账", "/ledger/"), \
     ("问题线索", "/clues/"), ("销号审核", "/close-outs/")
 ORGS = ("系统管理", "/orgs/")
-ACCOUNTABILITY = ("问责", "/accountability/catalogue/")
+ACCOUNTABILITY = ("问责", "/accountability/")
 DECIDE_CHANGES, MY_CHANGES = ("变更审批", "/change-requests/"), ("变更申请", "/change-requests/")
 
 

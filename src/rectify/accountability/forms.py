@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from rectify.accountability.models import IMPACT_MONTHS_MAX
+from rectify.accountability.models import IMPACT_MONTHS_MAX, SEVERITY_MAX
 from rectify.core.forms import VersionedFormMixin
 
 
@@ -25,8 +25,9 @@ class CatalogueItemForm(VersionedFormMixin, forms.Form):
     is_active = forms.BooleanField(label=_("启用（停用后不再供问责案件选用）"), required=False)
 
     def values(self) -> dict[str, Any]:
-        """The cleaned fields the service changes (all but the version)."""
-        return {k: v for k, v in self.cleaned_data.items() if k != "version"}
+        """The cleaned fields the service changes (all but the version; a severity left out stays)."""
+        return {k: v for k, v in self.cleaned_data.items()
+                if k != "version" and not (k == "severity" and v is None)}
 
 
 def _months(label: str) -> forms.IntegerField:
@@ -40,9 +41,11 @@ class FormItemForm(CatalogueItemForm):
     no_higher_post_months = _months(_("不得担任高于原任职务层次的职务（月）"))
     impact_basis = forms.CharField(label=_("影响期依据"), max_length=300, required=False,
                                    widget=forms.Textarea(attrs={"rows": 2}))
+    severity = forms.IntegerField(label=_("轻重等级"), min_value=0, max_value=SEVERITY_MAX, required=False,
+                                  help_text=_("与同类案件比较问责轻重时使用，1 最轻；0 表示不参与比较。"))
 
     field_order = ["version", "name", "article", "description", "no_promotion_months", "no_leading_post_months",
-                   "no_higher_post_months", "impact_basis", "is_active"]
+                   "no_higher_post_months", "impact_basis", "severity", "is_active"]
 
 
 class ResponsibilityTypeForm(CatalogueItemForm):

@@ -27,6 +27,7 @@ from django.utils.translation import gettext_lazy as _
 from rectify.inspections.models import add_months
 
 IMPACT_MONTHS_MAX = 120  # ten years: every impact period of the regulations is far shorter
+SEVERITY_MAX = 10
 
 
 class CatalogueItem(models.Model):
@@ -130,6 +131,10 @@ class AccountabilityForm(CatalogueItem):
         _("不得担任高于原任职务层次的职务（月）"), null=True, blank=True,
         validators=[MaxValueValidator(IMPACT_MONTHS_MAX)])
     impact_basis = models.CharField(_("影响期依据"), max_length=300, blank=True)
+    severity = models.PositiveSmallIntegerField(
+        _("轻重等级"), default=0, validators=[MaxValueValidator(SEVERITY_MAX)],
+        help_text=_("用于与同类案件比较问责轻重（1 最轻）：检查 1、通报 2、诫勉 3、停职检查和调整职务 4、警告 5、"
+                    "降职、责令辞职、免职、严重警告和改组 6、撤销党内职务 7。"))
 
     class Meta(CatalogueItem.Meta):
         verbose_name = _("问责方式")
@@ -253,3 +258,7 @@ class FaultTolerance(EvidencedItem):
             models.CheckConstraint(condition=Q(requires_evidence=False) | ~Q(evidence=""),
                                    name="accountability_fault_tolerance_evidence_named"),
         ]
+
+
+from rectify.accountability.case_models import *  # noqa: E402, F403  (cases, decisions, appeals)
+from rectify.accountability.pool_models import *  # noqa: E402, F403  (specialist pool and assignments)

@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from rectify.accounts.models import User
 
 _COMMON = ("name", "article", "description", "is_active")
-_IMPACT = ("no_promotion_months", "no_leading_post_months", "no_higher_post_months", "impact_basis")
+_IMPACT = ("no_promotion_months", "no_leading_post_months", "no_higher_post_months", "impact_basis", "severity")
 _EVIDENCE = ("requires_evidence", "evidence")
 
 EDITABLE_FIELDS: dict[type[CatalogueItem], tuple[str, ...]] = {

@@ -142,6 +142,11 @@ class User(AbstractUser):
         return self.role == Role.COMMISSION
 
     @property
+    def can_handle_accountability(self) -> bool:
+        """Open and conduct accountability cases, and assign specialists from the pool: the commission's."""
+        return self.role == Role.COMMISSION and self.is_active
+
+    @property
     def can_edit_accountability_catalogue(self) -> bool:
         """Edit the catalogue rows of the accountability regulations (texts, articles, impact periods, active
         flag). The admin maintains the rules but sees no accountability case."""

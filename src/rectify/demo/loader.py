@@ -36,6 +36,7 @@ from rectify.accounts.models import Role, User
 from rectify.audit.services import audit_record
 from rectify.core import clock
 from rectify.demo import corpus
+from rectify.demo.accountability import seed_accountability
 from rectify.inspections.models import (
     Clue,
     ClueDisposition,
@@ -48,7 +49,7 @@ from rectify.inspections.models import (
     RoundKind,
     RoundLevel,
 )
-from rectify.orgs.models import OrgKind, OrgUnit, Person, Post, Tenure
+from rectify.orgs.models import OrgKind, OrgUnit, Person, Post, Tenure, seat_of
 from rectify.orgs.services import org_units_bulk_create
 from rectify.rectification import rollups
 from rectify.rectification.models import (
@@ -243,7 +244,8 @@ def _seed_roster(rng: random.Random, specs: list[corpus.UnitSpec], unit_by_code:
                 principal_now[post.unit_id] = (person, start)
             plan.append((person, post, start, end))
     Person.objects.bulk_create(people)
-    for tenure in Tenure.objects.bulk_create([Tenure(person=p, post=post, start=a, end=b) for p, post, a, b in plan]):
+    for tenure in Tenure.objects.bulk_create([Tenure(person=p, post=post, start=a, end=b, **seat_of(post))
+                                              for p, post, a, b in plan]):
         roster.tenures[tenure.post.pk].append(tenure)
     return roster
 
@@ -799,6 +801,10 @@ def demo_load(*, seed: int = SEED) -> dict[str, Any]:
         u.set_unusable_password()
         extra_users.append(u)
         unit_actor[spec.code] = u
+    # The commission's head: not a demo login; approves forced specialist assignments (rule 11).
+    head = User(username="jiwei_shuji", role=Role.COMMISSION, display_name="孙书记")
+    head.set_unusable_password()
+    extra_users.append(head)
     User.objects.bulk_create(extra_users)
 
     # --- progress, evidence and close-outs, one consistent history per task -----------------------
@@ -836,6 +842,13 @@ def demo_load(*, seed: int = SEED) -> dict[str, Any]:
     clues = Clue.objects.bulk_create(_seed_clues(rng, look_back=inspected, original=original_units,
                                                  problems_by_unit=problems_by_unit, today=today))
 
+    # --- precise accountability: the specialist pool and cases at every stage -----------------------
+    accountability = seed_accountability(
+        rng=random.Random(seed + 12), today=today, problems=current.problems, original_problems=before.problems,
+        tenures=[t for ts in roster.tenures.values() for t in ts], units=units, prefectures=prefectures,
+        jyt_staff=[p for p in staff_rows if p.unit.parent.code == DEMO_UNIT], names=names,
+        commission=users["jiwei"], approver=extra_users[-1])
+
     summary = {
         "round": rnd.code,
         "original_round": original.code,
@@ -850,6 +863,7 @@ def demo_load(*, seed: int = SEED) -> dict[str, Any]:
         "plan_events": len(plan_events),
         "change_requests": {state: sum(c.state == state for c in changes) for state in ChangeRequestState.values},
         "logins": [_login(users[username]) for username, *_ in LOGINS],
+        "accountability": accountability,
     }
     audit_record(actor=None, action="demo.loaded", object_type="inspections.inspectionround", object_id=rnd.pk,
                  after={k: v for k, v in summary.items() if k not in ("units", "logins")} | {"generated_at": now})

@@ -83,6 +83,11 @@ class Person(TimeStampedModel):
         return self.name
 
 
+def split_areas(areas: str) -> list[str]:
+    """分管领域 as a list: 财务处、审计处 (also with ，or ,) → ["财务处", "审计处"]."""
+    return [a.strip() for a in (areas or "").replace("，", "、").replace(",", "、").split("、") if a.strip()]
+
+
 class Post(TimeStampedModel):
     """A seat in a unit's leadership body, e.g. 党组书记、厅长 or 党组成员、副厅长 (分管 areas)."""
 
@@ -96,7 +101,7 @@ class Post(TimeStampedModel):
 
     @property
     def area_list(self) -> list[str]:
-        return [a.strip() for a in self.areas.replace("，", "、").replace(",", "、").split("、") if a.strip()]
+        return split_areas(self.areas)
 
     class Meta:
         verbose_name = _("职务")
@@ -107,13 +112,35 @@ class Post(TimeStampedModel):
         return f"{self.unit.label} {self.title}"
 
 
+SEAT_FIELDS = ("title", "areas", "is_principal", "is_leadership_member")
+"""What a tenure keeps of its post (the seat as it was during the tenure); see ``Tenure``."""
+
+
+def seat_of(post: Post) -> dict[str, object]:
+    """The snapshot a tenure of ``post`` starting now records: the post's title, areas and flags."""
+    return {name: getattr(post, name) for name in SEAT_FIELDS}
+
+
 class Tenure(TimeStampedModel):
-    """A person held a post from ``start`` (inclusive) to ``end`` (exclusive; null = still holds it)."""
+    """A person held a post from ``start`` (inclusive) to ``end`` (exclusive; null = still holds it).
+
+    The tenure also keeps what the seat *was* while it lasted — title, areas, principal and leadership
+    flags — copied from the post when the tenure starts (``seat_of``). Editing the post later keeps the
+    current tenure in step but never rewrites an ended one, so "who was principal, who was in charge of
+    财务处 in 2023" stays true after the post is edited (precise accountability judges responsibility by
+    the post held at the time; docs/DECISIONS.md). A null snapshot field means "not recorded" (a row
+    written directly, e.g. by a fixture) and reads as the post: use the ``seat_*`` properties.
+    """
 
     person = models.ForeignKey(Person, verbose_name=_("人员"), on_delete=models.PROTECT, related_name="tenures")
     post = models.ForeignKey(Post, verbose_name=_("职务"), on_delete=models.PROTECT, related_name="tenures")
     start = models.DateField(_("任职日期"))
     end = models.DateField(_("离任日期"), null=True, blank=True)
+    # null (not "") means "not recorded": the seat then reads as the post (see the docstring).
+    title = models.CharField(_("任职时的职务名称"), max_length=100, null=True, blank=True)  # noqa: DJ001
+    areas = models.CharField(_("任职时的分管领域"), max_length=500, null=True, blank=True)  # noqa: DJ001
+    is_principal = models.BooleanField(_("任职时为主要负责人"), null=True, blank=True)
+    is_leadership_member = models.BooleanField(_("任职时为领导班子成员"), null=True, blank=True)
     version = models.PositiveIntegerField(default=1)
 
     class Meta:
@@ -139,6 +166,28 @@ class Tenure(TimeStampedModel):
     @property
     def is_current(self) -> bool:
         return self.end is None
+
+    # The seat as it was during this tenure (the snapshot, or the post where none was recorded).
+    @property
+    def seat_title(self) -> str:
+        return self.title if self.title is not None else self.post.title
+
+    @property
+    def seat_areas(self) -> str:
+        return self.areas if self.areas is not None else self.post.areas
+
+    @property
+    def seat_area_list(self) -> list[str]:
+        return split_areas(self.seat_areas)
+
+    @property
+    def seat_is_principal(self) -> bool:
+        return self.is_principal if self.is_principal is not None else self.post.is_principal
+
+    @property
+    def seat_is_leadership_member(self) -> bool:
+        return (self.is_leadership_member if self.is_leadership_member is not None
+                else self.post.is_leadership_member)
 
     @property
     def last_day(self) -> dt.date | None:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from rectify.accounts.selectors import unit_scope_q
@@ -40,7 +41,8 @@ class LeaderOfPeriod:
 
     @property
     def post(self) -> str:
-        return self.tenure.post.title
+        """The post's title as it was during the tenure (the seat snapshot)."""
+        return self.tenure.seat_title
 
 
 def overlap_days(*, tenure_start: dt.date, tenure_end: dt.date | None, start: dt.date, end: dt.date) -> int:
@@ -49,7 +51,15 @@ def overlap_days(*, tenure_start: dt.date, tenure_end: dt.date | None, start: dt
     return max(0, (stop - max(tenure_start, start)).days)
 
 
-def _area_matches(area: str, department: str) -> bool:
+def seat_annotated(qs: QuerySet[Tenure]) -> QuerySet[Tenure]:
+    """Tenures with ``seat_principal`` and ``seat_leadership``: the seat's flags during the tenure (its
+    snapshot, or the post's where none was recorded), for filtering and ordering in SQL."""
+    return qs.annotate(seat_principal=Coalesce("is_principal", "post__is_principal"),
+                       seat_leadership=Coalesce("is_leadership_member", "post__is_leadership_member"))
+
+
+def area_matches(area: str, department: str) -> bool:
+    """Whether an area of a post (分管领域) covers a department: the same name, or one containing the other."""
     area, department = area.strip(), department.strip()
     if not area or not department:
         return False
@@ -62,32 +72,33 @@ def leaders_during(
 ) -> list[LeaderOfPeriod]:
     """Everyone who led ``unit`` during [start, end] (both days included), with the overlap in days.
 
-    1. Principals: tenures of the unit's principal posts that overlap the period.
-    2. Members in charge: tenures of the other leadership posts that overlap the period and whose post's
-       areas include one of ``departments`` (the lead departments of the problem's tasks), or whose holder
+    1. Principals: tenures that overlap the period in a seat that was the unit's principal one then.
+    2. Members in charge: tenures of the other leadership seats that overlap the period and whose areas
+       then included one of ``departments`` (the lead departments of the problem's tasks), or whose holder
        is named on the tasks' responsibility list (``leader_names`` / ``leader_person_ids``).
-    Ordered principals first, then by start date. One query.
+    Seats are read from each tenure's snapshot (what the post was during the tenure), so a post edited
+    since does not change who was in charge then. Ordered principals first, then by start date. One query.
     """
     period_start, period_end = min(start, end), max(start, end)
     departments = {d.strip() for d in departments if d and d.strip()}
     leader_names = {n.strip() for n in leader_names if n and n.strip()}
     leader_person_ids = set(leader_person_ids)
     tenures = (
-        Tenure.objects.filter(post__unit=unit, start__lte=period_end)
+        seat_annotated(Tenure.objects.filter(post__unit=unit, start__lte=period_end))
         .filter(Q(end__isnull=True) | Q(end__gt=period_start))
-        .filter(Q(post__is_principal=True) | Q(post__is_leadership_member=True))
+        .filter(Q(seat_principal=True) | Q(seat_leadership=True))
         .select_related("person", "post")
-        .order_by("-post__is_principal", "start", "id")
+        .order_by("-seat_principal", "start", "id")
     )
     found: list[LeaderOfPeriod] = []
     for tenure in tenures:
         days = overlap_days(tenure_start=tenure.start, tenure_end=tenure.end, start=period_start, end=period_end)
         if days <= 0:
             continue
-        if tenure.post.is_principal:
+        if tenure.seat_is_principal:
             found.append(LeaderOfPeriod(tenure=tenure, role=PRINCIPAL, overlap_days=days))
             continue
-        in_areas = tuple(d for d in sorted(departments) if any(_area_matches(a, d) for a in tenure.post.area_list))
+        in_areas = tuple(d for d in sorted(departments) if any(area_matches(a, d) for a in tenure.seat_area_list))
         named = tenure.person_id in leader_person_ids or tenure.person.name in leader_names
         if in_areas or named:
             found.append(LeaderOfPeriod(tenure=tenure, role=IN_CHARGE, overlap_days=days, departments=in_areas,

@@ -23,7 +23,16 @@ from rectify.core import clock
 from rectify.core.dates import EARLIEST, LATEST, check_plausible_date
 from rectify.core.errors import Conflict, DomainError, PermissionDenied
 from rectify.orgs import hooks, selectors
-from rectify.orgs.models import UNIT_CODE_VALIDATOR, OrgKind, OrgUnit, Person, Post, Tenure
+from rectify.orgs.models import (
+    SEAT_FIELDS,
+    UNIT_CODE_VALIDATOR,
+    OrgKind,
+    OrgUnit,
+    Person,
+    Post,
+    Tenure,
+    seat_of,
+)
 
 if TYPE_CHECKING:
     from rectify.accounts.models import User
@@ -125,7 +134,7 @@ def person_appoint(*, actor: object | None, person: Person, post: Post, start: d
                   "或先在班子名单页办理移交。") % {"name": current.person.name, "count": len(duties)}, duties)
         Tenure.objects.filter(pk=current.pk).update(end=start, version=models.F("version") + 1,
                                                     updated_at=clock.now())
-    tenure = Tenure.objects.create(person=person, post=post, start=start)
+    tenure = Tenure.objects.create(person=person, post=post, start=start, **seat_of(post))
     moved: list[int] = []
     if current is not None and duties:
         current.end = start
@@ -365,13 +374,36 @@ def post_update(*, actor: User, post: Post, expected_version: int | None, title:
     if is_principal and not post.is_principal:
         for tenure in Tenure.objects.filter(post=post):
             _check_principal_overlap(unit=post.unit, start=tenure.start, end=tenure.end, exclude_post=post)
+    seat_before = seat_of(post)
     before, after = _versioned_update(
         obj=post, expected_version=expected_version, what=_("该职务"),
         values={"title": title.strip(), "is_principal": is_principal, "is_leadership_member": is_leadership_member,
                 "areas": _normalise_areas(areas), "sort_order": sort_order})
     if after:
-        audit_record(actor=actor, action="post.updated", obj=post, before=before, after=after)
+        in_step = _keep_seats_in_step({post.pk: (seat_before, seat_of(post))})
+        audit_record(actor=actor, action="post.updated", obj=post, before=before,
+                     after={**after, **({"current_tenures": in_step} if in_step else {})})
     return post
+
+
+def _keep_seats_in_step(changes: dict[int, tuple[dict[str, Any], dict[str, Any]]]) -> list[int]:
+    """Posts were edited (post id -> (seat before, seat after)): their current tenures take the new seat,
+    their ended ones keep theirs — one with no snapshot recorded first gets the seat as it was before the
+    edit, so the edit never rewrites who held what in the past. Returns the current tenures changed."""
+    changed: list[int] = []
+    for post_id, (old, new) in changes.items():
+        fields = [name for name in SEAT_FIELDS if old[name] != new[name]]
+        if not fields:
+            continue
+        for name in fields:
+            Tenure.objects.filter(post_id=post_id, end__isnull=False, **{f"{name}__isnull": True}).update(
+                **{name: old[name]})
+        current = list(Tenure.objects.filter(post_id=post_id, end__isnull=True).values_list("pk", flat=True))
+        if current:  # the seat follows its post; no user edit of the tenure, so its version stays
+            Tenure.objects.filter(pk__in=current).update(**{name: new[name] for name in fields},
+                                                         updated_at=clock.now())
+            changed += current
+    return changed
 
 
 def _overlapping(qs: models.QuerySet[Tenure], *, start: dt.date, end: dt.date | None) -> models.QuerySet[Tenure]:
@@ -446,7 +478,7 @@ def tenure_appoint(*, actor: User, person: Person, post: Post, start: dt.date, e
         _check_tenure_dates(post=post, start=start, end=None, exclude_tenure=current)
         return person_appoint(actor=actor, person=person, post=post, start=start, hand_over=hand_over)
     _check_tenure_dates(post=post, start=start, end=end)
-    tenure = Tenure.objects.create(person=person, post=post, start=start, end=end)
+    tenure = Tenure.objects.create(person=person, post=post, start=start, end=end, **seat_of(post))
     audit_record(actor=actor, action="tenure.recorded", obj=tenure,
                  after={"person": person.pk, "post": post.pk, "start": start, "end": end})
     return tenure
@@ -597,6 +629,7 @@ class _RosterPlan:
     tenure_changes: dict[int, dict[str, Any]] = field(default_factory=dict)  # tenure id -> {"end": …}
     post_changes: dict[int, dict[str, Any]] = field(default_factory=dict)  # post id -> {"areas"/"is_principal"}
     person_changes: dict[int, dict[str, Any]] = field(default_factory=dict)  # person id -> {"title": …}
+    row_seats: dict[int, dict[str, Any]] = field(default_factory=dict)  # tenure id -> its row's seat changes
     audit_before: dict[str, dict[str, Any]] = field(default_factory=dict)
     audit_after: dict[str, dict[str, Any]] = field(default_factory=dict)
     touched: list[tuple[Any, ...]] = field(default_factory=list)  # rows to change, with version and old values
@@ -738,6 +771,8 @@ def _roster_plan(*, unit: OrgUnit, entries: list[RosterEntry], lock: bool) -> _R
         post_fields = {f: v[1] for f, v in fields.items() if f != "end"}
         if post_fields:
             plan.post_changes.setdefault(post.pk, {}).update(post_fields)
+            plan.row_seats[stored.pk] = {f: v for f, v in post_fields.items()
+                                         if f in SEAT_FIELDS and getattr(stored, f) != v}
         result.changes.append(RosterChange("tenure", tkey, "changed", entry.sheet, entry.row, [
             {"field": f, "label": _(ROSTER_LABELS[f]), "before": _roster_display(b), "after": _roster_display(a)}
             for f, (b, a) in fields.items()]))
@@ -890,10 +925,14 @@ def roster_apply(
     Person.objects.bulk_create(list(plan.new_people.values()))
     posts = _roster_seats(unit=unit, plan=plan)
     Post.objects.bulk_create(list({id(post): post for post in posts if post.pk is None}.values()))
-    created = Tenure.objects.bulk_create([Tenure(person=person, post=post, start=e.start, end=e.end)
+    created = Tenure.objects.bulk_create([Tenure(person=person, post=post, start=e.start, end=e.end, **seat_of(post))
                                           for (e, person), post in zip(plan.new_seats, posts, strict=True)])
+    seats_before = {post.pk: seat_of(post) for post in Post.objects.filter(pk__in=list(plan.post_changes))}
     _roster_bulk_update(Tenure, plan.tenure_changes)
     _roster_bulk_update(Post, plan.post_changes)
+    _keep_seats_in_step({pk: (seat, {**seat, **plan.post_changes[pk]}) for pk, seat in seats_before.items()})
+    # A row speaks of its own term: the seat it states is that tenure's, even for a former holder.
+    _roster_bulk_update(Tenure, {pk: values for pk, values in plan.row_seats.items() if values})
     _roster_bulk_update(Person, plan.person_changes)
     new_tenure_of = {id(e): tenure for (e, _person), tenure in zip(plan.new_seats, created, strict=True)}
     handed_over: dict[str, list[int]] = {}
