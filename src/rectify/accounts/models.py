@@ -118,6 +118,11 @@ class User(AbstractUser):
         return self.role in (Role.UNIT_LEAD, Role.UNIT_MEMBER) and self.is_active
 
     @property
+    def can_approve_repeated_extensions(self) -> bool:
+        """Approve a task's second (or later) extension: the commission only (issue 11 §3)."""
+        return self.role == Role.COMMISSION
+
+    @property
     def can_report_progress(self) -> bool:
         return self.role in (Role.UNIT_LEAD, Role.UNIT_MEMBER)
 

@@ -687,7 +687,7 @@ def _seed_change_requests(rng: random.Random, seeded: list, *, unit_actor: dict,
         change = ChangeRequest(
             problem_id=task.problem_id, task=task, state=state, source=ChangeRequestSource.PAGE,
             changes={"due_date": {"before": task.due_date.isoformat(), "after": new_due.isoformat()}},
-            reason=rng.choice(EXTENSION_REASONS), requested_by=lead, requested_by_name=str(lead),
+            reason=rng.choice(EXTENSION_REASONS), requested_by=lead, requested_by_name=str(lead), is_extension=True,
             requested_at=requested, decided_by=reviewer if decided else None, decided_at=decided,
             decision_comment={ChangeRequestState.APPROVED: "同意延期，请按新时限完成。",
                               ChangeRequestState.REFUSED: "延期理由不充分，请按原定时限完成整改。"}.get(state, ""))
