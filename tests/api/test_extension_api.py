@@ -72,3 +72,12 @@ def test_long_term_conversion_through_the_extension(w, api) -> None:
     assert body.status_code == 201
     assert api(Role.COMMISSION).post_json(f"/extensions/{body.json()['id']}/approve").status_code == 200
     assert Task.objects.get(pk=w.task_a.pk).deadline_kind == "long_term"
+
+
+def test_an_extension_may_be_asked_before_the_plan_is_approved(w, api) -> None:
+    """Unit B's plan is still being drafted: the request and its decision are still on record."""
+    response = api("unit_lead_b").post_json(f"/tasks/{w.task_b.pk}/extension",
+                                            {"due_date": "2026-08-31", "reason": "需协调审计部门"})
+    assert response.status_code == 201, response.content
+    assert api(Role.INSPECTION_OFFICE).post_json(f"/extensions/{response.json()['id']}/approve").status_code == 200
+    assert Task.objects.get(pk=w.task_b.pk).due_date == dt.date(2026, 8, 31)

@@ -244,7 +244,7 @@ def _create(*, actor: User | None, problem: Problem, task: Task | None, changes:
 
 @transaction.atomic
 def change_request_create(*, actor: User | None, task_id: int, reason: str, source: str = ChangeRequestSource.PAGE,
-                          **requested: Any) -> ChangeRequest:
+                          require_approved_plan: bool = True, **requested: Any) -> ChangeRequest:
     """Ask to move a task's deadline, change its deadline kind (e.g. convert it to long-term with stage goals
     and a review cycle) or its review cycle. ``actor`` None is the command-line operator (ledger import)."""
     requester = _require_requester(actor)
@@ -253,7 +253,8 @@ def change_request_create(*, actor: User | None, task_id: int, reason: str, sour
     if task.status not in OPEN_STATES:
         raise Conflict(_("任务当前状态为“%(status)s”，不能申请调整。") % {"status": task.get_status_display()},
                        code="task_locked", details={"task": task.pk, "status": task.status})
-    _require_approved_plan(task.problem.inspected_unit_id)
+    if require_approved_plan:
+        _require_approved_plan(task.problem.inspected_unit_id)
     requested = {k: v for k, v in requested.items() if v is not None}
     _values, changes = task_change_values(task, requested)
     if not changes:
@@ -269,12 +270,17 @@ def extension_request_create(*, actor: User | None, task_id: int, due_date: dt.d
                              ) -> ChangeRequest:
     """延期申请: a change request for a later deadline — or, for a long-term conversion (scenario 4), the
     deadline kind 长期坚持 with its stage goals, review cycle and first review date. Anything else (an earlier
-    date, the same date) is refused here: that is an ordinary change request, not an extension."""
+    date, the same date) is refused here: that is an ordinary change request, not an extension.
+
+    Unlike other change requests an extension may be asked before the plan is approved (the unit lead could
+    edit the date directly, but the request puts a decision by someone else on record, e.g. from an outside
+    system); the plan's approval then fixes the deadline in force as the original one, as for every task."""
     if due_date is None:
         raise DomainError(_("请填写申请延期后的完成时限。"), code="due_date_required",
                           details={"field": "due_date"}).with_status(422)
     request = change_request_create(actor=actor, task_id=task_id, reason=reason, source=source, due_date=due_date,
-                                    deadline_kind=deadline_kind, milestones=milestones, review_months=review_months)
+                                    deadline_kind=deadline_kind, milestones=milestones, review_months=review_months,
+                                    require_approved_plan=False)
     if not request.is_extension:
         raise DomainError(_("延期申请的完成时限须晚于现行完成时限（%(due)s）；提前或不变的调整请提交变更申请。")
                           % {"due": request.changes.get("due_date", {}).get("before") or request.task.due_date},
