@@ -85,7 +85,8 @@ def task_change_request(request: HttpRequest, task_id: TaskId, payload: schemas.
              description="延期申请是一项变更申请：`due_date` 须晚于现行完成时限（否则 422 `not_extension`），"
                          "`reason` 必填；转为长期坚持时再给 `deadline_kind: long_term`、`milestones` 阶段目标和"
                          "`review_months`，`due_date` 为下次评估日期。由巡视办或纪委监委（申请人以外的人员）批准；"
-                         "同一任务的第二次延期须由纪委监委批准。预警按批准后的时限，超期统计按原定完成时限。")
+                         "同一任务的第二次延期须由纪委监委批准。预警按批准后的时限，超期统计按原定完成时限。"
+                         "整改方案批准前也可以申请。")
 def task_extension(request: HttpRequest, task_id: TaskId, payload: schemas.ExtensionIn) -> Status[dict]:
     change = plan_services.extension_request_create(
         actor=request.user, task_id=task_id, due_date=payload.due_date, reason=payload.reason,
