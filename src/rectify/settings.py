@@ -217,6 +217,8 @@ RECTIFY_RECTIFICATION_MONTHS_DEFAULT = env_int("RECTIFY_RECTIFICATION_MONTHS", 3
 RECTIFY_REPORT_MONTHS_DEFAULT = env_int("RECTIFY_REPORT_MONTHS", 2, minimum=1)
 # Rule 2: a 长期坚持 task is reviewed this often unless its plan says otherwise.
 RECTIFY_LONG_TERM_REVIEW_MONTHS = env_int("RECTIFY_LONG_TERM_REVIEW_MONTHS", 6, minimum=1)
+# A supervision order still unanswered this many days before its response deadline shows yellow (red once past).
+RECTIFY_ORDER_DUE_SOON_DAYS = env_int("RECTIFY_ORDER_DUE_SOON_DAYS", 3, minimum=0)
 # A ledger export of at most this many tasks is written inside the request; a bigger one by the worker.
 RECTIFY_EXPORT_INLINE_TASKS = env_int("RECTIFY_EXPORT_INLINE_TASKS", 5000, minimum=0)
 RECTIFY_PAGE_SIZE = env_int("RECTIFY_PAGE_SIZE", 20, minimum=5)

@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include((inspections_urls.urlpatterns + supervision_urls.round_urlpatterns,
                       inspections_urls.app_name))),
     path("", include("rectify.rectification.urls")),
+    path("", include((supervision_urls.order_urlpatterns, "supervision"))),
     path("", include("rectify.ledger.urls")),
     path("", include("rectify.orgs.urls")),
     path("", include("rectify.accountability.urls")),

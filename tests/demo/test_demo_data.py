@@ -30,7 +30,7 @@ from rectify.inspections.models import (
 )
 from rectify.orgs.models import OrgKind, OrgUnit, Post, Tenure
 from rectify.orgs.selectors import PRINCIPAL, leaders_during
-from rectify.rectification import selectors
+from rectify.rectification import plan_services, selectors
 from rectify.rectification.models import (
     CloseOut,
     CloseOutState,
@@ -365,7 +365,13 @@ def test_extensions_move_the_deadline_and_keep_the_original(demo, db):
     from rectify.rectification.models import ChangeRequest
 
     changes = ChangeRequest.objects.filter(problem__inspected_unit__round=_look_back()).select_related("task")
-    assert Counter(changes.values_list("state", flat=True)) == {"approved": 6, "refused": 2, "pending": 1}
+    assert Counter(changes.values_list("state", flat=True)) == {"approved": 6, "refused": 2, "pending": 2}
+    assert changes.filter(is_extension=True).count() == changes.count()
+    second = changes.get(state="pending", task__change_requests__state="approved")  # waits for the commission
+    assert second.changes["due_date"]["before"] == second.task.due_date.isoformat() > \
+        second.task.original_due_date.isoformat()
+    assert plan_services.second_extension_needs_commission(second)
+    changes = changes.exclude(pk=second.pk)
     for change in changes:
         task = change.task
         assert task.original_due_date.isoformat() == change.changes["due_date"]["before"]
@@ -374,6 +380,34 @@ def test_extensions_move_the_deadline_and_keep_the_original(demo, db):
         assert (task.due_date == task.original_due_date) is not moved
         assert change.requested_by_id != change.decided_by_id
     assert changes.get(state="pending").problem.inspected_unit.unit.code == "YN-JYT"  # the office's to decide
+
+
+def test_supervision_orders_answered_overdue_escalated_and_to_several_units(demo, db):
+    from rectify.supervision import order_selectors
+    from rectify.supervision.models import SupervisionOrder
+
+    orders = SupervisionOrder.objects.filter(inspected_unit__round=_look_back())
+    assert demo["supervision"]["orders"] == orders.count() == 6
+    commission = User.objects.get(username="jiwei")
+    with clock.frozen(TODAY):
+        states = Counter(o.state for o in order_selectors.order_list_for(user=commission))
+        assert states == {"answered": 2, "overdue": 2, "waiting": 2}
+        assert order_selectors.orders_needing_notice().count() == 1  # the other was passed on already
+        lead = User.objects.get(username="jyt_lead")
+        assert [o.kind for o in order_selectors.orders_to_answer_for(user=lead)] == ["reminder"]
+    batch = Counter(orders.values_list("batch", flat=True)).most_common(1)[0]
+    assert batch[1] == 3 and len({o.number for o in orders.filter(batch=batch[0])}) == 1
+    assert not orders.filter(answered_at__isnull=False, responses__isnull=True).exists()
+
+
+def test_a_close_out_of_the_demo_unit_waits_for_its_clue(demo, db):
+    from rectify.rectification import services
+
+    office = User.objects.get(username="xunshiban")
+    waiting = Task.objects.filter(problem__inspected_unit__round=_look_back(), status=TaskStatus.SUBMITTED,
+                                  problem__inspected_unit__unit__code="YN-JYT").select_related("problem")
+    holds = [bool(services.clue_hold_for(user=office, task=t)) for t in waiting]
+    assert demo["supervision"]["held_close_outs"] == 1 and True in holds and False in holds
 
 
 def test_the_demos_read_model_equals_a_recomputation(demo, db, capsys):

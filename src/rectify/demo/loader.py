@@ -37,6 +37,7 @@ from rectify.audit.services import audit_record
 from rectify.core import clock
 from rectify.demo import corpus
 from rectify.demo.accountability import seed_accountability
+from rectify.demo.orders import seed_supervision
 from rectify.inspections.models import (
     Clue,
     ClueDisposition,
@@ -589,6 +590,7 @@ def _seed_clues(rng: random.Random, *, look_back: list[InspectedUnit], original:
                 number=f"YN-HKK-XS-{serial:03d}", summary=rng.choice(corpus.CLUE_SUMMARIES),
                 registered_on=registered, handed_to=rng.choice(["省纪委监委", "省纪委监委", "省委组织部"]),
                 handed_over_on=handed, disposition=disposition, feedback_on=feedback_on, result=result,
+                concluded=bool(result) and result not in corpus.CLUE_RESULTS_OPEN,
             ))
     serial = 0
     for iu in original:
@@ -601,7 +603,7 @@ def _seed_clues(rng: random.Random, *, look_back: list[InspectedUnit], original:
                 number=f"YN-XS14-XS-{serial:03d}", summary=rng.choice(corpus.CLUE_SUMMARIES),
                 registered_on=iu.round.start_date + _days(rng.randint(5, 45)), handed_to="省纪委监委",
                 handed_over_on=handed, disposition=disposition, feedback_on=handed + _days(rng.randint(20, 90)),
-                result=result,
+                result=result, concluded=result not in corpus.CLUE_RESULTS_OPEN,
             ))
     return clues
 
@@ -687,7 +689,7 @@ def _seed_change_requests(rng: random.Random, seeded: list, *, unit_actor: dict,
         change = ChangeRequest(
             problem_id=task.problem_id, task=task, state=state, source=ChangeRequestSource.PAGE,
             changes={"due_date": {"before": task.due_date.isoformat(), "after": new_due.isoformat()}},
-            reason=rng.choice(EXTENSION_REASONS), requested_by=lead, requested_by_name=str(lead),
+            reason=rng.choice(EXTENSION_REASONS), requested_by=lead, requested_by_name=str(lead), is_extension=True,
             requested_at=requested, decided_by=reviewer if decided else None, decided_at=decided,
             decision_comment={ChangeRequestState.APPROVED: "同意延期，请按新时限完成。",
                               ChangeRequestState.REFUSED: "延期理由不充分，请按原定时限完成整改。"}.get(state, ""))
@@ -842,6 +844,11 @@ def demo_load(*, seed: int = SEED) -> dict[str, Any]:
     clues = Clue.objects.bulk_create(_seed_clues(rng, look_back=inspected, original=original_units,
                                                  problems_by_unit=problems_by_unit, today=today))
 
+    # --- supervision orders, a second extension, a close-out held by its clue (issue 11) --------------
+    supervision = seed_supervision(today=today, seeded=current.tasks, inspected=inspected,
+                                   demo_unit=DEMO_UNIT, users=users, unit_actor=unit_actor, clues=clues,
+                                   changes=changes)
+
     # --- precise accountability: the specialist pool and cases at every stage -----------------------
     accountability = seed_accountability(
         rng=random.Random(seed + 12), today=today, problems=current.problems, original_problems=before.problems,
@@ -864,6 +871,7 @@ def demo_load(*, seed: int = SEED) -> dict[str, Any]:
         "change_requests": {state: sum(c.state == state for c in changes) for state in ChangeRequestState.values},
         "logins": [_login(users[username]) for username, *_ in LOGINS],
         "accountability": accountability,
+        "supervision": supervision,
     }
     audit_record(actor=None, action="demo.loaded", object_type="inspections.inspectionround", object_id=rnd.pk,
                  after={k: v for k, v in summary.items() if k not in ("units", "logins")} | {"generated_at": now})

@@ -591,7 +591,7 @@ def _clue_state(c: Clue) -> dict[str, object]:
     return {
         "number": c.number, "summary": c.summary, "problem": c.problem_id, "registered_on": c.registered_on,
         "handed_to": c.handed_to, "handed_over_on": c.handed_over_on, "disposition": c.disposition,
-        "feedback_on": c.feedback_on, "result": c.result,
+        "feedback_on": c.feedback_on, "result": c.result, "concluded": c.concluded,
     }
 
 
@@ -686,8 +686,11 @@ def clue_record_disposition(*, actor: User | None, clue_id: int, disposition: st
 @transaction.atomic
 def clue_record_results(
     *, actor: User | None, clue_id: int, feedback_on: dt.date, result: str, expected_version: int,
+    concluded: bool = True,
 ) -> Clue:
-    """The date the handling results came back and what they were; this ends the 3-month alert."""
+    """The date the handling results came back and what they were; this ends the 3-month alert. ``concluded``
+    says whether the result closes the clue (then the problem's close-outs may be approved) or is interim (a
+    verification or a case still under way: approval still waits). A later result replaces an interim one."""
     clue = _clue_for_update(actor, clue_id)
     if clue.handed_over_on is None:
         raise Conflict(_("该线索尚未移交，不能记录办理结果。"), code="not_handed_over")
@@ -701,6 +704,7 @@ def clue_record_results(
     if not result:
         raise _invalid(_("请填写办理结果。"), code="result_required", field="result")
     before = _clue_state(clue)
-    _save_clue(clue, expected_version=expected_version, fields={"feedback_on": feedback_on, "result": result})
+    _save_clue(clue, expected_version=expected_version,
+               fields={"feedback_on": feedback_on, "result": result, "concluded": bool(concluded)})
     audit_record(actor=actor, action="clue.results_recorded", obj=clue, before=before, after=_clue_state(clue))
     return clue

@@ -12,3 +12,4 @@ class SupervisionConfig(AppConfig):
         from rectify.supervision import navigation as nav
 
         navigation.register(navigation.WORKBENCH, nav.workbench_items)
+        navigation.register(navigation.SUPERVISION_ORDERS, nav.order_items)
