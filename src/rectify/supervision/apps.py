@@ -12,3 +12,7 @@ class SupervisionConfig(AppConfig):
         from rectify.supervision import navigation as nav
 
         navigation.register(navigation.WORKBENCH, nav.workbench_items)
+
+        from rectify.supervision import lookback_navigation
+
+        navigation.register(navigation.RED_FLAGS, lookback_navigation.red_flag_items)

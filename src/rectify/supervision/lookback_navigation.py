@@ -1,0 +1,16 @@
+"""Left-navigation entries of the supervisors' tools (registered in ``apps.SupervisionConfig.ready``)."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from rectify.core.navigation import NavItem
+
+
+def red_flag_items(request: HttpRequest) -> list[NavItem]:
+    """红旗预警 (虚假整改线索): commission and inspection office only."""
+    if not request.user.sees_red_flags:
+        return []
+    return [NavItem(_("红旗预警"), reverse("lookback:red_flags"), match=("/red-flags/",))]
