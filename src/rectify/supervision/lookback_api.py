@@ -11,7 +11,7 @@ from ninja import Field, Query, Router, Schema, Status
 
 from rectify.core.schemas import WRITE_ERRORS, Code, Text
 from rectify.inspections import selectors as inspection_selectors
-from rectify.supervision import redflag_selectors, redflag_services
+from rectify.supervision import lookback_selectors, lookback_services, redflag_selectors, redflag_services
 from rectify.supervision.redflag_selectors import RedFlag
 
 router = Router(tags=["监督：红旗预警、回头看、约谈"])
@@ -100,3 +100,126 @@ def red_flag_dismiss(request: HttpRequest, payload: DismissIn) -> Status:
                                           reason=payload.reason)
     return Status(201, {"id": d.pk, "round": payload.round, "kind": d.kind, "key": d.key, "reason": d.reason,
                  "by": str(d.dismissed_by), "at": d.dismissed_at})
+
+
+# --- look-back: repeat candidates and decisions ---------------------------------------------------
+
+class CandidateOut(Schema):
+    problem: int = Field(description="原轮次问题 id")
+    score: float = Field(description="综合得分：文本相似度（TF-IDF 余弦）+ 同单位、同类别加分")
+    similarity: float = Field(description="文本相似度（0–1）")
+    number: str
+    unit: str
+    unit_name: str
+    category: str | None
+    description: str
+    same_unit: bool
+    same_category: bool
+    tasks: int
+    closed_tasks: int
+    linked: bool = Field(description="当前已确认为该问题的重复")
+    decision: str = Field(description="对这一对问题的最近结论：confirmed / rejected / 空")
+
+
+class CandidateList(Schema):
+    problem: int
+    repeats: int | None = Field(description="已确认重复的原问题 id")
+    items: list[CandidateOut]
+    count: int
+
+
+@router.get("/rounds/{code}/repeat-candidates", response={200: CandidateList, **ERRORS},
+            summary="“回头看”问题可能重复的原轮次问题",
+            description="按中文文本相似度（jieba 分词 + TF-IDF 余弦）加同单位、同类别加分排序，返回原轮次最相似的 10 个问题。")
+def repeat_candidates(request: HttpRequest, code: str, problem: int) -> dict:
+    prob, candidates = lookback_selectors.repeat_candidates_for(user=request.user, round_code=code, problem_id=problem)
+    items = [{
+        "problem": c.problem.pk, "score": c.score, "similarity": c.similarity, "number": c.problem.number,
+        "unit": c.problem.inspected_unit.unit.code, "unit_name": c.problem.inspected_unit.unit.name,
+        "category": c.problem.category.code if c.problem.category_id else None,
+        "description": c.problem.description, "same_unit": c.same_unit, "same_category": c.same_category,
+        "tasks": c.tasks, "closed_tasks": c.closed_tasks, "linked": c.linked, "decision": c.decision,
+    } for c in candidates]
+    return {"problem": prob.pk, "repeats": prob.repeats_id, "items": items, "count": len(items)}
+
+
+class RepeatDecisionIn(Schema):
+    problem: int = Field(description="“回头看”问题 id")
+    earlier: int = Field(description="原轮次问题 id")
+    decision: str = Field(description="confirmed / rejected")
+    note: Text = ""
+    score: float | None = None
+
+
+class RepeatDecisionOut(Schema):
+    id: int
+    problem: int
+    earlier: int
+    decision: str
+    reopened_tasks: list[int]
+    assessment: int | None = Field(description="因重新打开已销号任务而提示的虚假整改评估 id")
+    notified: list[str] = Field(description="已通知的原销号审核人")
+
+
+@router.post("/rounds/{code}/repeats", response={201: RepeatDecisionOut, **ERRORS},
+             summary="确认或否定重复问题",
+             description="确认后：已销号的原任务重新打开（保留原审核记录），通知原审核人，并提示虚假整改评估。")
+def repeat_decide(request: HttpRequest, code: str, payload: RepeatDecisionIn) -> Status:
+    review = lookback_services.repeat_decide(actor=request.user, round_code=code, problem_id=payload.problem,
+                                             earlier_id=payload.earlier, decision=payload.decision,
+                                             note=payload.note, score=payload.score)
+    assessment = getattr(review, "assessment", None) if review.decision == "confirmed" else None
+    return Status(201, {
+        "id": review.pk, "problem": review.problem_id, "earlier": review.earlier_id, "decision": review.decision,
+        "reopened_tasks": assessment.reopened_tasks if assessment else [],
+        "assessment": assessment.pk if assessment else None,
+        "notified": [str(n.recipient) for n in review.notices.select_related("recipient")],
+    })
+
+
+class SplitUnitOut(Schema):
+    unit: str
+    unit_name: str
+    old: int = Field(description="旧问题整改不到位（确认为原问题重复）")
+    new: int = Field(description="新发现问题")
+    old_completed: int
+    new_completed: int
+
+
+class SplitOut(Schema):
+    round: str
+    old: int
+    new: int
+    units: list[SplitUnitOut]
+
+
+@router.get("/rounds/{code}/look-back-split", response={200: SplitOut, **ERRORS},
+            summary="“回头看”问题新旧划分（旧问题整改不到位 / 新发现问题）")
+def look_back_split(request: HttpRequest, code: str) -> dict:
+    rnd = lookback_selectors.look_back_round_for(user=request.user, code=code)
+    split = lookback_selectors.look_back_split_for(user=request.user, round=rnd)
+    return {"round": rnd.code, "old": split.old, "new": split.new, "units": [
+        {"unit": r.inspected_unit.unit.code, "unit_name": r.inspected_unit.unit.name, "old": r.old, "new": r.new,
+         "old_completed": r.old_completed, "new_completed": r.new_completed} for r in split.units]}
+
+
+class AssessmentIn(Schema):
+    conclusion: str = Field(description="false / perfunctory / incomplete / not_found")
+    reason: Text
+
+
+class AssessmentOut(Schema):
+    id: int
+    earlier: int
+    conclusion: str
+    reason: str
+    reopened_tasks: list[int]
+
+
+@router.post("/false-rectification-assessments/{assessment_id}/conclude", response={200: AssessmentOut, **ERRORS},
+             summary="记录虚假整改评估结论")
+def assessment_conclude(request: HttpRequest, assessment_id: int, payload: AssessmentIn) -> dict:
+    a = lookback_services.assessment_conclude(actor=request.user, assessment_id=assessment_id,
+                                              conclusion=payload.conclusion, reason=payload.reason)
+    return {"id": a.pk, "earlier": a.earlier_id, "conclusion": a.conclusion, "reason": a.reason,
+            "reopened_tasks": a.reopened_tasks}
