@@ -11,7 +11,14 @@ from ninja import Field, Query, Router, Schema, Status
 
 from rectify.core.schemas import WRITE_ERRORS, Code, Text
 from rectify.inspections import selectors as inspection_selectors
-from rectify.supervision import lookback_selectors, lookback_services, redflag_selectors, redflag_services
+from rectify.supervision import (
+    interview_selectors,
+    interview_services,
+    lookback_selectors,
+    lookback_services,
+    redflag_selectors,
+    redflag_services,
+)
 from rectify.supervision.redflag_selectors import RedFlag
 
 router = Router(tags=["监督：红旗预警、回头看、约谈"])
@@ -223,3 +230,134 @@ def assessment_conclude(request: HttpRequest, assessment_id: int, payload: Asses
                                               conclusion=payload.conclusion, reason=payload.reason)
     return {"id": a.pk, "earlier": a.earlier_id, "conclusion": a.conclusion, "reason": a.reason,
             "reopened_tasks": a.reopened_tasks}
+
+
+# --- interviews -----------------------------------------------------------------------------------
+
+class InterviewCandidateOut(Schema):
+    name: str
+    post: str = Field(description="任职时的职务")
+    current: bool = Field(description="现任")
+    principal: bool = Field(description="主要负责人")
+    overlap_days: int = Field(description="任期与所涉问题发生期间重叠的天数")
+    problems: list[int] = Field(description="所涉问题 id")
+    tenure: int = Field(description="任职记录 id（安排约谈时选择）")
+    start: dt.date
+    last_day: dt.date | None
+    departments: list[str] = Field(description="分管领域中与问题牵头部门对应的部门")
+
+
+class InterviewCandidateList(Schema):
+    items: list[InterviewCandidateOut]
+    count: int
+
+
+@router.get("/interviews/candidates", response={200: InterviewCandidateList, **ERRORS},
+            summary="约谈对象建议名单",
+            description="单位现任主要负责人，以及任期与所涉问题发生期间重叠的历任主要负责人和分管领导，"
+                        "附重叠天数和所涉问题。不传 problems 时为该单位本轮全部问题。")
+def interview_candidates(request: HttpRequest, round: Code, unit: Code, problems: str | None = None) -> dict:
+    _iu, found = interview_selectors.interview_candidates_for(
+        user=request.user, round_code=round, unit_code=unit,
+        problem_ids=interview_selectors.parse_problem_ids(problems))
+    items = [{"name": c.name, "post": c.post, "current": c.current, "principal": c.principal,
+              "overlap_days": c.overlap_days, "problems": c.problems, "tenure": c.tenure.pk, "start": c.start,
+              "last_day": c.last_day, "departments": c.departments} for c in found]
+    return {"items": items, "count": len(items)}
+
+
+class InterviewUnitIn(Schema):
+    unit: Code
+    problems: list[int] | None = None
+    participants: list[int] = Field(description="所选约谈对象的任职记录 id")
+
+
+class InterviewIn(Schema):
+    round: Code
+    kind: str = Field("interview", description="interview（约谈）/ reminder_talk（谈话提醒）")
+    title: Text
+    held_on: dt.date
+    place: Text = ""
+    convened_by: Text = ""
+    units: list[InterviewUnitIn]
+
+
+class ParticipantOut(Schema):
+    id: int
+    unit: str
+    name: str
+    post: str
+    current: bool
+    overlap_days: int
+    problems: list[int]
+    attended: bool | None
+
+
+class InterviewOut(Schema):
+    id: int
+    round: str
+    kind: str
+    kind_label: str
+    first_form: bool = Field(description="谈话提醒属于第一种形态，不是问责方式")
+    title: str
+    held_on: dt.date
+    version: int
+    participants: list[ParticipantOut]
+
+
+def interview_out(user: Any, session_id: int) -> dict:
+    session = interview_selectors.session_get_for(user=user, session_id=session_id)
+    return {"id": session.pk, "round": session.round.code, "kind": session.kind,
+            "kind_label": session.get_kind_display(), "first_form": session.kind == "reminder_talk",
+            "title": session.title, "held_on": session.held_on, "version": session.version,
+            "participants": [{"id": p.pk, "unit": u.inspected_unit.unit.code, "name": p.name, "post": p.post,
+                              "current": p.current, "overlap_days": p.overlap_days, "problems": p.problems,
+                              "attended": p.attended}
+                             for u in session.units.all() for p in u.participants.all()]}
+
+
+@router.post("/interviews", response={201: InterviewOut, **ERRORS}, summary="安排约谈或谈话提醒")
+def interview_schedule(request: HttpRequest, payload: InterviewIn) -> Status:
+    session = interview_services.interview_schedule(
+        actor=request.user, round_code=payload.round, kind=payload.kind, title=payload.title,
+        held_on=payload.held_on, place=payload.place, convened_by=payload.convened_by,
+        units=[u.dict() for u in payload.units])
+    return Status(201, interview_out(request.user, session.pk))
+
+
+class InterviewRecordIn(Schema):
+    version: int
+    minutes: Text = ""
+    attendance: dict[int, bool] = Field(default_factory=dict, description="约谈对象 id → 是否出席")
+    absence_reasons: dict[int, str] = Field(default_factory=dict)
+
+
+@router.post("/interviews/{session_id}/record", response={200: InterviewOut, **ERRORS}, summary="记录出席情况和谈话记录")
+def interview_record(request: HttpRequest, session_id: int, payload: InterviewRecordIn) -> dict:
+    session = interview_services.interview_record(
+        actor=request.user, session_id=session_id, expected_version=payload.version, minutes=payload.minutes,
+        attendance=payload.attendance, absence_reasons=payload.absence_reasons)
+    return interview_out(request.user, session.pk)
+
+
+class FollowUpIn(Schema):
+    problem: int
+    measure: Text
+    criterion: Text
+    deadline_kind: str = "deadline"
+    due_date: dt.date
+
+
+class FollowUpOut(Schema):
+    id: int
+    task: int
+    problem: int
+
+
+@router.post("/interviews/{session_id}/follow-ups", response={201: FollowUpOut, **ERRORS},
+             summary="布置约谈后续整改任务（进入该单位的整改台账）")
+def interview_follow_up(request: HttpRequest, session_id: int, payload: FollowUpIn) -> Status:
+    f = interview_services.interview_add_follow_up(
+        actor=request.user, session_id=session_id, problem_id=payload.problem, measure=payload.measure,
+        criterion=payload.criterion, deadline_kind=payload.deadline_kind, due_date=payload.due_date)
+    return Status(201, {"id": f.pk, "task": f.task_id, "problem": payload.problem})
