@@ -53,11 +53,13 @@ HOME, ROUNDS, LEDGER, CLUES, CLOSE_OUTS = ("工作台", "/"), ("巡视轮次", "
 ORGS = ("系统管理", "/orgs/")
 ACCOUNTABILITY = ("问责", "/accountability/")
 DECIDE_CHANGES, MY_CHANGES = ("变更审批", "/change-requests/"), ("变更申请", "/change-requests/")
+INTERVIEWS, RED_FLAGS = ("约谈", "/interviews/"), ("红旗预警", "/red-flags/")
 
 
 @pytest.mark.parametrize(("role", "expected"), [
-    (Role.COMMISSION, [HOME, ROUNDS, LEDGER, CLUES, CLOSE_OUTS, DECIDE_CHANGES, ACCOUNTABILITY, ORGS]),
-    (Role.INSPECTION_OFFICE, [HOME, ROUNDS, LEDGER, CLOSE_OUTS, DECIDE_CHANGES, ORGS]),
+    (Role.COMMISSION, [HOME, ROUNDS, LEDGER, CLUES, CLOSE_OUTS, DECIDE_CHANGES, INTERVIEWS, RED_FLAGS, ACCOUNTABILITY,
+                       ORGS]),
+    (Role.INSPECTION_OFFICE, [HOME, ROUNDS, LEDGER, CLOSE_OUTS, DECIDE_CHANGES, INTERVIEWS, RED_FLAGS, ORGS]),
     (Role.UNIT_LEAD, [HOME, ROUNDS, LEDGER, MY_CHANGES, ("系统管理", "/orgs/EDU/")]),
     (Role.UNIT_MEMBER, [HOME, ROUNDS, LEDGER]),
     (Role.LEADER, [HOME, ROUNDS, LEDGER, ORGS]),
@@ -122,6 +124,6 @@ def test_an_app_adds_its_entry_at_its_place_in_the_menu(world, registered):
     registered(450, orders)  # after 销号审核 (400) and 变更审批 (420), before 系统管理 (1000)
     office = client_for(world[Role.INSPECTION_OFFICE])
     assert entries(office, reverse("core:home")) == [HOME, ROUNDS, LEDGER, CLOSE_OUTS, DECIDE_CHANGES,
-                                                     ("督办", "/orders/"), ORGS]
+                                                     ("督办", "/orders/"), INTERVIEWS, RED_FLAGS, ORGS]
     assert badges(office, reverse("core:home")) == {"督办": "3"}
     assert ("督办", "/orders/") not in entries(client_for(world[Role.UNIT_MEMBER]), reverse("core:home"))

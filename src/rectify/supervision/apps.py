@@ -15,4 +15,5 @@ class SupervisionConfig(AppConfig):
 
         from rectify.supervision import lookback_navigation
 
+        navigation.register(navigation.INTERVIEWS, lookback_navigation.interview_items)
         navigation.register(navigation.RED_FLAGS, lookback_navigation.red_flag_items)

@@ -13,4 +13,12 @@ def red_flag_items(request: HttpRequest) -> list[NavItem]:
     """红旗预警 (虚假整改线索): commission and inspection office only."""
     if not request.user.sees_red_flags:
         return []
-    return [NavItem(_("红旗预警"), reverse("lookback:red_flags"), match=("/red-flags/",))]
+    return [NavItem(_("红旗预警"), reverse("lookback:red_flags"),
+                    match=("/red-flags/", "/look-back/", "/false-rectification-assessments/"))]
+
+
+def interview_items(request: HttpRequest) -> list[NavItem]:
+    """约谈 (interviews and reminder talks): commission and inspection office only."""
+    if not request.user.sees_red_flags:
+        return []
+    return [NavItem(_("约谈"), reverse("lookback:interviews"), match=("/interviews/",))]
