@@ -94,3 +94,20 @@ def test_supervisors_see_both_menu_entries(world, setup, client) -> None:  # typ
     client.login(username="commission", password=PASSWORD)
     home = client.get("/").content.decode()
     assert "/red-flags/" in home and "/interviews/" in home
+
+
+def test_the_original_approver_sees_the_notice_until_read(world, setup, client) -> None:  # type: ignore[no-untyped-def]
+    from rectify.supervision.models import RepeatNotice
+
+    client.login(username="commission", password=PASSWORD)
+    client.post(f"/look-back/R-TEST/problems/{world.problem_a.pk}/decide/",
+                {"earlier": setup["earlier"].pk, "decision": "confirmed"})
+    client.logout()
+    client.login(username="office", password=PASSWORD)  # approved the earlier close-out
+    page = client.get("/red-flags/", {"round": "R-TEST"}).content.decode()
+    assert "问题反弹通知" in page and 'title="待处理 1 项"' in page
+    notice = RepeatNotice.objects.get()
+    client.post(f"/red-flags/notices/{notice.pk}/read/", {"next": "/red-flags/"})
+    notice.refresh_from_db()
+    assert notice.read_at is not None
+    assert "问题反弹通知" not in client.get("/red-flags/", {"round": "R-TEST"}).content.decode()

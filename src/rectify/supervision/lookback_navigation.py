@@ -10,11 +10,15 @@ from rectify.core.navigation import NavItem
 
 
 def red_flag_items(request: HttpRequest) -> list[NavItem]:
-    """红旗预警 (虚假整改线索): commission and inspection office only."""
+    """红旗预警 (虚假整改线索): commission and inspection office only; the badge counts unread notices that a
+    close-out the user approved came back in a look-back."""
     if not request.user.sees_red_flags:
         return []
+    from rectify.supervision.lookback_selectors import notices_for
+
     return [NavItem(_("红旗预警"), reverse("lookback:red_flags"),
-                    match=("/red-flags/", "/look-back/", "/false-rectification-assessments/"))]
+                    match=("/red-flags/", "/look-back/", "/false-rectification-assessments/"),
+                    badge=notices_for(user=request.user).count())]
 
 
 def interview_items(request: HttpRequest) -> list[NavItem]:

@@ -115,3 +115,13 @@ def assessment_conclude(*, actor: User, assessment_id: int, conclusion: str, rea
                  after={"earlier": assessment.earlier_id, "conclusion": conclusion, "reason": reason})
     return assessment
 
+
+
+@transaction.atomic
+def notice_mark_read(*, actor: User, notice_id: int) -> None:
+    """The recipient has read a notice that a close-out they approved came back (only their own)."""
+    updated = RepeatNotice.objects.filter(pk=notice_id, recipient=actor, read_at__isnull=True).update(
+        read_at=clock.now())
+    if updated:
+        audit_record(actor=actor, action="look_back.notice_read", object_type="supervision.repeatnotice",
+                     object_id=notice_id, after={"read": True})

@@ -9,6 +9,7 @@ app_name = "lookback"
 urlpatterns = [
     path("red-flags/", lookback_views.red_flag_list, name="red_flags"),
     path("red-flags/dismiss/", lookback_views.red_flag_dismiss, name="red_flag_dismiss"),
+    path("red-flags/notices/<int:notice_id>/read/", lookback_views.notice_read, name="notice_read"),
     path("look-back/<str:code>/", lookback_views.look_back, name="look_back"),
     path("look-back/<str:code>/problems/<int:problem_id>/", lookback_views.look_back_problem,
          name="look_back_problem"),

@@ -76,7 +76,17 @@ def red_flag_list(request: HttpRequest) -> HttpResponse:
         "kinds": [(k, label, counts.get(k, 0)) for k, label in RedFlagKind.choices],
         "page_obj": page, "querystring": urlencode(query),
         "states": [("open", _("待研判")), ("dismissed", _("已排除")), ("all", _("全部"))],
+        "notices": list(lookback_selectors.notices_for(user=request.user)[:20]),
     })
+
+
+@login_required
+@require_POST
+def notice_read(request: HttpRequest, notice_id: int) -> HttpResponse:
+    require_supervisor_page(request)
+    lookback_services.notice_mark_read(actor=request.user, notice_id=notice_id)
+    back = request.POST.get("next") or ""
+    return redirect(back if back.startswith("/") else reverse("lookback:red_flags"))
 
 
 @login_required

@@ -32,6 +32,7 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from rectify.accounts.models import User
 from rectify.core import clock
@@ -63,6 +64,31 @@ class RedFlag:
     @property
     def dismissed(self) -> bool:
         return self.dismissal is not None
+
+    @property
+    def display_rows(self) -> list[list[tuple[str, Any]]]:
+        return [row_pairs(r) for r in self.rows]
+
+
+ROW_LABELS = {
+    "evidence": _lazy("材料"), "task": _lazy("任务"), "name": _lazy("文件名"), "round": _lazy("轮次"),
+    "unit": _lazy("单位编码"), "unit_name": _lazy("单位"), "problem": _lazy("问题序号"), "task_number": _lazy("措施序号"),
+    "uploaded_at": _lazy("上传时间"), "closed_at": _lazy("销号时间"), "progress_entries": _lazy("进展记录数"),
+    "close_out": _lazy("销号申请"), "submitted_at": _lazy("申请时间"), "deadline": _lazy("时限"),
+    "deadline_kind": _lazy("时限类型"), "status": _lazy("状态"), "recurrence": _lazy("“回头看”问题"),
+    "made": _lazy("形成时间"), "source": _lazy("依据"), "feedback_date": _lazy("反馈日期"),
+    "reviewed_at": _lazy("审核时间"), "reviewer": _lazy("审核人"),
+}
+VALUE_LABELS = {
+    "metadata": _lazy("文件元数据"), "upload_order": _lazy("上传先后"), "period_end": _lazy("集中整改期结束"),
+    "due": _lazy("完成时限"), "closed": _lazy("已销号"), "in_progress": _lazy("整改中"),
+}
+
+
+def row_pairs(row: dict[str, Any]) -> list[tuple[str, Any]]:
+    """A flag's row as (label, value) pairs for a page (ids of the unit and task are shown as links elsewhere)."""
+    return [(str(ROW_LABELS.get(k, k)), VALUE_LABELS.get(v, v) if isinstance(v, str) else v)
+            for k, v in row.items() if k not in ("unit", "evidence", "close_out")]
 
 
 def require_supervisor(user: User) -> None:
