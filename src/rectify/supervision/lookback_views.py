@@ -16,7 +16,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from rectify.core.errors import DomainError, NotFound
@@ -111,8 +111,8 @@ def red_flag_dismiss(request: HttpRequest) -> HttpResponse:
 
 # --- look-back: the repeat review -----------------------------------------------------------------
 
-LOOK_BACK_STATES = (("", _lazy("全部")), ("open", _lazy("待认定")), ("linked", _lazy("已确认重复")),
-                    ("rejected", _lazy("已否定")))
+LOOK_BACK_STATES = (("", gettext_lazy("全部")), ("open", gettext_lazy("待认定")), ("linked", gettext_lazy("已确认重复")),
+                    ("rejected", gettext_lazy("已否定")))
 
 
 @login_required

@@ -32,7 +32,7 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from rectify.accounts.models import User
 from rectify.core import clock
@@ -71,17 +71,17 @@ class RedFlag:
 
 
 ROW_LABELS = {
-    "evidence": _lazy("材料"), "task": _lazy("任务"), "name": _lazy("文件名"), "round": _lazy("轮次"),
-    "unit": _lazy("单位编码"), "unit_name": _lazy("单位"), "problem": _lazy("问题序号"), "task_number": _lazy("措施序号"),
-    "uploaded_at": _lazy("上传时间"), "closed_at": _lazy("销号时间"), "progress_entries": _lazy("进展记录数"),
-    "close_out": _lazy("销号申请"), "submitted_at": _lazy("申请时间"), "deadline": _lazy("时限"),
-    "deadline_kind": _lazy("时限类型"), "status": _lazy("状态"), "recurrence": _lazy("“回头看”问题"),
-    "made": _lazy("形成时间"), "source": _lazy("依据"), "feedback_date": _lazy("反馈日期"),
-    "reviewed_at": _lazy("审核时间"), "reviewer": _lazy("审核人"),
+    "evidence": gettext_lazy("材料"), "task": gettext_lazy("任务"), "name": gettext_lazy("文件名"), "round": gettext_lazy("轮次"),
+    "unit": gettext_lazy("单位编码"), "unit_name": gettext_lazy("单位"), "problem": gettext_lazy("问题序号"), "task_number": gettext_lazy("措施序号"),
+    "uploaded_at": gettext_lazy("上传时间"), "closed_at": gettext_lazy("销号时间"), "progress_entries": gettext_lazy("进展记录数"),
+    "close_out": gettext_lazy("销号申请"), "submitted_at": gettext_lazy("申请时间"), "deadline": gettext_lazy("时限"),
+    "deadline_kind": gettext_lazy("时限类型"), "status": gettext_lazy("状态"), "recurrence": gettext_lazy("“回头看”问题"),
+    "made": gettext_lazy("形成时间"), "source": gettext_lazy("依据"), "feedback_date": gettext_lazy("反馈日期"),
+    "reviewed_at": gettext_lazy("审核时间"), "reviewer": gettext_lazy("审核人"),
 }
 VALUE_LABELS = {
-    "metadata": _lazy("文件元数据"), "upload_order": _lazy("上传先后"), "period_end": _lazy("集中整改期结束"),
-    "due": _lazy("完成时限"), "closed": _lazy("已销号"), "in_progress": _lazy("整改中"),
+    "metadata": gettext_lazy("文件元数据"), "upload_order": gettext_lazy("上传先后"), "period_end": gettext_lazy("集中整改期结束"),
+    "due": gettext_lazy("完成时限"), "closed": gettext_lazy("已销号"), "in_progress": gettext_lazy("整改中"),
 }
 
 
