@@ -193,6 +193,12 @@ def after_write(rng: random.Random, *, plan: Plan, history: Any, all_tasks: list
                 assessed_at=min(now - dt.timedelta(minutes=1), review.decided_at + dt.timedelta(days=12))
                 if conclusion else None))
     Reopening.objects.bulk_create(reopenings)
+    # Most notices were read long ago; each reviewer still has the three latest to read.
+    per_recipient: dict[int, int] = defaultdict(int)
+    for notice in sorted(notices, key=lambda n: n.created_at, reverse=True):
+        per_recipient[notice.recipient.pk] += 1
+        if per_recipient[notice.recipient.pk] > 3:
+            notice.read_at = min(now - dt.timedelta(minutes=1), notice.created_at + dt.timedelta(days=1))
     RepeatNotice.objects.bulk_create(notices)
     FalseRectificationAssessment.objects.bulk_create(assessments)
 

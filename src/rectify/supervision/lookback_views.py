@@ -76,7 +76,8 @@ def red_flag_list(request: HttpRequest) -> HttpResponse:
         "kinds": [(k, label, counts.get(k, 0)) for k, label in RedFlagKind.choices],
         "page_obj": page, "querystring": urlencode(query),
         "states": [("open", _("待研判")), ("dismissed", _("已排除")), ("all", _("全部"))],
-        "notices": list(lookback_selectors.notices_for(user=request.user)[:20]),
+        "notices": list(lookback_selectors.notices_for(user=request.user)[:5]),
+        "notice_count": lookback_selectors.notices_for(user=request.user).count(),
     })
 
 
