@@ -111,3 +111,16 @@ def test_the_original_approver_sees_the_notice_until_read(world, setup, client) 
     notice.refresh_from_db()
     assert notice.read_at is not None
     assert "问题反弹通知" not in client.get("/red-flags/", {"round": "R-TEST"}).content.decode()
+
+
+def test_the_problem_page_shows_the_earlier_problem_it_repeats(world, setup, client) -> None:  # type: ignore[no-untyped-def]
+    Problem.objects.filter(pk=world.problem_a.pk).update(repeats=setup["earlier"])
+    client.login(username="lead_a", password=PASSWORD)
+    page = client.get(f"/problems/{world.problem_a.pk}/").content.decode()
+    assert "重复的原问题" in page and "R-ORIG" in page and "比对原轮次问题" not in page
+    client.logout()
+    client.login(username="office", password=PASSWORD)
+    page = client.get(f"/problems/{world.problem_a.pk}/").content.decode()
+    assert f"/look-back/R-TEST/problems/{world.problem_a.pk}/" in page
+    overview = client.get("/rounds/R-TEST/").content.decode()
+    assert "/look-back/R-TEST/" in overview and "/red-flags/?round=R-TEST" in overview
