@@ -237,6 +237,11 @@ RECTIFY_ACCOUNTABILITY_SEVERITY_GAP = env_int("RECTIFY_ACCOUNTABILITY_SEVERITY_G
 # Conflict of interest (scenario 9): worked in the unit, or a superior/subordinate or same leadership body,
 # within this many years.
 RECTIFY_CONFLICT_YEARS = env_int("RECTIFY_CONFLICT_YEARS", 3, minimum=1)
+# False-rectification red flags (issue 11 §5): a unit's close-outs submitted in the last this-many days before the
+# task's deadline or the end of the concentrated period, at least this many and this share (%) of its close-outs.
+RECTIFY_RED_FLAG_LAST_MINUTE_DAYS = env_int("RECTIFY_RED_FLAG_LAST_MINUTE_DAYS", 3, minimum=1)
+RECTIFY_RED_FLAG_LAST_MINUTE_COUNT = env_int("RECTIFY_RED_FLAG_LAST_MINUTE_COUNT", 5, minimum=2)
+RECTIFY_RED_FLAG_LAST_MINUTE_SHARE = env_int("RECTIFY_RED_FLAG_LAST_MINUTE_SHARE", 50, minimum=1)
 
 LOGGING = {
     "version": 1,

@@ -44,7 +44,8 @@ from rectify.rectification.models import (
 
 TODAY = dt.date(2026, 11, 23)
 MOMENT = dt.datetime(2026, 11, 23, 1, 0, tzinfo=dt.UTC)  # 09:00 in Beijing: most of "today" is still ahead
-QUERY_BUDGET = 450  # measured 305 on SQLite (bulk inserts are split into batches of 999 parameters)
+QUERY_BUDGET = 550  # measured 487 on SQLite (bulk inserts are split into batches of 999 parameters; the
+# interviews' participant picker runs once per summoned unit, 12 × 5 queries)
 
 
 @pytest.fixture(scope="module")
@@ -458,3 +459,36 @@ def test_accountability_cases_at_every_stage_follow_the_rules(demo, db):
     assert appeal.decision.delivered_on < appeal.received_on <= add_months(appeal.decision.delivered_on, 1)
     assert cases[CaseState.CLOSED].problem.inspected_unit.round.code == "YN-10-14"
     assert cases[CaseState.CLOSED].decisions.filter(publish=True).count() == 2
+
+
+def test_the_look_back_has_confirmed_repeats_planted_red_flags_and_interviews_with_former_heads(demo, db):
+    from rectify.supervision import redflag_selectors
+    from rectify.supervision.models import (
+        FalseRectificationAssessment,
+        InterviewParticipant,
+        InterviewSession,
+        RepeatNotice,
+        RepeatReview,
+    )
+
+    rnd = _look_back()
+    confirmed = RepeatReview.objects.filter(decision="confirmed").select_related("problem", "earlier")
+    assert confirmed.count() >= 20 and all(r.problem.repeats_id == r.earlier_id for r in confirmed)
+    reopened = Task.objects.filter(reopenings__isnull=False)
+    assert reopened.exists() and not reopened.filter(status=TaskStatus.CLOSED).exists()
+    assert all(t.close_outs.filter(state="approved").exists() for t in reopened)  # the old chain is kept
+    assert RepeatNotice.objects.count() == reopened.count()
+    assert FalseRectificationAssessment.objects.filter(conclusion="").exists()
+    assert Problem.objects.filter(inspected_unit__round=rnd, repeats__isnull=True,
+                                  detail__startswith="上轮巡视反馈后整改不彻底").exists()  # left to confirm
+    commission = User.objects.get(username="jiwei")
+    with clock.frozen(MOMENT):
+        _rnd, flags = redflag_selectors.red_flags_for(user=commission, round_code=rnd.code)
+    kinds = {f.kind for f in flags}
+    assert kinds == {"evidence_reused", "closed_without_progress", "last_minute_close_outs",
+                     "reappeared_in_look_back", "evidence_predates_feedback", "approved_instantly"}
+    assert not [f for f in flags if f.unit == "YN-JYT" and f.kind != "reappeared_in_look_back"]
+    assert InterviewSession.objects.count() == 3
+    assert InterviewParticipant.objects.filter(unit__inspected_unit__unit__code="YN-JYT", current=False,
+                                               overlap_days__gt=0).exists(), "a former head is summoned"
+    assert InterviewParticipant.objects.values("unit__inspected_unit").distinct().count() == 12

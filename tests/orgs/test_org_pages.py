@@ -218,7 +218,7 @@ def test_tree_page_query_count_does_not_grow_with_units(world, settings):
                                      for i in range(30)])
     large = _count(c, reverse("orgs:tree"), {"parent": "PROV"})
     assert small == large
-    assert large <= 8, large  # session, user, 4 for the page, 3 badges (close-outs, change requests, 督办)
+    assert large <= 9, large  # session, user, 4 for the page, 4 badges (close-outs, change requests, 督办, repeat notices)
 
 
 def test_roster_page_query_count_does_not_grow_with_posts_and_tenures(world, settings):

@@ -54,11 +54,13 @@ ORGS = ("系统管理", "/orgs/")
 ACCOUNTABILITY = ("问责", "/accountability/")
 DECIDE_CHANGES, MY_CHANGES = ("变更审批", "/change-requests/"), ("变更申请", "/change-requests/")
 ORDERS = ("督办", "/supervision/orders/")
+INTERVIEWS, RED_FLAGS = ("约谈", "/interviews/"), ("红旗预警", "/red-flags/")
 
 
 @pytest.mark.parametrize(("role", "expected"), [
-    (Role.COMMISSION, [HOME, ROUNDS, LEDGER, CLUES, CLOSE_OUTS, DECIDE_CHANGES, ORDERS, ACCOUNTABILITY, ORGS]),
-    (Role.INSPECTION_OFFICE, [HOME, ROUNDS, LEDGER, CLOSE_OUTS, DECIDE_CHANGES, ORDERS, ORGS]),
+    (Role.COMMISSION, [HOME, ROUNDS, LEDGER, CLUES, CLOSE_OUTS, DECIDE_CHANGES, ORDERS, INTERVIEWS, RED_FLAGS,
+                       ACCOUNTABILITY, ORGS]),
+    (Role.INSPECTION_OFFICE, [HOME, ROUNDS, LEDGER, CLOSE_OUTS, DECIDE_CHANGES, ORDERS, INTERVIEWS, RED_FLAGS, ORGS]),
     (Role.UNIT_LEAD, [HOME, ROUNDS, LEDGER, MY_CHANGES, ORDERS, ("系统管理", "/orgs/EDU/")]),
     (Role.UNIT_MEMBER, [HOME, ROUNDS, LEDGER, ORDERS]),
     (Role.LEADER, [HOME, ROUNDS, LEDGER, ORDERS, ORGS]),
@@ -118,11 +120,11 @@ def registered():
 
 def test_an_app_adds_its_entry_at_its_place_in_the_menu(world, registered):
     def talks(request):
-        return [NavItem("约谈", "/talks/", match=("/talks/",), badge=3)] if request.user.sees_all_units else []
+        return [NavItem("专项检查", "/checks/", match=("/checks/",), badge=3)] if request.user.sees_all_units else []
 
-    registered(450, talks)  # after 销号审核 (400) and 变更审批 (420), before 督办 (500) and 系统管理 (1000)
+    registered(450, talks)  # after 销号审核 (400) and 变更审批 (420), before 督办 (500), 约谈 (520) and 系统管理 (1000)
     office = client_for(world[Role.INSPECTION_OFFICE])
     assert entries(office, reverse("core:home")) == [HOME, ROUNDS, LEDGER, CLOSE_OUTS, DECIDE_CHANGES,
-                                                     ("约谈", "/talks/"), ORDERS, ORGS]
-    assert badges(office, reverse("core:home")) == {"约谈": "3"}
-    assert ("约谈", "/talks/") not in entries(client_for(world[Role.UNIT_MEMBER]), reverse("core:home"))
+                                                     ("专项检查", "/checks/"), ORDERS, INTERVIEWS, RED_FLAGS, ORGS]
+    assert badges(office, reverse("core:home"))["专项检查"] == "3"
+    assert ("专项检查", "/checks/") not in entries(client_for(world[Role.UNIT_MEMBER]), reverse("core:home"))

@@ -83,6 +83,12 @@ class User(AbstractUser):
         return self.role in REVIEWER_ROLES
 
     @property
+    def sees_red_flags(self) -> bool:
+        """False-rectification red flags, look-back repeat decisions and interviews: supervisors' work (the
+        commission and the inspection office); units never see that a flag exists."""
+        return self.role in REVIEWER_ROLES and self.is_active
+
+    @property
     def can_submit_close_out(self) -> bool:
         return self.role == Role.UNIT_LEAD
 

@@ -36,6 +36,7 @@ from rectify.accounts.models import Role, User
 from rectify.audit.services import audit_record
 from rectify.core import clock
 from rectify.demo import corpus
+from rectify.demo import lookback as lookback_demo
 from rectify.demo.accountability import seed_accountability
 from rectify.demo.orders import seed_supervision
 from rectify.inspections.models import (
@@ -445,23 +446,25 @@ class _History:
 
 
 class _Files:
-    """The demo's evidence files: one real PDF per unit and document name, written once and shared by the
-    unit's tasks (evidence is content-addressed, docs/DECISIONS.md #6), so seeding writes a few hundred
-    small files rather than thousands."""
+    """The demo's evidence files: one real PDF per unit, round and document name, written once and shared by
+    the unit's tasks of that round (evidence is content-addressed, docs/DECISIONS.md #6), so seeding writes a
+    few hundred small files rather than thousands. Each round has its own papers: the same file in two rounds
+    is a red flag (evidence reused), planted on purpose only (``demo.lookback``)."""
 
     def __init__(self) -> None:
-        self.stored: dict[tuple[str, str], tuple[str, str, int]] = {}
+        self.stored: dict[tuple[str, str, str], tuple[str, str, int]] = {}
 
     def evidence(self, task: Task, spec: corpus.UnitSpec, name: str, uploader: User) -> Evidence:
         name = name.rsplit(".", 1)[0] + ".pdf"  # demo files are real PDFs (scanned versions)
-        if (spec.code, name) not in self.stored:
-            content = _pdf(spec.code, name)
+        round_code = task.problem.inspected_unit.round.code
+        if (spec.code, round_code, name) not in self.stored:
+            content = _pdf(f"{spec.code} {round_code}", name)
             sha = hashlib.sha256(content).hexdigest()
             storage_name = f"evidence/{sha[:2]}/{sha}"
             if not default_storage.exists(storage_name):
                 default_storage.save(storage_name, ContentFile(content))
-            self.stored[(spec.code, name)] = (storage_name, sha, len(content))
-        storage_name, sha, size = self.stored[(spec.code, name)]
+            self.stored[(spec.code, round_code, name)] = (storage_name, sha, len(content))
+        storage_name, sha, size = self.stored[(spec.code, round_code, name)]
         return Evidence(task=task, file=storage_name, original_name=name, sha256=sha, size=size,
                         content_type="application/pdf", uploaded_by=uploader)
 
@@ -819,6 +822,9 @@ def demo_load(*, seed: int = SEED) -> dict[str, Any]:
                       member=member, lead=lead, reviewers=reviewers)
     timeline.settle()
     _sync_closed_at(history)
+    # The look-back's confirmed repeats reopen their earlier tasks; a few red flags are planted (demo.lookback).
+    look_back = lookback_demo.before_write(random.Random(seed + 11), current=current.problems, all_tasks=all_tasks, history=history,
+                                           today=today, now=now)
     Task.objects.bulk_create([t for t, *_ in all_tasks])
     Responsibility.objects.bulk_create(_responsibilities(rng, all_tasks, roster, dept_unit, staff))
     ProgressEntry.objects.bulk_create(history.progress)
@@ -834,6 +840,10 @@ def demo_load(*, seed: int = SEED) -> dict[str, Any]:
     changes = _seed_change_requests(rng, current.tasks, unit_actor=unit_actor, reviewers=reviewers, today=today)
     Task.objects.bulk_update([c.task for c in changes if c.state == ChangeRequestState.APPROVED],
                              ["due_date", "deadline_kind", "milestones", "review_months"])
+
+    look_back_summary = lookback_demo.after_write(
+        random.Random(seed + 13), plan=look_back, history=history, all_tasks=all_tasks, today=today, now=now,
+        office=users["xunshiban"], commission=users["jiwei"], inspected=inspected)
 
     rollups.rebuild()  # the read model of everything just written (decision 28)
 
@@ -864,7 +874,7 @@ def demo_load(*, seed: int = SEED) -> dict[str, Any]:
         "self_found_problems": len(self_found.problems),
         "original_problems": len(before.problems),
         "clues": sum(c.inspected_unit.round_id == rnd.pk for c in clues),
-        "tasks": len(current.tasks),
+        "tasks": len(current.tasks) + look_back_summary["follow_up_tasks"],
         "plans": {state: sum(p.state == state for p in plans if p.inspected_unit.round_id == rnd.pk)
                   for state in PlanState.values},
         "plan_events": len(plan_events),
@@ -872,6 +882,7 @@ def demo_load(*, seed: int = SEED) -> dict[str, Any]:
         "logins": [_login(users[username]) for username, *_ in LOGINS],
         "accountability": accountability,
         "supervision": supervision,
+        "look_back": look_back_summary,
     }
     audit_record(actor=None, action="demo.loaded", object_type="inspections.inspectionround", object_id=rnd.pk,
                  after={k: v for k, v in summary.items() if k not in ("units", "logins")} | {"generated_at": now})

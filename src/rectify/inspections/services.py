@@ -527,6 +527,39 @@ def problem_update(
     return problem
 
 
+@transaction.atomic
+def problem_set_repeat(*, actor: User, problem_id: int, earlier_id: int | None) -> Problem:
+    """Link a look-back problem to the earlier round's problem it repeats (or unlink it with None).
+
+    Only the office and the commission decide it; the earlier problem must belong to the round this look-back
+    looks back on. Called by supervision's look-back services, which record the decision and its effects.
+    """
+    if not actor.can_enter_feedback:
+        raise PermissionDenied(_("只有巡视办或纪委监委可以认定重复问题。"), code="supervisors_only")
+    try:
+        problem = (inspection_selectors.problems_in_scope(user=actor)
+                   .select_related("inspected_unit__round").get(pk=problem_id))
+    except Problem.DoesNotExist:
+        raise NotFound(_("未找到该问题，或您无权查看。")) from None
+    earlier_round_id = problem.inspected_unit.round.look_back_of_id
+    if earlier_round_id is None:
+        raise DomainError(_("只有“回头看”轮次的问题才能认定为重复问题。"), code="not_look_back",
+                          details={"field": "problem"})
+    earlier = None
+    if earlier_id is not None:
+        earlier = Problem.objects.filter(pk=earlier_id, inspected_unit__round_id=earlier_round_id).first()
+        if earlier is None:
+            raise DomainError(_("所选原问题不属于本次“回头看”对应的轮次。"), code="invalid_earlier",
+                              details={"field": "earlier"})
+    before = problem.repeats_id
+    Problem.objects.filter(pk=problem.pk).update(repeats=earlier, version=F("version") + 1, updated_at=clock.now())
+    problem.repeats = earlier
+    problem.version += 1
+    audit_record(actor=actor, action="problem.repeat_linked" if earlier else "problem.repeat_unlinked", obj=problem,
+                 before={"repeats": before}, after={"repeats": earlier_id})
+    return problem
+
+
 # --- problems in bulk (the ledger import) --------------------------------------------------------
 
 BATCH = 2000

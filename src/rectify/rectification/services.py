@@ -479,6 +479,33 @@ def task_create(*, actor: User, problem_id: int, measure: str, criterion: str, d
 
 
 @transaction.atomic
+def task_create_follow_up(*, actor: User, problem_id: int, measure: str, criterion: str, deadline_kind: str,
+                          due_date: dt.date | None, source: str) -> Task:
+    """A supervisor adds a follow-up task agreed in an interview (约谈) to the problem's task list, whatever
+    the plan's state: it enters the unit's ledger with the responsibility list of the problem's first task
+    (the unit adjusts it afterwards). ``source`` says where it was agreed, for the audit trail."""
+    _require(actor.can_review_close_out, _("只有巡视办或纪委监委监督人员可以布置约谈后续任务。"))
+    try:
+        problem = selectors.problem_list_for(user=actor).select_related(
+            "inspected_unit__round", "inspected_unit__unit").get(pk=problem_id)
+    except Problem.DoesNotExist:
+        raise NotFound(_("未找到该问题，或您无权查看。")) from None
+    values = checked_task_values(inspected_unit=problem.inspected_unit, measure=measure, criterion=criterion,
+                                 deadline_kind=deadline_kind, due_date=due_date)
+    number = (Task.objects.filter(problem=problem).aggregate(m=models.Max("number"))["m"] or 0) + 1
+    task = Task.objects.create(problem=problem, number=number, original_due_date=values["due_date"], **values)
+    first = Task.objects.filter(problem=problem).exclude(pk=task.pk).order_by("number").first()
+    people = [Responsibility(task=task, kind=r.kind, name=r.name, person_id=r.person_id, tenure_id=r.tenure_id,
+                             department_id=r.department_id, is_lead=r.is_lead)
+              for r in (first.responsibilities.all() if first else [])]
+    Responsibility.objects.bulk_create(people)
+    rollups.refresh([problem.pk])
+    audit_record(actor=actor, action="task.created", obj=task, before={},
+                 after=_task_snapshot(task, people) | {"source": source})
+    return task
+
+
+@transaction.atomic
 def task_update(*, actor: User, task_id: int, expected_version: int,
                 responsibilities: Iterable[dict] | None = None, **fields: object) -> Task:
     """Change a task's fields and/or replace its responsibility list, with a conditional UPDATE on its
