@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "ninja",  # the API docs page then uses ninja's bundled Swagger UI, not a CDN (intranet; DECISIONS 37)
     "django_tasks",
     "django_tasks_db",
     "axes",
@@ -54,6 +55,7 @@ INSTALLED_APPS = [
     "rectify.supervision",
     "rectify.accountability",
     "rectify.ledger",
+    "rectify.reports",
 ]
 
 MIDDLEWARE = [

@@ -28,6 +28,8 @@ LEDGER = 300  # rectification: 整改台账
 CLUES = 350  # inspections: 问题线索 (commission only)
 CLOSE_OUTS = 400  # rectification: 销号审核
 CHANGE_REQUESTS = 420  # rectification: 变更审批 / 变更申请
+STATISTICS = 600  # reports: 统计分析 (dashboards)
+ATTENTION_TASKS = 610  # reports: 逾期与黄灯任务 (the cross-unit list)
 ACCOUNTABILITY = 700  # accountability: 问责 (commission only)
 SYSTEM_ADMIN = 1000  # orgs: 系统管理
 
