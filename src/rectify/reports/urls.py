@@ -1,6 +1,6 @@
 from django.urls import path
 
-from rectify.reports import views
+from rectify.reports import cycle_views, views
 
 app_name = "reports"
 urlpatterns = [
@@ -11,4 +11,10 @@ urlpatterns = [
     path("stats/units/<str:unit_code>/", views.unit_dashboard, name="unit"),
     path("stats/categories/<str:code>/", views.category_dashboard, name="category"),
     path("attention/", views.tasks, name="tasks"),
+    path("stats/cycles/", cycle_views.cycles_index, name="cycles_index"),
+    path("stats/cycles/<str:code>/", cycle_views.cycles, name="cycles"),
+    path("stats/cycles/<str:code>/settings/", cycle_views.cycle_settings, name="cycle_settings"),
+    path("reports/<str:round_code>/<str:unit_code>/", cycle_views.unit_reports, name="unit_reports"),
+    path("reports/<str:round_code>/<str:unit_code>/<str:kind>/<int:cycle>/", cycle_views.unit_report,
+         name="unit_report"),
 ]
