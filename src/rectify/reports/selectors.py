@@ -37,6 +37,7 @@ from rectify.inspections.models import InspectedUnit, InspectionRound, Problem, 
 from rectify.rectification import selectors as rectification_selectors
 from rectify.rectification.models import CloseOut, CloseOutState, DueMeasure, Task, TaskStatus, UnitDueCount
 from rectify.rectification.selectors import COMPLETION_LABELS, UnitProgress, completion_rate
+from rectify.reports import cycle_selectors
 from rectify.reports.tables import Table
 
 RED, YELLOW, GREEN, GREY, BLUE, TEAL = "#c0392b", "#d4a017", "#2e8b57", "#8c96a0", "#3867d6", "#17a2b8"
@@ -285,6 +286,13 @@ def build(*, title: str, scope: str, units: list[UnitFacts], today: dt.date, tas
         Card(_("自查问题"), _sum(units, "self_found"),
              sub=_("已完成 %(n)s，不计入完成率") % {"n": _sum(units, "self_found_completed")}),
     ]
+    colours = cycle_selectors.report_colours(units=[u.inspected_unit for u in units], today=today)
+    rounds = {u.inspected_unit.round.code for u in units}
+    cycles_url = (reverse("reports:cycles", args=[rounds.pop()]) if len(rounds) == 1
+                  else reverse("reports:cycles_index"))
+    board.cards.append(Card(_("报告逾期未报的单位"), colours["red"] + colours["yellow"], url=cycles_url,
+                            tone="danger" if colours["red"] else "warning",
+                            sub=_("超过宽限期 %(red)s · 宽限期内 %(yellow)s") % colours))
 
     progress = Table("progress", _("各单位问题整改状态"), [
         _("单位"), str(TaskStatus.PENDING.label), str(TaskStatus.IN_PROGRESS.label), str(TaskStatus.SUBMITTED.label),
