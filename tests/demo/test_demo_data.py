@@ -424,3 +424,19 @@ def test_accountability_cases_at_every_stage_follow_the_rules(demo, db):
     assert appeal.decision.delivered_on < appeal.received_on <= add_months(appeal.decision.delivered_on, 1)
     assert cases[CaseState.CLOSED].problem.inspected_unit.round.code == "YN-10-14"
     assert cases[CaseState.CLOSED].decisions.filter(publish=True).count() == 2
+
+
+def test_the_demo_has_report_cycles_with_filed_late_and_missing_reports(demo, db):
+    from rectify.reports import cycle_selectors
+
+    assert demo["report_cycles"]["filed"] > 100 and demo["report_cycles"]["late"] > 0
+    assert demo["report_cycles"]["missing"] > 0
+    office = User.objects.get(username="xunshiban")
+    with clock.frozen(MOMENT):
+        overview = cycle_selectors.round_cycles_for(user=office, code=ROUND_CODE)
+        colours = overview.by_colour
+        assert colours["red"] >= 1 and colours["green"] >= 10 and colours["red"] + colours["yellow"] >= 3
+        demo_unit = next(u for u in overview.units if u.inspected_unit.unit.code == "YN-JYT")
+        assert demo_unit.current is not None and demo_unit.current.state == "missing"  # jyt_lead files it
+        original = cycle_selectors.round_cycles_for(user=office, code="YN-10-14")
+        assert original.by_colour == {"red": 0, "yellow": 0, "green": 20}
