@@ -107,7 +107,7 @@ def report_draft(iu: InspectedUnit, *, since: dt.date, today: dt.date | None = N
     for t in overdue:
         late.append(_("  - %(number)s 完成时限%(due)s，逾期%(days)s天。最新进展：%(latest)s。原因：") % {
             "number": f"{t.problem.number}.{t.number} {t.measure[:40]}", "due": t.due_date.isoformat(),
-            "days": (today - t.due_date).days, "latest": (t.latest or _("无"))[:60]})  # type: ignore[attr-defined]
+            "days": (today - t.due_date).days, "latest": (t.latest or _("无"))[:60].rstrip("。；;. ")})  # type: ignore[attr-defined]
     if overdue_count > len(overdue):
         late.append(_("  ……另有%(n)s项，见整改台账。") % {"n": overdue_count - len(overdue)})
     return Draft(since=since, figures=figures, moved="\n".join(lines), late="\n".join(late) if overdue_count else "",

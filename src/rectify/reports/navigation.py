@@ -10,7 +10,7 @@ from rectify.core.navigation import NavItem
 
 
 def statistics_items(request: HttpRequest) -> list[NavItem]:
-    return [NavItem(_("统计分析"), reverse("reports:index"), match=("/stats/",))]
+    return [NavItem(_("统计分析"), reverse("reports:index"), match=("/stats/", "/reports/"))]
 
 
 def attention_items(request: HttpRequest) -> list[NavItem]:

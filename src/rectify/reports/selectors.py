@@ -199,7 +199,8 @@ def _waiting(units: list[UnitFacts], *, today: dt.date) -> Table:
             if waited >= low and (high is None or waited <= high):
                 counts[index] += n
                 break
-    queue = reverse("rectification:review_queue")
+    rounds = sorted({u.inspected_unit.round.code for u in units})
+    queue = reverse("rectification:review_queue") + (f"?round={rounds[0]}" if len(rounds) == 1 else "")
     for index, (_low, _high, label) in enumerate(WAITING_BUCKETS):
         table.add([_(label), counts[index]], queue)
     return table
@@ -269,7 +270,7 @@ def build(*, title: str, scope: str, units: list[UnitFacts], today: dt.date, tas
     red = sum(u.by_warning.get("red", 0) for u in units)
     yellow = sum(u.by_warning.get("yellow", 0) for u in units)
     green = sum(u.by_warning.get("green", 0) for u in units)
-    pending_close_outs = sum(u.by_status.get(TaskStatus.SUBMITTED.value, 0) for u in units)
+    waiting = _waiting(units, today=today)
     board.cards = [
         Card(_("被巡视单位"), len(units), url=None),
         Card(_("反馈问题"), problems, sub=_("整改任务 %(n)s 项") % {"n": _sum(units, "tasks")}),
@@ -282,7 +283,8 @@ def build(*, title: str, scope: str, units: list[UnitFacts], today: dt.date, tas
              sub=_("黄灯问题 %(n)s 个") % {"n": yellow}),
         Card(_("经批准延期的任务"), _sum(units, "tasks_extended"), url=_with(task_url, warning="all", extended="1"),
              sub=_("按原定时限逾期 %(n)s 项，单独统计") % {"n": _sum(units, "tasks_overdue_original")}),
-        Card(_("待审核销号（问题）"), pending_close_outs, url=reverse("rectification:review_queue")),
+        Card(_("待审核的销号申请"), sum(row[1] for row in waiting.rows), url=waiting.links[0] if waiting.links else None,
+             sub=_("已等待 15 天以上 %(n)s 项") % {"n": sum(row[1] for row in waiting.rows[-2:])}),
         Card(_("自查问题"), _sum(units, "self_found"),
              sub=_("已完成 %(n)s，不计入完成率") % {"n": _sum(units, "self_found_completed")}),
     ]
@@ -336,7 +338,7 @@ def build(*, title: str, scope: str, units: list[UnitFacts], today: dt.date, tas
         ranking.add([label(u), u.on_time_rate, u.on_time, u.due_or_closed, u.rate], ledger(u))
 
     board.tables = [progress, warnings, _burn_down(units, today=today), ranking,
-                    _ageing(units, today=today, task_url=task_url), _waiting(units, today=today),
+                    _ageing(units, today=today, task_url=task_url), waiting,
                     _categories(units, category=category), kinds, extended]
     return board
 
