@@ -51,6 +51,9 @@ def main() -> None:
     print(f"demo load: {time.perf_counter() - started:.1f} s ({connection.vendor})")
     task = Task.objects.filter(problem__inspected_unit__unit__code="YN-JYT").order_by("id").first()
     problem = task.problem
+    from rectify.inspections.models import InspectionTeam
+
+    team = InspectionTeam.objects.filter(round__code=ROUND_CODE).order_by("id").first()
     pages = [
         ("jiwei", "/", "workbench (commission)"),
         ("jiwei", f"/rounds/{ROUND_CODE}/", "round overview, 20 units"),
@@ -64,6 +67,14 @@ def main() -> None:
         ("jiwei", "/clues/", "clue list"),
         ("xunshiban", "/orgs/", "org tree"),
         ("xunshiban", "/orgs/YN-JYT/", "unit roster"),
+        ("jiwei", f"/stats/rounds/{ROUND_CODE}/", "round dashboard (统计分析)"),
+        ("lingdao", "/stats/province/", "province dashboard"),
+        ("xunshiban", "/stats/units/YN-JYT/", "unit dashboard, 2 rounds"),
+        ("xunshiban", f"/stats/rounds/{ROUND_CODE}/teams/{team.pk}/", "team dashboard"),
+        ("xunshiban", f"/stats/categories/2/?round={ROUND_CODE}", "category dashboard"),
+        ("jiwei", "/attention/", "overdue and yellow tasks"),
+        ("xunshiban", f"/stats/cycles/{ROUND_CODE}/", "report cycles of a round"),
+        ("jyt_lead", f"/reports/{ROUND_CODE}/YN-JYT/progress/1/", "a filed progress report"),
     ]
     print(f"{'page':<28} {'queries':>7} {'median ms':>10} {'max ms':>8}")
     for username, url, label in pages:

@@ -8,6 +8,7 @@ next release corrects them.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 
 import chinese_calendar
@@ -16,6 +17,7 @@ log = logging.getLogger(__name__)
 _warned: set[int] = set()
 
 
+@functools.lru_cache(maxsize=8192)
 def is_workday(day: dt.date) -> bool:
     try:
         return bool(chinese_calendar.is_workday(day))

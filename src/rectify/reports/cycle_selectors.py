@@ -40,7 +40,8 @@ def round_cycles_for(*, user: User, code: str, today: dt.date | None = None) -> 
     policy = policy_of(rnd)
     units = list(inspection_selectors.inspected_units_of_round_for(user=user, round=rnd).order_by("unit__path"))
     reports: dict[int, list[UnitReport]] = {iu.pk: [] for iu in units}
-    for report in UnitReport.objects.filter(inspected_unit__in=units).order_by("kind", "cycle"):
+    for report in (UnitReport.objects.filter(inspected_unit__in=units).order_by("kind", "cycle")
+                   .only("inspected_unit_id", "kind", "cycle", "due_date", "filed_at")):
         reports[report.inspected_unit_id].append(report)
     for iu in units:
         iu.round = rnd  # the round (and its policy) once for all units
@@ -130,7 +131,8 @@ def report_colours(*, units: list[InspectedUnit], today: dt.date) -> dict[str, i
     rounds = {iu.round_id: iu.round for iu in units}
     policies = {p.round_id: p for p in ReportPolicy.objects.filter(round_id__in=list(rounds))}
     reports: dict[int, list[UnitReport]] = {iu.pk: [] for iu in units}
-    for report in UnitReport.objects.filter(inspected_unit_id__in=[iu.pk for iu in units]):
+    for report in (UnitReport.objects.filter(inspected_unit_id__in=[iu.pk for iu in units])
+                   .only("inspected_unit_id", "kind", "cycle", "due_date", "filed_at")):
         reports[report.inspected_unit_id].append(report)
     counts = {"red": 0, "yellow": 0, "green": 0}
     for iu in units:

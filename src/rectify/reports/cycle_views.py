@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from rectify.core import clock
 from rectify.core.errors import NotFound, PermissionDenied
@@ -21,7 +22,7 @@ from rectify.reports.models import ReportKind
 from rectify.reports.tables import Table, to_xlsx
 from rectify.reports.views import _xlsx
 
-COLOUR_LABELS = {"red": "红灯", "yellow": "黄灯", "green": "绿灯"}
+COLOUR_LABELS = {"red": gettext_noop("红灯"), "yellow": gettext_noop("黄灯"), "green": gettext_noop("正常")}
 
 
 @login_required

@@ -27,6 +27,7 @@ from django.db.models import Count, F, Q, QuerySet, Sum
 from django.db.models.functions import TruncDate
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from rectify.accounts.models import User
 from rectify.core import clock
@@ -42,9 +43,11 @@ from rectify.reports.tables import Table
 
 RED, YELLOW, GREEN, GREY, BLUE, TEAL = "#c0392b", "#d4a017", "#2e8b57", "#8c96a0", "#3867d6", "#17a2b8"
 STATUS_COLORS = [GREY, BLUE, TEAL, GREEN]  # pending, in progress, submitted, closed
-AGEING_BUCKETS = ((None, 0, "未到期"), (1, 7, "逾期1–7天"), (8, 30, "逾期8–30天"), (31, 90, "逾期31–90天"),
-                  (91, None, "逾期90天以上"))
-WAITING_BUCKETS = ((0, 3, "3天以内"), (4, 7, "4–7天"), (8, 14, "8–14天"), (15, 30, "15–30天"), (31, None, "30天以上"))
+AGEING_BUCKETS = ((None, 0, gettext_noop("未到期")), (1, 7, gettext_noop("逾期1–7天")),
+                  (8, 30, gettext_noop("逾期8–30天")), (31, 90, gettext_noop("逾期31–90天")),
+                  (91, None, gettext_noop("逾期90天以上")))
+WAITING_BUCKETS = ((0, 3, gettext_noop("3天以内")), (4, 7, gettext_noop("4–7天")), (8, 14, gettext_noop("8–14天")),
+                   (15, 30, gettext_noop("15–30天")), (31, None, gettext_noop("30天以上")))
 BURN_POINTS = 60  # at most this many points on the burn-down line
 PROVINCE_RANKING = 20  # the province page ranks the units with the lowest rates only
 
