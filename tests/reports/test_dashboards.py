@@ -14,6 +14,7 @@ from openpyxl import load_workbook
 
 from rectify.accounts.models import Role
 from rectify.core.errors import NotFound
+from rectify.inspections.models import Problem
 from rectify.rectification.models import Task, TaskStatus
 from rectify.reports import selectors
 from tests import factories
@@ -181,3 +182,35 @@ def test_query_counts_do_not_grow_with_the_data(world, client, frozen_today, dja
         counts.append(len(ctx.captured_queries))
     assert counts[0] == counts[1], counts
     assert counts[0] <= 20, counts
+
+
+def test_a_close_out_late_in_the_evening_of_the_deadline_in_beijing_is_on_time(world):
+    """Dates are Beijing dates: 23:30 on the deadline is on time, 00:10 the next day is late (both are the
+    previous day in UTC)."""
+    from rectify.core import clock
+
+    on_time = factories.task(prob=factories.problem(iu=world.iu_b), status=TaskStatus.CLOSED, due=dt.date(2026, 6, 30))
+    late = factories.task(prob=factories.problem(iu=world.iu_b), status=TaskStatus.CLOSED, due=dt.date(2026, 6, 30))
+    Task.objects.filter(pk=on_time.pk).update(closed_at=dt.datetime(2026, 6, 30, 23, 30, tzinfo=clock.SHANGHAI))
+    Task.objects.filter(pk=late.pk).update(closed_at=dt.datetime(2026, 7, 1, 0, 10, tzinfo=clock.SHANGHAI))
+    with clock.frozen(dt.date(2026, 7, 2)):
+        board = selectors.round_dashboard_for(user=world[Role.COMMISSION], code=world.round.code)
+    b = next(u for u in board.units if u.inspected_unit == world.iu_b)
+    assert (b.on_time, b.due_or_closed) == (1, 2)
+    line = dict(board.table("burn_down").rows)
+    assert line["2026-06-30"] - line["2026-07-02"] == 1  # each counted on the Beijing date it was closed
+
+
+@pytest.mark.parametrize("query", ["", "?warning=red", "?warning=yellow", "?warning=all", "?warning=red&round=R-TEST",
+                                   "?warning=all&kind=all", "?warning=attention&category=2"])
+def test_the_task_list_count_from_the_read_model_is_the_number_of_rows(round_with_history, client, query):
+    """Counts come from the deadline-day counts where they can; they must equal the rows listed."""
+    w = round_with_history
+    self_found = factories.problem(iu=w.iu_a)
+    Problem.objects.filter(pk=self_found.pk).update(kind="self_found")
+    factories.task(prob=self_found, due=dt.date(2026, 7, 2))
+    client.force_login(w[Role.COMMISSION])
+    page = client.get(reverse("reports:tasks") + query)
+    filters = page.context["filters"]
+    rows = selectors.task_list_for(user=w[Role.COMMISSION], filters=filters)
+    assert page.context["page_obj"].paginator.count == len(list(rows))

@@ -24,14 +24,13 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.db.models import Count, F, Q, QuerySet, Sum
-from django.db.models.functions import TruncDate
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from rectify.accounts.models import User
 from rectify.core import clock
-from rectify.core.db import DaysUntil
+from rectify.core.db import ChinaDate, ChinaDayEnd, DaysUntil
 from rectify.core.errors import NotFound
 from rectify.inspections import selectors as inspection_selectors
 from rectify.inspections.models import InspectedUnit, InspectionRound, Problem, ProblemCategory, ProblemKind
@@ -125,7 +124,7 @@ def unit_facts(units: QuerySet[InspectedUnit], *, today: dt.date) -> list[UnitFa
                .filter(Q(status=TaskStatus.CLOSED) | Q(original_due_date__lt=today)).order_by()
                .values("problem__inspected_unit_id")
                .annotate(n=Count("pk"), ok=Count("pk", filter=Q(status=TaskStatus.CLOSED,
-                                                                closed_at__date__lte=F("original_due_date")))))
+                                                                closed_at__lt=ChinaDayEnd(F("original_due_date"))))))
     for row in on_time:
         f = facts[row["problem__inspected_unit_id"]]
         f.due_or_closed, f.on_time = row["n"], row["ok"]
@@ -148,7 +147,7 @@ def _burn_down(units: list[UnitFacts], *, today: dt.date) -> Table:
         return table
     closed = dict(Task.objects.filter(problem__inspected_unit_id__in=[u.inspected_unit.pk for u in units],
                                       problem__kind=ProblemKind.FEEDBACK, status=TaskStatus.CLOSED)
-                  .annotate(day=TruncDate("closed_at")).order_by().values("day").annotate(n=Count("pk"))
+                  .annotate(day=ChinaDate("closed_at")).order_by().values("day").annotate(n=Count("pk"))
                   .values_list("day", "n"))
     total = _sum(units, "tasks")
     span = (today - start).days
@@ -194,7 +193,7 @@ def _waiting(units: list[UnitFacts], *, today: dt.date) -> Table:
     counts = [0] * len(WAITING_BUCKETS)
     rows = (CloseOut.objects.filter(task__problem__inspected_unit_id__in=[u.inspected_unit.pk for u in units],
                                     state=CloseOutState.PENDING)
-            .annotate(day=TruncDate("submitted_at")).order_by().values("day").annotate(n=Count("pk"))
+            .annotate(day=ChinaDate("submitted_at")).order_by().values("day").annotate(n=Count("pk"))
             .values_list("day", "n"))
     for day, n in rows:
         waited = (today - day).days
@@ -481,6 +480,30 @@ class TaskFilters:
     category: str = ""
     extended: bool = False
     query: str = ""
+    kind: str = ProblemKind.FEEDBACK  # feedback (counted like every figure), self_found, or "" for both
+
+
+def task_count_from_rollups(*, user: User, filters: TaskFilters, today: dt.date | None = None) -> int | None:
+    """The number of tasks ``task_list_for`` gives, from the deadline-day counts (one query), when the filters
+    are ones those counts know (fed-back problems' open tasks by unit and deadline); None otherwise."""
+    if filters.kind != ProblemKind.FEEDBACK or filters.extended or filters.category or filters.query:
+        return None
+    today = today or clock.today()
+    units = inspection_selectors.inspected_units_for(user=user)
+    if filters.round:
+        units = units.filter(round__code=filters.round)
+    if filters.unit:
+        units = units.filter(unit__code=filters.unit)
+    if filters.inspected_unit:
+        units = units.filter(pk=filters.inspected_unit)
+    if filters.team:
+        units = units.filter(team_id=filters.team)
+    red = Q(day__lt=today)
+    yellow = Q(day__gte=today) & Q(left__lte=F("inspected_unit__round__yellow_days"))
+    wanted = {"red": red, "yellow": yellow, "attention": red | yellow, "all": Q()}[filters.warning]
+    total = (UnitDueCount.objects.filter(inspected_unit__in=units.values("pk"), measure=DueMeasure.TASK)
+             .annotate(left=DaysUntil(F("day"), today)).filter(wanted).aggregate(n=Sum("count"))["n"])
+    return total or 0
 
 
 def task_list_for(*, user: User, filters: TaskFilters, today: dt.date | None = None) -> QuerySet[Task]:
@@ -512,6 +535,8 @@ def task_list_for(*, user: User, filters: TaskFilters, today: dt.date | None = N
         qs = qs.exclude(due_date=F("original_due_date"))
     if filters.query:
         qs = qs.filter(Q(measure__icontains=filters.query) | Q(problem__description__icontains=filters.query))
+    if filters.kind:
+        qs = qs.filter(problem__kind=filters.kind)
     qs = rectification_selectors.annotate_task_state(qs, today=today)
     if filters.warning in ("attention", "yellow"):
         qs = qs.filter(warning__in=["red", "yellow"] if filters.warning == "attention" else ["yellow"])

@@ -115,6 +115,7 @@ def _filters(request: HttpRequest) -> TaskFilters:
         inspected_unit=_int(get.get("inspected_unit")), team=_int(get.get("team")),
         category=get.get("category", "").strip(), extended=get.get("extended") == "1",
         query=get.get("q", "").strip()[:100],
+        kind={"self_found": "self_found", "all": ""}.get(get.get("kind", ""), "feedback"),
     )
 
 
@@ -144,7 +145,11 @@ def tasks(request: HttpRequest) -> HttpResponse:
     qs = selectors.task_list_for(user=request.user, filters=filters)
     if request.GET.get("export") == "xlsx":
         return _xlsx(_tasks_xlsx(qs), f"{_('逾期与黄灯任务')}-{clock.today().isoformat()}.xlsx")
-    page = Paginator(qs, settings.RECTIFY_PAGE_SIZE).get_page(request.GET.get("page"))
+    paginator = Paginator(qs, settings.RECTIFY_PAGE_SIZE)
+    known = selectors.task_count_from_rollups(user=request.user, filters=filters)
+    if known is not None:  # the read model's count: no scan of the open tasks
+        paginator.__dict__["count"] = known
+    page = paginator.get_page(request.GET.get("page"))
     rows = list(page.object_list)
     names = selectors.task_rows(rows)
     for t in rows:
@@ -155,6 +160,7 @@ def tasks(request: HttpRequest) -> HttpResponse:
         "page_obj": page, "rows": [(t, names.get(t.pk, {})) for t in rows], "filters": filters,
         "querystring": urlencode(query), "rounds": rounds,
         "categories": list(inspection_selectors.categories_top_level()),
+        "kind_choices": [("feedback", _("反馈问题")), ("self_found", _("自查问题")), ("all", _("全部"))],
         "warning_choices": [("attention", _("红灯和黄灯")), ("red", _("红灯（逾期）")), ("yellow", _("黄灯")),
                             ("all", _("全部未销号"))],
         "crumbs": [(_("统计分析"), "/stats/"), (_("逾期与黄灯任务"), None)],
