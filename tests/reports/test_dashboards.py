@@ -133,6 +133,9 @@ def test_team_unit_and_category_pages(round_with_history, client):
     board = selectors.category_dashboard_for(user=w[Role.COMMISSION], code="3", round_code=w.round.code)
     rows = {row[0]: row for row in board.table("category_units").rows}
     assert rows["省教育厅"][1:3] == [1, 0] and rows["省财政厅"][1] == 1
+    overdue = _card(board, "逾期任务")
+    assert overdue.value == 1  # the red task is unit A's 3.2 problem
+    assert client.get(overdue.url).context["page_obj"].paginator.count == 1
 
 
 def test_each_table_exports_to_excel_as_shown(round_with_history, client):

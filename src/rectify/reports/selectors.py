@@ -393,10 +393,24 @@ def category_dashboard_for(*, user: User, code: str, round_code: str = "",
     wanted = Problem.objects.filter(Q(category=category) | Q(category__parent=category)).values("inspected_unit_id")
     units = unit_facts(qs.filter(pk__in=wanted), today=today)
     task_filter = {"category": category.code, **({"round": rnd.code} if rnd else {})}
-    board = build(title=f"{category.code} {category.name}", scope="category", units=units, today=today,
-                  task_filter=task_filter, row_label="unit" if rnd else "both", category=category)
-    board.round = rnd
-    board.tables.insert(0, _category_units(units, category=category, row_label="unit" if rnd else "both"))
+    row_label = "unit" if rnd else "both"
+    board = Dashboard(title=f"{category.code} {category.name}", scope="category", units=units, today=today,
+                      task_filter=task_filter, round=rnd)
+    per_unit = _category_units(units, category=category, row_label=row_label)
+    sub = _categories(units, category=category)
+    problems, done = sum(r[1] for r in per_unit.rows), sum(r[2] for r in per_unit.rows)
+    task_url = f"{reverse('reports:tasks')}?{urlencode(task_filter)}"
+    overdue = task_list_for(user=user, filters=TaskFilters(warning="red", category=category.code,
+                                                            round=rnd.code if rnd else ""), today=today).count()
+    board.cards = [
+        Card(_("涉及单位"), len(units)),
+        Card(_("该类反馈问题"), problems, sub=_("另有自查问题 %(n)s 个") % {"n": sum(r[4] for r in sub.rows)}),
+        Card(_("整改完成率"), f"{completion_rate(done, problems)}%", tone="success",
+             sub=_("已完成 %(n)s 个") % {"n": done}),
+        Card(_("红灯问题"), sum(r[4] for r in per_unit.rows), tone="danger"),
+        Card(_("逾期任务"), overdue, url=_with(task_url, warning="red"), tone="danger"),
+    ]
+    board.tables = [per_unit, sub]
     return board
 
 
