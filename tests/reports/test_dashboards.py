@@ -32,6 +32,7 @@ def round_with_history(world, frozen_today):
     late = factories.task(prob=factories.problem(iu=a), status=TaskStatus.CLOSED, due=dt.date(2026, 6, 30))
     Task.objects.filter(pk=on_time.pk).update(closed_at=dt.datetime(2026, 6, 1, 9, tzinfo=dt.UTC))
     Task.objects.filter(pk=late.pk).update(closed_at=dt.datetime(2026, 7, 5, 9, tzinfo=dt.UTC))
+    factories.refresh_rollups([on_time.problem_id, late.problem_id])  # as the close-out service would
     factories.task(prob=factories.problem(iu=a, category_code="3.2"), due=dt.date(2026, 7, 1))
     factories.task(prob=factories.problem(iu=a), due=dt.date(2026, 7, 15))
     ext = factories.task(prob=factories.problem(iu=a), due=dt.date(2026, 8, 31))
@@ -196,6 +197,7 @@ def test_a_close_out_late_in_the_evening_of_the_deadline_in_beijing_is_on_time(w
     late = factories.task(prob=factories.problem(iu=world.iu_b), status=TaskStatus.CLOSED, due=dt.date(2026, 6, 30))
     Task.objects.filter(pk=on_time.pk).update(closed_at=dt.datetime(2026, 6, 30, 23, 30, tzinfo=clock.SHANGHAI))
     Task.objects.filter(pk=late.pk).update(closed_at=dt.datetime(2026, 7, 1, 0, 10, tzinfo=clock.SHANGHAI))
+    factories.refresh_rollups([on_time.problem_id, late.problem_id])
     with clock.frozen(dt.date(2026, 7, 2)):
         board = selectors.round_dashboard_for(user=world[Role.COMMISSION], code=world.round.code)
     b = next(u for u in board.units if u.inspected_unit == world.iu_b)
@@ -217,3 +219,24 @@ def test_the_task_list_count_from_the_read_model_is_the_number_of_rows(round_wit
     filters = page.context["filters"]
     rows = selectors.task_list_for(user=w[Role.COMMISSION], filters=filters)
     assert page.context["page_obj"].paginator.count == len(list(rows))
+
+
+def test_a_close_out_approved_through_the_services_counts_on_time_and_in_the_burn_down(world):
+    import io
+
+    from rectify.core import clock
+    from rectify.rectification import services
+    from rectify.rectification.models import CloseOut
+
+    with clock.frozen(dt.datetime(2026, 7, 31, 23, 50, tzinfo=clock.SHANGHAI)):  # the deadline's last minutes
+        services.evidence_upload(actor=world[Role.UNIT_MEMBER], task_id=world.task_a.pk,
+                                 file=io.BytesIO(b"%PDF-1.4 proof"), name="proof.pdf")
+        services.close_out_submit(actor=world[Role.UNIT_LEAD], task_id=world.task_a.pk)
+        services.close_out_approve(actor=world[Role.INSPECTION_OFFICE],
+                                   close_out_id=CloseOut.objects.get(task=world.task_a).pk)
+    with clock.frozen(dt.date(2026, 8, 2)):
+        board = selectors.round_dashboard_for(user=world[Role.COMMISSION], code=world.round.code)
+    a = next(u for u in board.units if u.inspected_unit == world.iu_a)
+    assert (a.on_time, a.due_or_closed) == (1, 1)
+    line = dict(board.table("burn_down").rows)
+    assert line["2026-05-01"] == 2 and line["2026-08-02"] == 1

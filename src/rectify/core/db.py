@@ -55,24 +55,3 @@ class ChinaDate(models.Func):
     def as_sqlite(self, compiler, connection, **extra_context):  # type: ignore[no-untyped-def]
         return super().as_sql(compiler, connection,
                               template=f"date(%(expressions)s, '+{CHINA_OFFSET_HOURS} hours')", **extra_context)
-
-
-class ChinaDayEnd(models.Func):
-    """The first moment after a date ends in China (its next midnight, Asia/Shanghai), as a UTC datetime: a
-    datetime is on or before the date in China exactly when it is earlier than this."""
-
-    output_field = models.DateTimeField()
-
-    def as_sql(self, compiler, connection, **extra_context):  # type: ignore[override]
-        return self.as_postgresql(compiler, connection, **extra_context)
-
-    def as_postgresql(self, compiler, connection, **extra_context):  # type: ignore[no-untyped-def]
-        return super().as_sql(
-            compiler, connection,
-            template="(((%(expressions)s) + 1)::timestamp AT TIME ZONE 'Asia/Shanghai')", **extra_context)
-
-    def as_sqlite(self, compiler, connection, **extra_context):  # type: ignore[no-untyped-def]
-        hours = 24 - CHINA_OFFSET_HOURS
-        return super().as_sql(compiler, connection,
-                              template=f"datetime(%(expressions)s, '+{hours} hours')",
-                              **extra_context)

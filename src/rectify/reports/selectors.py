@@ -5,11 +5,11 @@ verified by ``rectify verify-rollups``) or from stored facts (tasks' close-out t
 close-outs, problems' categories) aggregated in SQL — never from a counter kept on the side. Each dashboard
 costs a fixed number of queries whatever the number of tasks:
 
-1. the inspected units in scope with their rollup row and problem counts;
+1. the inspected units in scope with their rollup row (which counts, among others, the tasks closed by their
+   original deadline: the on-time ranking) and problem counts;
 2. today's warning and overdue sums over the deadline-day counts (each round's own yellow period);
-3. close-outs by day (the burn-down) and 4. close-outs on time per unit (the ranking);
-5. open tasks by deadline day (ageing) and 6. pending close-outs by day submitted (waiting);
-7. problems by category.
+3. tasks closed per Beijing day (the burn-down) and 4. open tasks by deadline day (ageing), both day counts of
+   the read model; 5. pending close-outs by day submitted (waiting); 6. problems by category.
 
 Rule 25: nothing here ranks by the number of people held accountable; rankings are by rectification results.
 """
@@ -30,7 +30,7 @@ from django.utils.translation import gettext_noop
 
 from rectify.accounts.models import User
 from rectify.core import clock
-from rectify.core.db import ChinaDate, ChinaDayEnd, DaysUntil
+from rectify.core.db import ChinaDate, DaysUntil
 from rectify.core.errors import NotFound
 from rectify.inspections import selectors as inspection_selectors
 from rectify.inspections.models import InspectedUnit, InspectionRound, Problem, ProblemCategory, ProblemKind
@@ -95,7 +95,7 @@ class Dashboard:
 # --- the facts of a set of inspected units -------------------------------------------------------
 
 def unit_facts(units: QuerySet[InspectedUnit], *, today: dt.date) -> list[UnitFacts]:
-    """Queries 1–2 and 4 of the module docstring: each unit's rollup, today's warnings, on-time close-outs."""
+    """Queries 1–2 of the module docstring: each unit's rollup (with its on-time close-outs), today's warnings."""
     rows = list(rectification_selectors.with_unit_facts(units.select_related("round", "unit", "team"))
                 .order_by("-round__start_date", "unit__path"))
     facts = {iu.pk: UnitFacts(inspected_unit=iu) for iu in rows}
@@ -120,14 +120,10 @@ def unit_facts(units: QuerySet[InspectedUnit], *, today: dt.date) -> list[UnitFa
         green = (row["open_problems"] or 0) - red - yel
         f.by_warning = {k: v for k, v in (("red", red), ("yellow", yel), ("green", green)) if v}
         f.tasks_yellow, f.open_tasks = row["tasks_yellow"] or 0, row["open_tasks"] or 0
-    on_time = (Task.objects.filter(problem__inspected_unit_id__in=ids, problem__kind=ProblemKind.FEEDBACK)
-               .filter(Q(status=TaskStatus.CLOSED) | Q(original_due_date__lt=today)).order_by()
-               .values("problem__inspected_unit_id")
-               .annotate(n=Count("pk"), ok=Count("pk", filter=Q(status=TaskStatus.CLOSED,
-                                                                closed_at__lt=ChinaDayEnd(F("original_due_date"))))))
-    for row in on_time:
-        f = facts[row["problem__inspected_unit_id"]]
-        f.due_or_closed, f.on_time = row["n"], row["ok"]
+    for f in facts.values():  # from the read model: closed by the original deadline, and closed or past it
+        row = getattr(f.inspected_unit, "rollup", None)
+        f.on_time = row.tasks_closed_on_time if row is not None else 0
+        f.due_or_closed = f.tasks_closed + f.tasks_overdue_original
     return list(facts.values())
 
 
@@ -137,7 +133,8 @@ def _sum(units: list[UnitFacts], name: str) -> int:
 
 def _burn_down(units: list[UnitFacts], *, today: dt.date) -> Table:
     """Open tasks of fed-back problems at the end of each day since the first feedback: all tasks less those
-    closed by then (query 3). Tasks count from the feedback on; a reopened task counts as open again."""
+    closed by then (query 3, the read model's close-out day counts). Tasks count from the feedback on; a reopened
+    task counts as open again."""
     table = Table("burn_down", _("未销号任务数变化（燃尽）"), [_("日期"), _("未销号任务")], chart="line",
                   colors=[RED], note=_("以反馈日期起的全部整改任务减去截至当日已销号的任务；重新打开的任务重新计为未销号。"))
     if not units:
@@ -145,19 +142,20 @@ def _burn_down(units: list[UnitFacts], *, today: dt.date) -> Table:
     start = min(u.inspected_unit.feedback_date for u in units)
     if start > today:
         return table
-    closed = dict(Task.objects.filter(problem__inspected_unit_id__in=[u.inspected_unit.pk for u in units],
-                                      problem__kind=ProblemKind.FEEDBACK, status=TaskStatus.CLOSED)
-                  .annotate(day=ChinaDate("closed_at")).order_by().values("day").annotate(n=Count("pk"))
-                  .values_list("day", "n"))
+    closed = dict(UnitDueCount.objects.filter(inspected_unit_id__in=[u.inspected_unit.pk for u in units],
+                                              measure=DueMeasure.TASK_CLOSED)
+                  .order_by().values("day").annotate(n=Sum("count")).values_list("day", "n"))
+    # closed tasks without a close-out time (e.g. imported as closed) count as closed from the start
+    undated = _sum(units, "tasks_closed") - sum(closed.values())
     total = _sum(units, "tasks")
     span = (today - start).days
     step = max(1, -(-span // BURN_POINTS))
     days = [start + dt.timedelta(days=d) for d in range(0, span + 1, step)]
     if days[-1] != today:
         days.append(today)
-    before = sum(n for day, n in closed.items() if day is not None and day < start)
+    before = undated + sum(n for day, n in closed.items() if day < start)
     cumulative, i = before, 0
-    ordered = sorted((d, n) for d, n in closed.items() if d is not None and d >= start)
+    ordered = sorted((d, n) for d, n in closed.items() if d >= start)
     for day in days:
         while i < len(ordered) and ordered[i][0] <= day:
             cumulative += ordered[i][1]
