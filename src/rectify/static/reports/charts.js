@@ -21,7 +21,9 @@
         return { name: label, value: spec.series[0].data[i] };
       }) }];
     } else {
-      var category = { type: "category", data: spec.labels, axisLabel: { interval: 0, rotate: horizontal ? 0 : (spec.labels.length > 8 ? 40 : 0), width: 120, overflow: "truncate" } };
+      var rotated = !horizontal && spec.labels.length > 8;
+      if (rotated) { option.grid.left = 48; option.grid.bottom = 16; }
+      var category = { type: "category", data: spec.labels, axisLabel: { interval: 0, rotate: rotated ? 40 : 0, width: 120, overflow: "truncate" } };
       var value = { type: "value", minInterval: 1 };
       if (horizontal) { category.inverse = true; }
       option.xAxis = horizontal ? value : category;
