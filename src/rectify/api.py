@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.http.multipartparser import MultiPartParserError
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.parser import Parser
 from ninja.renderers import JSONRenderer
@@ -53,6 +53,9 @@ api = NinjaAPI(
     urls_namespace="api",
     parser=JsonOrFormParser(),
     renderer=Utf8JSONRenderer(),
+    # Intranet: Swagger UI from ninja's static files (ninja is in INSTALLED_APPS) and no validator badge,
+    # which would fetch validator.swagger.io.
+    docs=Swagger(settings={"validatorUrl": None}),
 )
 
 

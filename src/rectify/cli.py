@@ -123,8 +123,11 @@ def _fail(message: str, code: int = 2) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
+    from rectify.core import vendor
     from rectify.demo.loader import database_is_empty, demo_load
 
+    if vendor.installed_version() != vendor.ECHARTS_VERSION:  # installed without the ./rectify wrapper
+        vendor.main([])  # prints what it did, or why the charts will be missing; the tables work either way
     logins: list[dict[str, Any]] = []
     if args.demo:
         if database_is_empty():

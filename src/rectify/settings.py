@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "ninja",  # the API docs page then uses ninja's bundled Swagger UI, not a CDN (intranet; DECISIONS 37)
     "django_tasks",
     "django_tasks_db",
     "axes",
@@ -54,6 +55,7 @@ INSTALLED_APPS = [
     "rectify.supervision",
     "rectify.accountability",
     "rectify.ledger",
+    "rectify.reports",
 ]
 
 MIDDLEWARE = [
@@ -215,6 +217,12 @@ RECTIFY_YELLOW_DAYS_DEFAULT = env_int("RECTIFY_YELLOW_DAYS", 10, minimum=0)
 RECTIFY_NOTICE_DAYS_DEFAULT = env_int("RECTIFY_NOTICE_DAYS", 20, minimum=0)
 RECTIFY_RECTIFICATION_MONTHS_DEFAULT = env_int("RECTIFY_RECTIFICATION_MONTHS", 3, minimum=1)
 RECTIFY_REPORT_MONTHS_DEFAULT = env_int("RECTIFY_REPORT_MONTHS", 2, minimum=1)
+# Report cycles (issue 10 §2, reports/cycles.py): a round's default progress-report cadence (🟡 half-monthly) and
+# how many working days a missed report stays yellow before it turns red.
+RECTIFY_REPORT_CADENCE_DEFAULT = env_str("RECTIFY_REPORT_CADENCE", "biweekly")
+if RECTIFY_REPORT_CADENCE_DEFAULT not in ("weekly", "biweekly", "monthly"):
+    raise ImproperlyConfigured("RECTIFY_REPORT_CADENCE must be weekly, biweekly or monthly")
+RECTIFY_REPORT_GRACE_WORKDAYS_DEFAULT = env_int("RECTIFY_REPORT_GRACE_WORKDAYS", 5, minimum=0)
 # Rule 2: a 长期坚持 task is reviewed this often unless its plan says otherwise.
 RECTIFY_LONG_TERM_REVIEW_MONTHS = env_int("RECTIFY_LONG_TERM_REVIEW_MONTHS", 6, minimum=1)
 # A supervision order still unanswered this many days before its response deadline shows yellow (red once past).

@@ -492,3 +492,19 @@ def test_the_look_back_has_confirmed_repeats_planted_red_flags_and_interviews_wi
     assert InterviewParticipant.objects.filter(unit__inspected_unit__unit__code="YN-JYT", current=False,
                                                overlap_days__gt=0).exists(), "a former head is summoned"
     assert InterviewParticipant.objects.values("unit__inspected_unit").distinct().count() == 12
+
+
+def test_the_demo_has_report_cycles_with_filed_late_and_missing_reports(demo, db):
+    from rectify.reports import cycle_selectors
+
+    assert demo["report_cycles"]["filed"] > 100 and demo["report_cycles"]["late"] > 0
+    assert demo["report_cycles"]["missing"] > 0
+    office = User.objects.get(username="xunshiban")
+    with clock.frozen(MOMENT):
+        overview = cycle_selectors.round_cycles_for(user=office, code=ROUND_CODE)
+        colours = overview.by_colour
+        assert colours["red"] >= 1 and colours["green"] >= 10 and colours["red"] + colours["yellow"] >= 3
+        demo_unit = next(u for u in overview.units if u.inspected_unit.unit.code == "YN-JYT")
+        assert demo_unit.current is not None and demo_unit.current.state == "missing"  # jyt_lead files it
+        original = cycle_selectors.round_cycles_for(user=office, code="YN-10-14")
+        assert original.by_colour == {"red": 0, "yellow": 0, "green": 20}

@@ -133,6 +133,11 @@ class User(AbstractUser):
         return self.role in (Role.UNIT_LEAD, Role.UNIT_MEMBER)
 
     @property
+    def can_file_unit_report(self) -> bool:
+        """File the unit's periodic progress reports and its rectification report (reports app)."""
+        return self.role == Role.UNIT_LEAD
+
+    @property
     def can_manage_rounds(self) -> bool:
         """Create and edit rounds, teams and inspected units (the admin only reads them)."""
         return self.role in REVIEWER_ROLES

@@ -31,6 +31,8 @@ CHANGE_REQUESTS = 420  # rectification: 变更审批 / 变更申请
 SUPERVISION_ORDERS = 500  # supervision: 督办 (supervision orders and letters)
 INTERVIEWS = 520  # supervision: 约谈 (supervisors)
 RED_FLAGS = 560  # supervision: 红旗预警 / 虚假整改线索 (supervisors)
+STATISTICS = 600  # reports: 统计分析 (dashboards)
+ATTENTION_TASKS = 610  # reports: 逾期与黄灯任务 (the cross-unit list)
 ACCOUNTABILITY = 700  # accountability: 问责 (commission only)
 SYSTEM_ADMIN = 1000  # orgs: 系统管理
 

@@ -39,6 +39,7 @@ from rectify.demo import corpus
 from rectify.demo import lookback as lookback_demo
 from rectify.demo.accountability import seed_accountability
 from rectify.demo.orders import seed_supervision
+from rectify.demo.reports import seed_report_cycles
 from rectify.inspections.models import (
     Clue,
     ClueDisposition,
@@ -866,6 +867,11 @@ def demo_load(*, seed: int = SEED) -> dict[str, Any]:
         jyt_staff=[p for p in staff_rows if p.unit.parent.code == DEMO_UNIT], names=names,
         commission=users["jiwei"], approver=extra_users[-1])
 
+    # --- report cycles: filed, late and missing reports ---------------------------------------------
+    report_cycles = seed_report_cycles(
+        rng=random.Random(seed + 10), look_back=rnd, original=original, look_back_units=inspected,
+        original_units=original_units, unit_actor=unit_actor, demo_unit=DEMO_UNIT, today=today)
+
     summary = {
         "round": rnd.code,
         "original_round": original.code,
@@ -883,6 +889,7 @@ def demo_load(*, seed: int = SEED) -> dict[str, Any]:
         "accountability": accountability,
         "supervision": supervision,
         "look_back": look_back_summary,
+        "report_cycles": report_cycles,
     }
     audit_record(actor=None, action="demo.loaded", object_type="inspections.inspectionround", object_id=rnd.pk,
                  after={k: v for k, v in summary.items() if k not in ("units", "logins")} | {"generated_at": now})

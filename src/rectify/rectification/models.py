@@ -371,6 +371,10 @@ class ProblemRollup(models.Model):
     submitted = models.PositiveIntegerField(default=0)
     closed = models.PositiveIntegerField(default=0)
     extended = models.PositiveIntegerField(default=0)  # tasks whose deadline in force is not the original one
+    # Closed tasks by the Beijing date they were closed ({"YYYY-MM-DD": tasks}; a closed task without a close-out
+    # time is in ``closed`` only), and how many of them were closed by their original deadline (rule 3).
+    closed_days = models.JSONField(default=dict)
+    closed_on_time = models.PositiveIntegerField(default=0)
     status = models.CharField(max_length=20)  # TaskStatus value, from the counts
     completion = models.CharField(max_length=20)  # completed / basic / incomplete
     earliest_open_due = models.DateField(null=True)
@@ -405,6 +409,7 @@ class UnitRollup(models.Model):
     tasks = models.IntegerField(default=0)
     tasks_closed = models.IntegerField(default=0)
     tasks_extended = models.IntegerField(default=0)
+    tasks_closed_on_time = models.IntegerField(default=0)  # closed by their original deadline, Beijing date
     self_found = models.IntegerField(default=0)
     self_found_completed = models.IntegerField(default=0)
     changed_at = models.DateTimeField(null=True)
@@ -417,6 +422,7 @@ class DueMeasure(models.TextChoices):
     PROBLEM = "problem_due", "problem_due"  # fed-back problems by their earliest open deadline
     TASK = "task_due", "task_due"  # open tasks of fed-back problems by their deadline in force
     TASK_ORIGINAL = "task_original_due", "task_original_due"  # the same by their original deadline
+    TASK_CLOSED = "task_closed", "task_closed"  # closed tasks of fed-back problems by the Beijing date closed
 
 
 class UnitDueCount(models.Model):
