@@ -123,6 +123,7 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 from rectify.accountability.api import router as accountability_router  # noqa: E402
 from rectify.accountability.case_api import router as accountability_case_router  # noqa: E402
 from rectify.accountability.pool_api import router as accountability_pool_router  # noqa: E402
+from rectify.cases.api import router as cases_router  # noqa: E402
 from rectify.inspections.api import router as inspections_router  # noqa: E402
 from rectify.ledger.api import router as ledger_router  # noqa: E402
 from rectify.orgs.api import router as orgs_router  # noqa: E402
@@ -140,3 +141,4 @@ api.add_router("", handover_router)
 api.add_router("", accountability_router)
 api.add_router("", accountability_case_router)
 api.add_router("", accountability_pool_router)
+api.add_router("", cases_router)

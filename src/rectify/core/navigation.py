@@ -29,6 +29,8 @@ CLUES = 350  # inspections: 问题线索 (commission only)
 CLOSE_OUTS = 400  # rectification: 销号审核
 CHANGE_REQUESTS = 420  # rectification: 变更审批 / 变更申请
 ACCOUNTABILITY = 700  # accountability: 问责 (commission only)
+CASE_LIBRARY = 800  # cases: 案例库 (every signed-in role)
+TRAINING = 820  # cases: 培训
 SYSTEM_ADMIN = 1000  # orgs: 系统管理
 
 
