@@ -87,7 +87,11 @@ def _set_categories(document: CaseDocument, names: list[str]) -> None:
     if missing:
         CaseCategory.objects.bulk_create(missing, ignore_conflicts=True)
         existing = {c.name: c for c in CaseCategory.objects.filter(name__in=names)}
-    document.categories.set([existing[n] for n in names if n in existing])
+    # In the document's order (the through rows' ids keep it; ``set()`` would not).
+    through = CaseDocument.categories.through
+    through.objects.filter(casedocument=document).delete()
+    through.objects.bulk_create([through(casedocument=document, casecategory=existing[n])
+                                 for n in dict.fromkeys(names) if n in existing])
 
 
 def document_import(*, actor: User | None, data: bytes, filename: str) -> Imported:
