@@ -48,8 +48,16 @@ def _any_match(terms: list[str], limit: int) -> dict[int, float]:
             cursor.execute("SELECT rowid, -bm25(cases_fts, 4.0, 1.0) AS s FROM cases_fts WHERE cases_fts MATCH %s "
                            "ORDER BY bm25(cases_fts, 4.0, 1.0), rowid DESC LIMIT %s", (match, limit))
             rows = [(r[0], float(r[1])) for r in cursor.fetchall()]
+    # Rank by how many of the key words a document holds (bm25 of an OR query favours one rare word repeated),
+    # then by bm25: 0–1, relative to the best.
+    texts = dict(CaseDocument.objects.filter(pk__in=[i for i, _s in rows]).values_list("pk", "search_body"))
     top = max((s for _i, s in rows), default=0.0) or 1.0
-    return {doc_id: max(0.0, s / top) for doc_id, s in rows}
+    out = {}
+    for doc_id, s in rows:
+        words = set((texts.get(doc_id) or "").split())
+        share = sum(1 for t in terms if t in words) / len(terms)
+        out[doc_id] = 0.8 * share + 0.2 * max(0.0, s / top)
+    return out
 
 
 @dataclass

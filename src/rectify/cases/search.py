@@ -69,15 +69,22 @@ def ranked_ids(tokens: list[str], scope: QuerySet[CaseDocument] | None, *, limit
                 return rows, offset + len(rows)
             cursor.execute(f"SELECT count(*) {base}", (query, *inner_params))
             return rows, cursor.fetchone()[0]
-        where = "cases_fts MATCH %s" + (f" AND rowid IN ({inner})" if inner else "")
+        # The match first (MATERIALIZED: FTS5 evaluates it once), then the filters as a semi-join: with the
+        # filter inside the FTS query SQLite would probe the index row by row.
         match = _match_expression(tokens)
-        cursor.execute(f"SELECT rowid, -bm25(cases_fts, 4.0, 1.0) AS s FROM cases_fts WHERE {where} "
-                       "ORDER BY bm25(cases_fts, 4.0, 1.0), rowid DESC LIMIT %s OFFSET %s",
+        cte = ("WITH m AS MATERIALIZED (SELECT rowid AS id, bm25(cases_fts, 4.0, 1.0) AS r FROM cases_fts "
+               "WHERE cases_fts MATCH %s)")
+        where = f" WHERE m.id IN ({inner})" if inner else ""
+        cursor.execute(f"{cte} SELECT m.id, -m.r FROM m{where} ORDER BY m.r, m.id DESC LIMIT %s OFFSET %s",
                        (match, *inner_params, limit, offset))
         rows = [(r[0], float(r[1])) for r in cursor.fetchall()]
         if len(rows) < limit and (rows or offset == 0):
             return rows, offset + len(rows)
-        cursor.execute(f"SELECT count(*) FROM cases_fts WHERE {where}", (match, *inner_params))
+        if inner:
+            cursor.execute("WITH m AS MATERIALIZED (SELECT rowid AS id FROM cases_fts WHERE cases_fts MATCH %s) "
+                           f"SELECT count(*) FROM m{where}", (match, *inner_params))
+        else:  # counting needs no ranking
+            cursor.execute("SELECT count(*) FROM cases_fts WHERE cases_fts MATCH %s", (match,))
         return rows, cursor.fetchone()[0]
 
 

@@ -12,6 +12,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -21,6 +22,13 @@ from rectify.cases.models import CaseDocument, Course, CourseItem, Venue
 from rectify.core import clock
 from rectify.core.errors import DomainError, NotFound
 from rectify.core.uploads import refused_uploads
+
+
+def _int(value: object) -> int | None:
+    try:
+        return int(str(value)) if value not in (None, "") else None
+    except ValueError:
+        return None
 
 
 def _crumbs(*items: tuple[str, str | None]) -> list[tuple[str, str | None]]:
@@ -60,14 +68,17 @@ def course(request: HttpRequest, course_id: int) -> HttpResponse:
     if request.method == "POST":
         if not services.can_manage_library(request.user):
             raise Forbidden
-        item = CourseItem.objects.filter(course=c, pk=request.POST.get("item")).first()
-        document = CaseDocument.objects.filter(pk=request.POST.get("document") or 0).first()
+        item = CourseItem.objects.filter(pk=_int(request.POST.get("item")) or 0).first()  # any course's item
+        document = CaseDocument.objects.filter(pk=_int(request.POST.get("document")) or 0).first()
         if item is not None and document is not None:
             docs = list(item.documents.all())
             docs = [d for d in docs if d.pk != document.pk] if request.POST.get("remove") else [*docs, document]
             tr.course_item_set_documents(actor=request.user, item=item, documents=docs)
             messages.success(request, _("课程案例已更新。"))
-        return redirect(request.POST.get("next") or reverse("cases:course", args=[c.pk]))
+        target = request.POST.get("next") or ""
+        if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+            target = reverse("cases:course", args=[c.pk])
+        return redirect(target)
     return render(request, "cases/course.html", {
         "crumbs": _crumbs((c.title, None)), "course": c, "can_manage": services.can_manage_library(request.user),
         "sessions": list(c.sessions.order_by("-held_on")),
@@ -135,8 +146,8 @@ def attendance_import(request: HttpRequest, session_id: int) -> HttpResponse:
         s = tr.session_get(session_id)
     except NotFound:
         raise Http404 from None
-    refused = refused_uploads(request)
     upload = request.FILES.get("file")
+    refused = refused_uploads(request)  # known once the body is parsed
     result = tr.AttendanceResult()
     if refused:
         result.errors.append({"message": next(iter(refused.values())).message})

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods
 from rectify.accountability import selectors as catalogue_selectors
 from rectify.cases import precedents, selectors, services
 from rectify.cases.api import import_files
-from rectify.cases.models import Precision
+from rectify.cases.models import CourseItem, Precision
 from rectify.core.errors import Conflict, DomainError, NotFound
 from rectify.core.uploads import refused_uploads
 
@@ -85,6 +85,7 @@ def document(request: HttpRequest, document_id: int) -> HttpResponse:
         "categories": [c.name for c in doc.categories.all()],
         "similar": precedents.similar_documents(doc, limit=6),
         "can_manage": services.can_manage_library(request.user),
+        "course_items": list(CourseItem.objects.select_related("course").order_by("-course_id", "position")[:200]),
     })
 
 
@@ -136,8 +137,8 @@ def upload(request: HttpRequest) -> HttpResponse:
         raise Forbidden
     wants_json = "application/json" in request.headers.get("Accept", "")
     if request.method == "POST":
-        refused = refused_uploads(request)
         files = [(f.name, f.read()) for f in request.FILES.getlist("files")][:50]
+        refused = refused_uploads(request)  # known once the body is parsed
         result = import_files(request.user, files)
         for refusal in refused.values():
             result["errors"].append({"path": refusal.filename, "message": refusal.message})
