@@ -162,3 +162,16 @@ def test_the_api_imports_files_and_shows_a_document(library, world):
     member = ApiClient(api_token_create(actor=None, user=world[Role.UNIT_MEMBER], name="t"))
     assert member.post("/api/v1/cases/import", {"files": [SimpleUploadedFile("z.txt", "丁\n正文".encode())]}
                        ).status_code == 403
+
+
+def test_an_accountability_case_lists_similar_typical_cases_beside_its_file(library, world):
+    from rectify.accountability.case_models import SourceKind
+    from rectify.accountability.case_services import case_open
+
+    case = case_open(actor=world[Role.COMMISSION], title="某市疫情防控形式主义官僚主义问题问责", unit=world.unit_a,
+                     source_kind=SourceKind.SUPERVISION_ORDER, source_reference="督办单〔2026〕3号",
+                     summary="边境管控存在漏洞，疫情防控落实不力。")
+    html = _client(world[Role.COMMISSION]).get(reverse("accountability:case_detail", args=[case.pk])).content.decode()
+    section = html[html.index('id="precedents"'):]
+    assert reverse("cases:document", args=[library.ruili.pk]) in section[:3000]
+    assert "瑞丽市疫情防控形式主义官僚主义问题问责情况通报" in section[:3000]

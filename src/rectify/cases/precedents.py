@@ -108,7 +108,8 @@ def similar_to(*, text: str, circumstances: tuple[str, ...] = (), forms: tuple[s
         combined[doc_id] = (prev + s, prev_reasons + reasons)
     combined.pop(exclude, None)  # type: ignore[arg-type]
     best = sorted(combined.items(), key=lambda item: (-item[1][0], -item[0]))[:limit]
-    documents = CaseDocument.objects.select_related("review").in_bulk([doc_id for doc_id, _v in best])
+    documents = (CaseDocument.objects.select_related("review", "review__circumstance", "review__responsibility_type")
+                 .prefetch_related("review__forms").in_bulk([doc_id for doc_id, _v in best]))
     return [SimilarCase(document=documents[doc_id], score=round(score, 3), reasons=reasons)
             for doc_id, (score, reasons) in best if doc_id in documents]
 
