@@ -69,22 +69,18 @@ def ranked_ids(tokens: list[str], scope: QuerySet[CaseDocument] | None, *, limit
                 return rows, offset + len(rows)
             cursor.execute(f"SELECT count(*) {base}", (query, *inner_params))
             return rows, cursor.fetchone()[0]
-        # The match first (MATERIALIZED: FTS5 evaluates it once), then the filters as a semi-join: with the
-        # filter inside the FTS query SQLite would probe the index row by row.
+        # "+rowid" keeps the filter away from FTS5's planner: given "rowid IN (…)" it would probe the index once
+        # per filtered row; as a plain expression it is checked on the matches, and bm25 is computed only for
+        # the matches that pass it.
         match = _match_expression(tokens)
-        cte = ("WITH m AS MATERIALIZED (SELECT rowid AS id, bm25(cases_fts, 4.0, 1.0) AS r FROM cases_fts "
-               "WHERE cases_fts MATCH %s)")
-        where = f" WHERE m.id IN ({inner})" if inner else ""
-        cursor.execute(f"{cte} SELECT m.id, -m.r FROM m{where} ORDER BY m.r, m.id DESC LIMIT %s OFFSET %s",
+        where = "cases_fts MATCH %s" + (f" AND +rowid IN ({inner})" if inner else "")
+        cursor.execute(f"SELECT rowid, -bm25(cases_fts, 4.0, 1.0) FROM cases_fts WHERE {where} "
+                       "ORDER BY bm25(cases_fts, 4.0, 1.0), rowid DESC LIMIT %s OFFSET %s",
                        (match, *inner_params, limit, offset))
         rows = [(r[0], float(r[1])) for r in cursor.fetchall()]
         if len(rows) < limit and (rows or offset == 0):
             return rows, offset + len(rows)
-        if inner:
-            cursor.execute("WITH m AS MATERIALIZED (SELECT rowid AS id FROM cases_fts WHERE cases_fts MATCH %s) "
-                           f"SELECT count(*) FROM m{where}", (match, *inner_params))
-        else:  # counting needs no ranking
-            cursor.execute("SELECT count(*) FROM cases_fts WHERE cases_fts MATCH %s", (match,))
+        cursor.execute(f"SELECT count(*) FROM cases_fts WHERE {where}", (match, *inner_params))  # no ranking
         return rows, cursor.fetchone()[0]
 
 
