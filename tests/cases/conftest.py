@@ -11,9 +11,9 @@ INTERVIEW_SEED = SEEDS / "002_c48d9da7de4fa89f.txt"
 
 @pytest.fixture
 def seed_bytes():  # type: ignore[no-untyped-def]
-    """The two seed articles' bytes; the tests fall back to the copies in tests/cases/data when the shared
-    directory is not there."""
-    here = Path(__file__).parent / "data"
+    """The two seed articles' bytes; the tests fall back to the copies the demo ships (cases/fixtures/seeds)
+    when the shared directory is not there."""
+    here = Path(__file__).resolve().parents[2] / "src" / "rectify" / "cases" / "fixtures" / "seeds"
 
     def read(path: Path) -> bytes:
         return path.read_bytes() if path.exists() else (here / path.name).read_bytes()

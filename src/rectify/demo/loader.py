@@ -37,6 +37,7 @@ from rectify.audit.services import audit_record
 from rectify.core import clock
 from rectify.demo import corpus
 from rectify.demo.accountability import seed_accountability
+from rectify.demo.cases import seed_cases
 from rectify.inspections.models import (
     Clue,
     ClueDisposition,
@@ -849,6 +850,9 @@ def demo_load(*, seed: int = SEED) -> dict[str, Any]:
         jyt_staff=[p for p in staff_rows if p.unit.parent.code == DEMO_UNIT], names=names,
         commission=users["jiwei"], approver=extra_users[-1])
 
+    # --- the typical-case library and the province-wide training ------------------------------------
+    cases = seed_cases(commission=users["jiwei"], today=today, rng=random.Random(seed + 13))
+
     summary = {
         "round": rnd.code,
         "original_round": original.code,
@@ -864,6 +868,7 @@ def demo_load(*, seed: int = SEED) -> dict[str, Any]:
         "change_requests": {state: sum(c.state == state for c in changes) for state in ChangeRequestState.values},
         "logins": [_login(users[username]) for username, *_ in LOGINS],
         "accountability": accountability,
+        "cases": cases,
     }
     audit_record(actor=None, action="demo.loaded", object_type="inspections.inspectionround", object_id=rnd.pk,
                  after={k: v for k, v in summary.items() if k not in ("units", "logins")} | {"generated_at": now})
