@@ -22,7 +22,7 @@ def test_a_word_file_gives_its_title_and_paragraphs_and_the_date_it_states():
     doc = read_document(data, "通报.docx")
     assert doc.file_format == "docx"
     assert doc.title == "关于大理州违规截留口罩问题的通报"
-    assert doc.paragraphs == [MASKS, ACCOUNTABLE, "中共云南省纪委办公厅", "2020年3月6日"]
+    assert doc.paragraphs == [MASKS, ACCOUNTABLE, "中共云南省纪委办公厅"]  # the date line is the date
     assert doc.date == dt.date(2020, 3, 6)
 
 
@@ -97,3 +97,9 @@ def test_a_file_over_the_size_limit_is_refused(settings):
     settings.RECTIFY_CASE_MAX_FILE_BYTES = 1024
     with pytest.raises(CaseFileError, match="超过可导入的上限"):
         read_document(("标题\n" + "正文" * 1000).encode(), "big.txt")
+
+
+def test_a_date_line_under_the_title_is_the_date_and_not_body():
+    doc = read_document(f"瑞丽市疫情防控问题通报\n2021年4月2日\n　　德宏州瑞丽市{MASKS}\n".encode(), "n.txt")
+    assert doc.date == dt.date(2021, 4, 2)
+    assert doc.paragraphs == [f"德宏州瑞丽市{MASKS}"]

@@ -324,8 +324,22 @@ def read_text(text: str) -> ParsedDocument:
     return doc
 
 
+_DATE_LINE = re.compile(r"^[（(]?\s*(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*[）)]?$")
+
+
 def _date_from_body(doc: ParsedDocument) -> None:
-    """A dated notice states its date (2021年4月11日) near its start or end: the first such date found."""
+    """A dated notice states its date (2021年4月11日) near its start or end. A paragraph that is only a date is
+    the document's date and leaves the body; otherwise the first date found near the start or end."""
+    for index in [*range(min(2, len(doc.paragraphs))), *range(max(0, len(doc.paragraphs) - 2), len(doc.paragraphs))]:
+        m = _DATE_LINE.match(doc.paragraphs[index])
+        if m:
+            try:
+                day = dt.date(int(m[1]), int(m[2]), int(m[3]))
+            except ValueError:
+                continue
+            doc.date = doc.date or day
+            del doc.paragraphs[index]
+            return
     if doc.date is not None:
         return
     for paragraph in doc.paragraphs[:3] + doc.paragraphs[-3:]:

@@ -22,8 +22,8 @@ _ALIASES: list[tuple[str, str]] = sorted(
 
 
 def region_of(title: str, paragraphs: list[str]) -> str:
-    """The region a document is about: the first place named in its title, else in its first paragraph."""
-    for text in (title, *(paragraphs[:1])):
+    """The region a document is about: the first place named in its title, else in its first paragraphs."""
+    for text in (title, *(paragraphs[:2])):
         found = [(text.find(alias), -len(alias), region) for alias, region in _ALIASES if alias in text]
         if found:
             return min(found)[2]

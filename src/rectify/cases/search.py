@@ -55,7 +55,7 @@ def ranked_ids(tokens: list[str], scope: QuerySet[CaseDocument] | None, *, limit
         return [], 0
     inner, inner_params = ("", ())
     if scope is not None:
-        sub_sql, sub_params = scope.values("id").query.sql_with_params()
+        sub_sql, sub_params = scope.order_by().values("id").query.sql_with_params()  # no ORDER BY inside IN
         inner, inner_params = sub_sql, tuple(sub_params)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods
 
 from rectify.accountability import selectors as catalogue_selectors
 from rectify.cases import precedents, selectors, services
-from rectify.cases.api import import_files
+from rectify.cases.api import categories_of, import_files
 from rectify.cases.models import CourseItem, Precision
 from rectify.core.errors import Conflict, DomainError, NotFound
 from rectify.core.uploads import refused_uploads
@@ -82,7 +82,7 @@ def document(request: HttpRequest, document_id: int) -> HttpResponse:
         review = None
     return render(request, "cases/document.html", {
         "crumbs": _crumbs((doc.title[:30], None)), "doc": doc, "review": review, "facts": list(doc.facts.all()),
-        "categories": [c.name for c in doc.categories.all()],
+        "categories": categories_of(doc),
         "similar": precedents.similar_documents(doc, limit=6),
         "can_manage": services.can_manage_library(request.user),
         "course_items": list(CourseItem.objects.select_related("course").order_by("-course_id", "position")[:200]),
