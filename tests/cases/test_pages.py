@@ -175,3 +175,20 @@ def test_an_accountability_case_lists_similar_typical_cases_beside_its_file(libr
     section = html[html.index('id="precedents"'):]
     assert reverse("cases:document", args=[library.ruili.pk]) in section[:3000]
     assert "瑞丽市疫情防控形式主义官僚主义问题问责情况通报" in section[:3000]
+
+
+def test_a_case_is_linked_to_a_round_and_unit_and_its_figures_found_by_them(library, world):
+    from rectify.accounts.services import api_token_create
+    from rectify.cases.selectors import facts_for
+    from tests.api.conftest import ApiClient
+
+    commission = ApiClient(api_token_create(actor=None, user=world[Role.COMMISSION], name="t"))
+    response = commission.post_json(f"/cases/{library.interview.pk}/link",
+                                    {"round": world.round.code, "unit": world.unit_a.code})
+    assert response.status_code == 200
+    figures = facts_for(user=world[Role.LEADER], round_id=world.round.pk)
+    assert [(int(f.value), f.what) for f in figures][5:7] == [(624, "各类问题"), (158, "领导干部问题线索")]
+    assert facts_for(user=world[Role.LEADER], unit_id=world.unit_b.pk).count() == 0
+    leader = ApiClient(api_token_create(actor=None, user=world[Role.LEADER], name="t"))
+    assert leader.post_json(f"/cases/{library.interview.pk}/link", {"round": None}).status_code == 403
+    assert commission.post_json(f"/cases/{library.interview.pk}/link", {"unit": "NOPE"}).status_code == 400

@@ -16,7 +16,8 @@ from rectify.cases.models import CaseDocument
 from rectify.cases.reading import CaseFileError
 from rectify.cases.services import document_import
 from rectify.core.errors import DomainError
-from rectify.core.schemas import READ_ERRORS, WRITE_ERRORS, OptionalFilter
+from rectify.core.schemas import READ_ERRORS, WRITE_ERRORS, Code, OptionalFilter
+from rectify.core.uploads import refused_uploads
 
 router = Router(tags=["典型案例库"])
 
@@ -145,6 +146,32 @@ def import_cases(request: HttpRequest, files: File[list[UploadedFile]]) -> Any:
     if len(files) > 50:
         raise DomainError("一次最多导入 50 个文件。", code="too_many_files")
     out = import_files(request.user, [(f.name or "", f.read()) for f in files])
+    for refusal in refused_uploads(request).values():  # over the size limit: skipped while streaming
+        out["errors"].append({"path": refusal.filename, "message": refusal.message})
     if out["errors"] and not out["documents"]:
         return 422, {"code": "unreadable", "message": out["errors"][0]["message"], "details": out}
     return out
+
+
+class LinkIn(Schema):
+    round: Code | None = Field(None, description="巡视轮次编码；空值取消关联")
+    unit: Code | None = Field(None, description="单位编码；空值取消关联")
+    region: str | None = Field(None, max_length=40, description="地区（州、市）；不填则不变")
+
+
+@router.post("/cases/{int:document_id}/link", response={200: DocumentOut, **WRITE_ERRORS},
+             summary="把典型案例关联到巡视轮次或单位（供轮次汇总和统计使用）")
+def link(request: HttpRequest, document_id: int, payload: LinkIn) -> dict[str, Any]:
+    from rectify.cases.services import document_link
+    from rectify.inspections import selectors as inspection_selectors
+    from rectify.orgs.models import OrgUnit
+
+    document = selectors.document_get_for(user=request.user, document_id=document_id)
+    rnd = inspection_selectors.round_get_for(user=request.user, code=payload.round) if payload.round else None
+    unit = None
+    if payload.unit:
+        unit = OrgUnit.objects.filter(code=payload.unit).first()
+        if unit is None:
+            raise DomainError(f"单位“{payload.unit}”不存在。", code="unknown_unit", details={"field": "unit"})
+    document_link(actor=request.user, document=document, round=rnd, unit=unit, region=payload.region)
+    return document_json(selectors.document_get_for(user=request.user, document_id=document_id))

@@ -92,3 +92,14 @@ def filter_options() -> dict[str, Any]:
 
 def facts_of(document: CaseDocument) -> list[CaseFact]:
     return list(document.facts.all())
+
+
+def facts_for(*, user: User, round_id: int | None = None, unit_id: int | None = None) -> QuerySet[CaseFact]:
+    """The figures of the typical cases linked to a round and/or unit (dashboards, the round summary)."""
+    _require_user(user)
+    qs = CaseFact.objects.select_related("document")
+    if round_id is not None:
+        qs = qs.filter(document__round_id=round_id)
+    if unit_id is not None:
+        qs = qs.filter(document__unit_id=unit_id)
+    return qs.order_by("document__date", "document_id", "position")
