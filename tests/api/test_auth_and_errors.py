@@ -157,6 +157,10 @@ def test_openapi_documents_every_endpoint_in_chinese(world, client):
         "/api/v1/accountability/cases/{case_id}/close": ["post"],
         "/api/v1/accountability/specialists": ["get"],
         "/api/v1/accountability/specialists/assign": ["post"],
+        "/api/v1/cases/search": ["get"],
+        "/api/v1/cases/import": ["post"],
+        "/api/v1/cases/{document_id}": ["get"],
+        "/api/v1/cases/{document_id}/link": ["post"],
     }
     for path, methods in expected.items():
         assert path in paths, path

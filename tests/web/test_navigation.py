@@ -53,15 +53,17 @@ HOME, ROUNDS, LEDGER, CLUES, CLOSE_OUTS = ("工作台", "/"), ("巡视轮次", "
 ORGS = ("系统管理", "/orgs/")
 ACCOUNTABILITY = ("问责", "/accountability/")
 DECIDE_CHANGES, MY_CHANGES = ("变更审批", "/change-requests/"), ("变更申请", "/change-requests/")
+CASES, TRAINING = ("案例库", "/cases/library/"), ("培训", "/cases/training/")
 
 
 @pytest.mark.parametrize(("role", "expected"), [
-    (Role.COMMISSION, [HOME, ROUNDS, LEDGER, CLUES, CLOSE_OUTS, DECIDE_CHANGES, ACCOUNTABILITY, ORGS]),
-    (Role.INSPECTION_OFFICE, [HOME, ROUNDS, LEDGER, CLOSE_OUTS, DECIDE_CHANGES, ORGS]),
-    (Role.UNIT_LEAD, [HOME, ROUNDS, LEDGER, MY_CHANGES, ("系统管理", "/orgs/EDU/")]),
-    (Role.UNIT_MEMBER, [HOME, ROUNDS, LEDGER]),
-    (Role.LEADER, [HOME, ROUNDS, LEDGER, ORGS]),
-    (Role.ADMIN, [HOME, ROUNDS, LEDGER, ORGS]),
+    (Role.COMMISSION, [HOME, ROUNDS, LEDGER, CLUES, CLOSE_OUTS, DECIDE_CHANGES, ACCOUNTABILITY, CASES, TRAINING,
+                       ORGS]),
+    (Role.INSPECTION_OFFICE, [HOME, ROUNDS, LEDGER, CLOSE_OUTS, DECIDE_CHANGES, CASES, TRAINING, ORGS]),
+    (Role.UNIT_LEAD, [HOME, ROUNDS, LEDGER, MY_CHANGES, CASES, TRAINING, ("系统管理", "/orgs/EDU/")]),
+    (Role.UNIT_MEMBER, [HOME, ROUNDS, LEDGER, CASES, TRAINING]),
+    (Role.LEADER, [HOME, ROUNDS, LEDGER, CASES, TRAINING, ORGS]),
+    (Role.ADMIN, [HOME, ROUNDS, LEDGER, CASES, TRAINING, ORGS]),
 ])
 def test_each_role_sees_its_entries_in_menu_order(world, role, expected):
     assert entries(client_for(world[role]), reverse("core:home")) == expected
@@ -78,6 +80,9 @@ def test_the_entry_of_the_page_the_user_is_on_is_marked(world):
     assert active(c, reverse("inspections:clue_list")) == ["问题线索"]
     assert active(c, reverse("rectification:review_queue")) == ["销号审核"]
     assert active(c, reverse("orgs:tree")) == ["系统管理"]
+    assert active(c, reverse("cases:library")) == ["案例库"]
+    assert active(c, reverse("cases:upload")) == ["案例库"]
+    assert active(c, reverse("cases:training")) == ["培训"]
     assert active(c, reverse("accountability:catalogue")) == ["问责"]
 
 
@@ -122,6 +127,6 @@ def test_an_app_adds_its_entry_at_its_place_in_the_menu(world, registered):
     registered(450, orders)  # after 销号审核 (400) and 变更审批 (420), before 系统管理 (1000)
     office = client_for(world[Role.INSPECTION_OFFICE])
     assert entries(office, reverse("core:home")) == [HOME, ROUNDS, LEDGER, CLOSE_OUTS, DECIDE_CHANGES,
-                                                     ("督办", "/orders/"), ORGS]
+                                                     ("督办", "/orders/"), CASES, TRAINING, ORGS]
     assert badges(office, reverse("core:home")) == {"督办": "3"}
     assert ("督办", "/orders/") not in entries(client_for(world[Role.UNIT_MEMBER]), reverse("core:home"))
