@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import File, Query, Router, Schema
 from ninja.files import UploadedFile
 from pydantic import Field
@@ -144,7 +145,7 @@ def import_cases(request: HttpRequest, files: File[list[UploadedFile]]) -> Any:
 
     require_manager(request.user)
     if len(files) > 50:
-        raise DomainError("一次最多导入 50 个文件。", code="too_many_files")
+        raise DomainError(_("一次最多导入 50 个文件。"), code="too_many_files")
     out = import_files(request.user, [(f.name or "", f.read()) for f in files])
     for refusal in refused_uploads(request).values():  # over the size limit: skipped while streaming
         out["errors"].append({"path": refusal.filename, "message": refusal.message})
@@ -172,6 +173,7 @@ def link(request: HttpRequest, document_id: int, payload: LinkIn) -> dict[str, A
     if payload.unit:
         unit = OrgUnit.objects.filter(code=payload.unit).first()
         if unit is None:
-            raise DomainError(f"单位“{payload.unit}”不存在。", code="unknown_unit", details={"field": "unit"})
+            raise DomainError(_("单位“%(code)s”不存在。") % {"code": payload.unit}, code="unknown_unit",
+                              details={"field": "unit"})
     document_link(actor=request.user, document=document, round=rnd, unit=unit, region=payload.region)
     return document_json(selectors.document_get_for(user=request.user, document_id=document_id))

@@ -115,7 +115,6 @@ def similar_to(*, text: str, circumstances: tuple[str, ...] = (), forms: tuple[s
 
 
 def similar_documents(document: CaseDocument, *, limit: int = 5) -> list[SimilarCase]:
-    review = getattr(document, "review", None) if hasattr(document, "review") else None
     try:
         review = document.review
     except CaseReview.DoesNotExist:

@@ -441,8 +441,6 @@ def read_docx(data: bytes, filename: str) -> ParsedDocument:
         doc.date = doc.date or created.astimezone(SHANGHAI).date()
     else:
         _date_from_body(doc)
-    if props.author and not doc.source:
-        doc.source = ""
     return doc
 
 

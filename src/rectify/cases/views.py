@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods
 from rectify.accountability import selectors as catalogue_selectors
 from rectify.cases import precedents, selectors, services
 from rectify.cases.api import categories_of, import_files
-from rectify.cases.models import CourseItem, Precision
+from rectify.cases.models import CaseReview, CourseItem, Precision
 from rectify.core.errors import Conflict, DomainError, NotFound
 from rectify.core.uploads import refused_uploads
 
@@ -78,7 +78,7 @@ def document(request: HttpRequest, document_id: int) -> HttpResponse:
         raise Http404 from None
     try:
         review = doc.review
-    except Exception:
+    except CaseReview.DoesNotExist:
         review = None
     return render(request, "cases/document.html", {
         "crumbs": _crumbs((doc.title[:30], None)), "doc": doc, "review": review, "facts": list(doc.facts.all()),
@@ -100,7 +100,7 @@ def review_edit(request: HttpRequest, document_id: int) -> HttpResponse:
         raise Http404 from None
     try:
         review = doc.review
-    except Exception:
+    except CaseReview.DoesNotExist:
         review = None
     catalogue = catalogue_selectors.catalogue()
     error = None
