@@ -60,3 +60,30 @@ def zip_bomb_docx(inflated_mb: int = 200) -> bytes:
             for _ in range(inflated_mb):
                 entry.write(chunk)
     return out.getvalue()
+
+
+def pdf_stream_bomb(inflated_mb: int = 1024) -> bytes:
+    """A one-page PDF whose content stream is ``inflated_mb`` MB of spaces deflated to about a thousandth of it
+    (the reader inflates the whole stream at once)."""
+    import zlib
+
+    deflater = zlib.compressobj(9)
+    chunk = b" " * (1024 * 1024)
+    stream = b"".join(deflater.compress(chunk) for _ in range(inflated_mb)) + deflater.flush()
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>",
+        b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(stream) + stream + b"\nendstream",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for i, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % i + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    for off in offsets:
+        out += b"%010d 00000 n \n" % off
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)

@@ -11,7 +11,7 @@ import pytest
 from rectify.cases.models import CaseDocument
 from rectify.cases.reading import CaseFileError, read_document
 from rectify.cases.services import document_import
-from tests.cases.builders import docx_bytes, pdf_bytes, zip_bomb_docx
+from tests.cases.builders import docx_bytes, pdf_bytes, pdf_stream_bomb, zip_bomb_docx
 
 MASKS = "2020年2月，大理市防疫指挥部违规截留重庆市过境的进口口罩598箱，涉及约1.5万个口罩。"
 ACCOUNTABLE = "经查，共有十二名干部被问责，其中两千余人参加了警示教育。"
@@ -103,3 +103,14 @@ def test_a_date_line_under_the_title_is_the_date_and_not_body():
     doc = read_document(f"瑞丽市疫情防控问题通报\n2021年4月2日\n　　德宏州瑞丽市{MASKS}\n".encode(), "n.txt")
     assert doc.date == dt.date(2021, 4, 2)
     assert doc.paragraphs == [f"德宏州瑞丽市{MASKS}"]
+
+
+def test_a_pdf_that_inflates_beyond_the_memory_limit_stops_the_child_not_the_server(db, settings):
+    """PDFs and Word files are read in the ledger's sandbox: a stream bomb runs the child out of memory."""
+    settings.RECTIFY_PARSE_MAX_MEMORY_MB = 768
+    bomb = pdf_stream_bomb(1024)
+    assert len(bomb) < 2 * 1024 * 1024
+    with pytest.raises(CaseFileError, match="超出内存或时间限制"):
+        document_import(actor=None, data=bomb, filename="大文件.pdf")
+    assert not CaseDocument.objects.exists()
+    assert document_import(actor=None, data=pdf_bytes(["标题", "　　正文。"]), filename="x.pdf").document.pk

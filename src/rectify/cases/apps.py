@@ -13,10 +13,14 @@ class CasesConfig(AppConfig):
         from rectify.cases.precedents import library_precedents
         from rectify.core import navigation
         from rectify.core.uploads import limit_uploads
+        from rectify.ledger.sandbox import register_reader
 
         navigation.register(navigation.CASE_LIBRARY, nav.library_items)
         navigation.register(navigation.TRAINING, nav.training_items)
         hooks.register_precedents(library_precedents)
+        register_reader("case_document", "rectify.cases.reading:read_in_child",
+                        result_types=(("rectify.cases.reading", "ParsedDocument"),),
+                        settings_names=("RECTIFY_CASE_MAX_FILE_BYTES", "RECTIFY_CASE_MAX_UNPACKED_BYTES"))
         limit_uploads(["cases:upload", "api:cases_import", "cases:attendance_import"],
                       lambda: _max_file_bytes())
 

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from rectify.audit.services import audit_record
 from rectify.cases.figures import Fact, extract_facts
 from rectify.cases.models import CaseCategory, CaseDocument, CaseFact, CaseReview, Precision
-from rectify.cases.reading import CaseFileError, ParsedDocument, read_document
+from rectify.cases.reading import CaseFileError, ParsedDocument, read_document_safely
 from rectify.cases.regions import region_of
 from rectify.cases.tokens import index_tokens
 from rectify.core.errors import Conflict, DomainError, PermissionDenied
@@ -100,7 +100,7 @@ def document_import(*, actor: User | None, data: bytes, filename: str) -> Import
 
     Raises :class:`CaseFileError` when the file cannot be read (nothing written)."""
     require_manager(actor)
-    parsed = read_document(data, filename)
+    parsed = read_document_safely(data, filename)
     facts = extract_facts(parsed.paragraphs)
     digest, key = content_hash(parsed), identity_key(parsed)
     try:
