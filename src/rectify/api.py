@@ -126,6 +126,7 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 from rectify.accountability.api import router as accountability_router  # noqa: E402
 from rectify.accountability.case_api import router as accountability_case_router  # noqa: E402
 from rectify.accountability.pool_api import router as accountability_pool_router  # noqa: E402
+from rectify.cases.api import router as cases_router  # noqa: E402
 from rectify.inspections.api import router as inspections_router  # noqa: E402
 from rectify.ledger.api import router as ledger_router  # noqa: E402
 from rectify.orgs.api import router as orgs_router  # noqa: E402
@@ -147,3 +148,4 @@ api.add_router("", accountability_case_router)
 api.add_router("", accountability_pool_router)
 api.add_router("", supervision_orders_router)
 api.add_router("", lookback_router)
+api.add_router("", cases_router)

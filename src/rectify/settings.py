@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "rectify.accountability",
     "rectify.ledger",
     "rectify.reports",
+    "rectify.cases",
 ]
 
 MIDDLEWARE = [
@@ -196,6 +197,9 @@ FILE_UPLOAD_HANDLERS = [
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 # --- Domain defaults (DOMAIN.md marks these as configurable) ---------------------------------------
+# Typical-case library imports (rectify.cases.reading): one file at most, and a .docx unpacked at most.
+RECTIFY_CASE_MAX_FILE_BYTES = env_int("RECTIFY_CASE_MAX_FILE_MB", 20, minimum=1) * 1024 * 1024
+RECTIFY_CASE_MAX_UNPACKED_BYTES = env_int("RECTIFY_CASE_MAX_UNPACKED_MB", 50, minimum=1) * 1024 * 1024
 RECTIFY_EVIDENCE_MAX_BYTES = env_int("RECTIFY_EVIDENCE_MAX_MB", 50, minimum=1) * 1024 * 1024
 RECTIFY_EVIDENCE_EXTENSIONS = env_list(
     "RECTIFY_EVIDENCE_EXTENSIONS",

@@ -173,6 +173,10 @@ def test_openapi_documents_every_endpoint_in_chinese(world, client):
         "/api/v1/interviews": ["post"],
         "/api/v1/interviews/{session_id}/record": ["post"],
         "/api/v1/interviews/{session_id}/follow-ups": ["post"],
+        "/api/v1/cases/search": ["get"],
+        "/api/v1/cases/import": ["post"],
+        "/api/v1/cases/{document_id}": ["get"],
+        "/api/v1/cases/{document_id}/link": ["post"],
     }
     for path, methods in expected.items():
         assert path in paths, path

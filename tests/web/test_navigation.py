@@ -56,17 +56,19 @@ DECIDE_CHANGES, MY_CHANGES = ("变更审批", "/change-requests/"), ("变更申�
 ORDERS = ("督办", "/supervision/orders/")
 INTERVIEWS, RED_FLAGS = ("约谈", "/interviews/"), ("红旗预警", "/red-flags/")
 STATS, ATTENTION = ("统计分析", "/stats/"), ("逾期与黄灯任务", "/attention/")
+CASES, TRAINING = ("案例库", "/cases/library/"), ("培训", "/cases/training/")
 
 
 @pytest.mark.parametrize(("role", "expected"), [
     (Role.COMMISSION, [HOME, ROUNDS, LEDGER, CLUES, CLOSE_OUTS, DECIDE_CHANGES, ORDERS, INTERVIEWS, RED_FLAGS, STATS,
-                       ATTENTION, ACCOUNTABILITY, ORGS]),
+                       ATTENTION, ACCOUNTABILITY, CASES, TRAINING, ORGS]),
     (Role.INSPECTION_OFFICE, [HOME, ROUNDS, LEDGER, CLOSE_OUTS, DECIDE_CHANGES, ORDERS, INTERVIEWS, RED_FLAGS, STATS,
-                              ATTENTION, ORGS]),
-    (Role.UNIT_LEAD, [HOME, ROUNDS, LEDGER, MY_CHANGES, ORDERS, STATS, ATTENTION, ("系统管理", "/orgs/EDU/")]),
-    (Role.UNIT_MEMBER, [HOME, ROUNDS, LEDGER, ORDERS, STATS, ATTENTION]),
-    (Role.LEADER, [HOME, ROUNDS, LEDGER, ORDERS, STATS, ATTENTION, ORGS]),
-    (Role.ADMIN, [HOME, ROUNDS, LEDGER, ORDERS, STATS, ATTENTION, ORGS]),
+                              ATTENTION, CASES, TRAINING, ORGS]),
+    (Role.UNIT_LEAD, [HOME, ROUNDS, LEDGER, MY_CHANGES, ORDERS, STATS, ATTENTION, CASES, TRAINING,
+                      ("系统管理", "/orgs/EDU/")]),
+    (Role.UNIT_MEMBER, [HOME, ROUNDS, LEDGER, ORDERS, STATS, ATTENTION, CASES, TRAINING]),
+    (Role.LEADER, [HOME, ROUNDS, LEDGER, ORDERS, STATS, ATTENTION, CASES, TRAINING, ORGS]),
+    (Role.ADMIN, [HOME, ROUNDS, LEDGER, ORDERS, STATS, ATTENTION, CASES, TRAINING, ORGS]),
 ])
 def test_each_role_sees_its_entries_in_menu_order(world, role, expected):
     assert entries(client_for(world[role]), reverse("core:home")) == expected
@@ -83,6 +85,9 @@ def test_the_entry_of_the_page_the_user_is_on_is_marked(world):
     assert active(c, reverse("inspections:clue_list")) == ["问题线索"]
     assert active(c, reverse("rectification:review_queue")) == ["销号审核"]
     assert active(c, reverse("orgs:tree")) == ["系统管理"]
+    assert active(c, reverse("cases:library")) == ["案例库"]
+    assert active(c, reverse("cases:upload")) == ["案例库"]
+    assert active(c, reverse("cases:training")) == ["培训"]
     assert active(c, reverse("accountability:catalogue")) == ["问责"]
     assert active(c, reverse("reports:round", args=[world.round.code])) == ["统计分析"]
     assert active(c, reverse("reports:cycles", args=[world.round.code])) == ["统计分析"]
@@ -131,6 +136,6 @@ def test_an_app_adds_its_entry_at_its_place_in_the_menu(world, registered):
     office = client_for(world[Role.INSPECTION_OFFICE])
     assert entries(office, reverse("core:home")) == [HOME, ROUNDS, LEDGER, CLOSE_OUTS, DECIDE_CHANGES,
                                                      ("专项检查", "/checks/"), ORDERS, INTERVIEWS, RED_FLAGS, STATS,
-                                                     ATTENTION, ORGS]
+                                                     ATTENTION, CASES, TRAINING, ORGS]
     assert badges(office, reverse("core:home"))["专项检查"] == "3"
     assert ("专项检查", "/checks/") not in entries(client_for(world[Role.UNIT_MEMBER]), reverse("core:home"))

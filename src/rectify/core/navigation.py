@@ -34,6 +34,8 @@ RED_FLAGS = 560  # supervision: 红旗预警 / 虚假整改线索 (supervisors)
 STATISTICS = 600  # reports: 统计分析 (dashboards)
 ATTENTION_TASKS = 610  # reports: 逾期与黄灯任务 (the cross-unit list)
 ACCOUNTABILITY = 700  # accountability: 问责 (commission only)
+CASE_LIBRARY = 800  # cases: 案例库 (every signed-in role)
+TRAINING = 820  # cases: 培训
 SYSTEM_ADMIN = 1000  # orgs: 系统管理
 
 

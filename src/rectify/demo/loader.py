@@ -38,6 +38,7 @@ from rectify.core import clock
 from rectify.demo import corpus
 from rectify.demo import lookback as lookback_demo
 from rectify.demo.accountability import seed_accountability
+from rectify.demo.cases import seed_cases
 from rectify.demo.orders import seed_supervision
 from rectify.demo.reports import seed_report_cycles
 from rectify.inspections.models import (
@@ -871,6 +872,8 @@ def demo_load(*, seed: int = SEED) -> dict[str, Any]:
     report_cycles = seed_report_cycles(
         rng=random.Random(seed + 10), look_back=rnd, original=original, look_back_units=inspected,
         original_units=original_units, unit_actor=unit_actor, demo_unit=DEMO_UNIT, today=today)
+    # --- the typical-case library and the province-wide training ------------------------------------
+    cases = seed_cases(commission=users["jiwei"], today=today, rng=random.Random(seed + 13))
 
     summary = {
         "round": rnd.code,
@@ -890,6 +893,7 @@ def demo_load(*, seed: int = SEED) -> dict[str, Any]:
         "supervision": supervision,
         "look_back": look_back_summary,
         "report_cycles": report_cycles,
+        "cases": cases,
     }
     audit_record(actor=None, action="demo.loaded", object_type="inspections.inspectionround", object_id=rnd.pk,
                  after={k: v for k, v in summary.items() if k not in ("units", "logins")} | {"generated_at": now})
