@@ -391,7 +391,11 @@ def close_out_queue_for(*, user: User, state: str = CloseOutState.PENDING) -> Qu
         .select_related(
             "submitted_by", "reviewed_by", "task__problem__inspected_unit__unit", "task__problem__inspected_unit__round"
         )
-        .annotate(evidence_count=Count("evidence"))
+        # A correlated count, not Count("evidence"): a join would GROUP BY every selected column and sort the
+        # whole queue before the page is cut; this way the (state, submitted time) index gives the page in order.
+        .annotate(evidence_count=Coalesce(Subquery(
+            CloseOut.evidence.through.objects.filter(closeout_id=OuterRef("pk")).order_by()
+            .values("closeout_id").annotate(n=Count("pk")).values("n"), output_field=IntegerField()), 0))
         .order_by("submitted_at" if state == CloseOutState.PENDING else "-reviewed_at", "id")
     )
 
