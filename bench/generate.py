@@ -56,13 +56,15 @@ def main() -> None:
     parser.add_argument("--tasks", type=int, default=100_000, help="tasks in the database at the end (≥ the demo's)")
     parser.add_argument("--seed", type=int, default=9)
     parser.add_argument("--no-verify", action="store_true", help="skip the full recomputation at the end")
+    parser.add_argument("--one-round", action="store_true",
+                        help="put every added task into one round of 20 units (no big unit): the export benchmark")
     args = parser.parse_args()
     _setup()
-    result = generate(args.tasks, seed=args.seed, verify=not args.no_verify)
+    result = generate(args.tasks, seed=args.seed, verify=not args.no_verify, one_round=args.one_round)
     print(json.dumps(result, ensure_ascii=False))
 
 
-def generate(total_tasks: int, *, seed: int = 9, verify: bool = True) -> dict:
+def generate(total_tasks: int, *, seed: int = 9, verify: bool = True, one_round: bool = False) -> dict:
     from django.core.management import call_command
     from django.db import connection, transaction
 
@@ -158,8 +160,8 @@ def generate(total_tasks: int, *, seed: int = 9, verify: bool = True) -> dict:
     phase("units")
 
     # --- rounds and who they inspect ---------------------------------------------------------------
-    big_tasks = min(20_000, remaining // 5)
-    n_rounds = max(3, remaining // 4_000)
+    big_tasks = 0 if one_round else min(20_000, remaining // 5)
+    n_rounds = 1 if one_round else max(3, remaining // 4_000)
     levels = [RoundLevel.PROVINCIAL, RoundLevel.PROVINCIAL, RoundLevel.CITY, RoundLevel.COUNTY]
     round_kinds = [RoundKind.REGULAR, RoundKind.REGULAR, RoundKind.REGULAR, RoundKind.SPECIAL, RoundKind.MOBILE]
     span = 6 * 365
@@ -168,14 +170,15 @@ def generate(total_tasks: int, *, seed: int = 9, verify: bool = True) -> dict:
             InspectionRound(code=f"G-{i + 1:04d}", name=f"基准测试第{i + 1}轮巡视", kind=round_kinds[i % 5],
                             level=levels[i % 4], start_date=start, end_date=start + 60 * day)
             for i in range(n_rounds)
-            for start in [today - (span - (span - 150) * i // max(1, n_rounds - 1)) * day]])
+            for start in [today - (150 + (span - 150) * (n_rounds - 1 - i) // max(1, n_rounds - 1)) * day]])
         plan_rows = []
         inspected: list[InspectedUnit] = []
         for rnd in rounds:
-            for unit in rng.sample(new_units, min(len(new_units), rng.randint(8, 24))):
+            for unit in rng.sample(new_units, 20 if one_round else min(len(new_units), rng.randint(8, 24))):
                 inspected.append(InspectedUnit(round=rnd, unit=unit, feedback_date=rnd.end_date + 10 * day))
         latest = rounds[-1]
-        inspected.append(InspectedUnit(round=latest, unit=big, feedback_date=latest.end_date + 10 * day))
+        if not one_round:
+            inspected.append(InspectedUnit(round=latest, unit=big, feedback_date=latest.end_date + 10 * day))
         inspected = InspectedUnit.objects.bulk_create(inspected, batch_size=BATCH)
         for iu in inspected:
             recent = (today - iu.feedback_date).days < 120
@@ -194,11 +197,12 @@ def generate(total_tasks: int, *, seed: int = 9, verify: bool = True) -> dict:
     phase("rounds")
 
     # --- problems and tasks, unit by unit --------------------------------------------------------------
-    ordinary = inspected[:-1]
+    ordinary = inspected if one_round else inspected[:-1]
     share = [rng.uniform(0.5, 1.5) for _ in ordinary]
     scale = (remaining - big_tasks) / sum(share) if ordinary else 0
     quota = {iu.pk: max(1, round(s * scale)) for iu, s in zip(ordinary, share, strict=True)}
-    quota[inspected[-1].pk] = big_tasks
+    if not one_round:
+        quota[inspected[-1].pk] = big_tasks
     if ordinary:  # rounding: the exact total
         quota[ordinary[-1].pk] = max(1, quota[ordinary[-1].pk] + remaining - sum(quota.values()))
     counts = dict.fromkeys(["problems", "tasks", "responsibilities", "progress", "evidence", "close_outs",
