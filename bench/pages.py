@@ -97,6 +97,7 @@ def page_list(round_code: str, unit: str, task, problem) -> list[tuple[str, str,
         ("xunshiban", "/api/v1/close-outs", "API close-outs"),
         ("xunshiban", "/api/v1/change-requests", "API change requests"),
         ("xunshiban", "/api/v1/rounds", "API rounds"),
+        ("jiwei", f"/api/v1/rounds/{r}/units", "API round progress by unit"),
         ("jiwei", "/api/v1/accountability/cases", "API accountability cases"),
         ("jiwei", "/api/v1/accountability/specialists", "API specialists"),
     ]
