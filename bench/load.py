@@ -100,6 +100,15 @@ def _rss_mib(pid: int) -> float:
     return 0.0
 
 
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far (clock ticks of /proc/PID/stat)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return 0.0
+
+
 def _children(pid: int) -> list[int]:
     try:
         return [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
@@ -169,6 +178,8 @@ def main() -> None:
             if r.status != 200:
                 raise SystemExit(f"{url}: HTTP {r.status}")
         load_before = os.getloadavg()
+        worker_pids = _children(server.pid)
+        cpu_before = sum(_cpu_seconds(pid) for pid in worker_pids)
         out: multiprocessing.Queue = multiprocessing.Queue()
         procs = 2
         started = time.perf_counter()
@@ -182,6 +193,7 @@ def main() -> None:
         for p in clients:
             p.join()
         elapsed = time.perf_counter() - started
+        worker_cpu = sum(_cpu_seconds(pid) for pid in worker_pids) - cpu_before
         rss = [round(_rss_mib(pid), 1) for pid in _children(server.pid)]
     finally:
         server.send_signal(signal.SIGTERM)
@@ -197,6 +209,10 @@ def main() -> None:
         "database": vendor, "round": round_code, "workers": args.workers, "threads": 4, "clients": args.clients,
         "seconds": round(elapsed, 1), "requests_per_s": round(len(results) / elapsed, 1), **summary(results),
         "worker_rss_mib": rss, "load_before": load_before, "load_after": os.getloadavg(),
+        # CPU the workers spent per request (on SQLite that includes the SQL), and what it would allow if the
+        # machine's cores did nothing else: a figure the other work on a shared machine disturbs much less.
+        "worker_cpu_ms_per_request": round(worker_cpu * 1000 / max(1, len(results)), 1),
+        "cpu_bound_requests_per_s": round(len(results) / worker_cpu * (os.cpu_count() or 1), 1) if worker_cpu else None,
         "pages": {name: summary([r for r in results if r[0] == name]) for _u, _url, name, _w in entries},
     }
     if args.json:
@@ -204,7 +220,8 @@ def main() -> None:
         return
     print(f"{vendor}, {args.workers} workers × 4 threads, {args.clients} clients, {report['seconds']} s: "
           f"{report['requests_per_s']} requests/s, median {report['median_ms']} ms, p95 {report['p95_ms']} ms, "
-          f"{report['errors']} errors; worker RSS {rss} MiB; load {load_before[0]:.1f} → {report['load_after'][0]:.1f}")
+          f"{report['errors']} errors; worker RSS {rss} MiB; load {load_before[0]:.1f} → {report['load_after'][0]:.1f}; "
+          f"{report['worker_cpu_ms_per_request']} ms of worker CPU a request")
     for name, s in report["pages"].items():
         print(f"  {name:<32} {s['requests']:>6} {s['median_ms']:>8} {s['p95_ms']:>8}")
 
