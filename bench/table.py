@@ -22,13 +22,14 @@ def _load(args: list[str]) -> list[tuple[str, dict]]:
 
 def pages(sets: list[tuple[str, dict]]) -> None:
     names = list(dict.fromkeys(p["name"] for _l, d in sets for p in d["pages"]))
-    print("| page | " + " | ".join(f"{label} q | {label} median / p95" for label, _d in sets) + " |")
+    print("| page | " + " | ".join(f"{label} q | {label} median / p95 (CPU)" for label, _d in sets) + " |")
     print("|---|" + "---:|---:|" * len(sets))
     for name in names:
         cells = []
         for _label, d in sets:
             row = next((p for p in d["pages"] if p["name"] == name), None)
-            cells += [str(row["queries"]), f"{row['median_ms']:.0f} / {row['p95_ms']:.0f}"] if row else ["", ""]
+            cpu = f" ({row['cpu_median_ms']:.0f})" if row and "cpu_median_ms" in row else ""
+            cells += [str(row["queries"]), f"{row['median_ms']:.0f} / {row['p95_ms']:.0f}{cpu}"] if row else ["", ""]
         print(f"| {name} | " + " | ".join(cells) + " |")
     print()
     print("load (1 min) before → after: " + "; ".join(
@@ -48,11 +49,13 @@ def aggregates(sets: list[tuple[str, dict]]) -> None:
 
 
 def load(sets: list[tuple[str, dict]]) -> None:
-    print("| data set | workers | clients | requests/s | median ms | p95 ms | errors | worker RSS MiB | load |")
-    print("|---|---:|---:|---:|---:|---:|---:|---|---|")
+    print("| data set | workers | clients | requests/s | median ms | p95 ms | errors | worker CPU ms/request | "
+          "requests/s if the 2 cores were ours | worker RSS MiB | load |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---|")
     for label, d in sets:
         print(f"| {label} | {d['workers']} | {d['clients']} | {d['requests_per_s']} | {d['median_ms']} | {d['p95_ms']} | "
-              f"{d['errors']} | {', '.join(f'{r:.0f}' for r in d['worker_rss_mib'])} | "
+              f"{d['errors']} | {d.get('worker_cpu_ms_per_request', '')} | {d.get('cpu_bound_requests_per_s', '')} | "
+              f"{', '.join(f'{r:.0f}' for r in d['worker_rss_mib'])} | "
               f"{d['load_before'][0]:.1f} → {d['load_after'][0]:.1f} |")
 
 
