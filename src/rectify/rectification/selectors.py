@@ -20,6 +20,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import IO
 
 from django.db.models import (
+    BooleanField,
     Case,
     CharField,
     Count,
@@ -36,6 +37,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, pgettext
@@ -50,6 +52,7 @@ from rectify.inspections.models import Clue, InspectedUnit, InspectionRound, Pro
 from rectify.orgs import selectors as org_selectors
 from rectify.orgs.selectors import LeaderOfPeriod
 from rectify.rectification.models import (
+    OPEN_STATUSES,
     ChangeRequest,
     ChangeRequestState,
     CloseOut,
@@ -584,6 +587,14 @@ def round_totals(progress: list[UnitProgress]) -> RoundTotals:
 
 # --- the workbench -----------------------------------------------------------------------------
 
+# The open states written into the SQL as constants, not bound parameters: SQLite uses a partial index only when
+# the query repeats the index's condition word for word, and a "?" never matches it (PostgreSQL proves it either
+# way). Constants from the code, never from a request.
+_OPEN_LITERAL = RawSQL(
+    '"rectification_task"."status" IN (' + ", ".join(f"'{s}'" for s in OPEN_STATUSES) + ")", (),
+    output_field=BooleanField())
+
+
 def attention_tasks_for(*, user: User, limit: int = 12) -> list[Task]:
     """Open tasks in scope that are red or yellow, most urgent first. The deadline bound (today plus the largest
     yellow period of any round) lets the (status, due date) index give the rows in order instead of judging
@@ -592,8 +603,7 @@ def attention_tasks_for(*, user: User, limit: int = 12) -> list[Task]:
     widest = InspectionRound.objects.aggregate(m=Max("yellow_days"))["m"] or 0
     qs = (
         annotate_task_state(tasks_in_scope(user=user).filter(
-            status__in=[TaskStatus.PENDING, TaskStatus.IN_PROGRESS, TaskStatus.SUBMITTED],
-            due_date__lte=today + dt.timedelta(days=widest)), today=today)
+            _OPEN_LITERAL, due_date__lte=today + dt.timedelta(days=widest)), today=today)
         .filter(warning__in=["red", "yellow"])
         .select_related("problem__inspected_unit__unit", "problem__inspected_unit__round")
         .order_by("due_date", "id")
