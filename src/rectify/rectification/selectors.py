@@ -162,10 +162,11 @@ def problem_list_for(*, user: User, filters: ProblemFilters | None = None) -> Qu
         )
     if f.query:
         qs = qs.filter(Q(description__icontains=f.query) | Q(detail__icontains=f.query))
-    return qs.select_related("category", "category__parent", "inspected_unit__unit", "inspected_unit__round").order_by(
-        # fed-back problems first, then self-found ones (shown apart, as in the exported ledger)
-        "inspected_unit__round__start_date", "inspected_unit__unit__path", "kind", "sort_key", "id"
-    )
+    qs = qs.select_related("category", "category__parent", "inspected_unit__unit", "inspected_unit__round")
+    # fed-back problems first, then self-found ones (shown apart, as in the exported ledger)
+    if f.inspected_unit_id:  # one unit: the same order, without the columns that are the same on every row, so
+        return qs.order_by("kind", "sort_key", "id")  # the (unit, kind, sort key, id) index gives the page
+    return qs.order_by("inspected_unit__round__start_date", "inspected_unit__unit__path", "kind", "sort_key", "id")
 
 
 def annotate_task_count(qs: QuerySet[Problem]) -> QuerySet[Problem]:
