@@ -130,6 +130,8 @@ from rectify.rectification.api import router as rectification_router  # noqa: E4
 from rectify.rectification.handover_api import router as handover_router  # noqa: E402
 from rectify.rectification.plan_api import router as plan_router  # noqa: E402
 from rectify.supervision import api as supervision_api  # noqa: E402, F401  (adds GET /rounds/{code}/units)
+from rectify.supervision.lookback_api import router as lookback_router  # noqa: E402
+from rectify.supervision.order_api import router as supervision_orders_router  # noqa: E402
 
 api.add_router("", inspections_router)
 api.add_router("", rectification_router)
@@ -140,3 +142,5 @@ api.add_router("", handover_router)
 api.add_router("", accountability_router)
 api.add_router("", accountability_case_router)
 api.add_router("", accountability_pool_router)
+api.add_router("", supervision_orders_router)
+api.add_router("", lookback_router)

@@ -217,6 +217,8 @@ RECTIFY_RECTIFICATION_MONTHS_DEFAULT = env_int("RECTIFY_RECTIFICATION_MONTHS", 3
 RECTIFY_REPORT_MONTHS_DEFAULT = env_int("RECTIFY_REPORT_MONTHS", 2, minimum=1)
 # Rule 2: a 长期坚持 task is reviewed this often unless its plan says otherwise.
 RECTIFY_LONG_TERM_REVIEW_MONTHS = env_int("RECTIFY_LONG_TERM_REVIEW_MONTHS", 6, minimum=1)
+# A supervision order still unanswered this many days before its response deadline shows yellow (red once past).
+RECTIFY_ORDER_DUE_SOON_DAYS = env_int("RECTIFY_ORDER_DUE_SOON_DAYS", 3, minimum=0)
 # A ledger export of at most this many tasks is written inside the request; a bigger one by the worker.
 RECTIFY_EXPORT_INLINE_TASKS = env_int("RECTIFY_EXPORT_INLINE_TASKS", 5000, minimum=0)
 RECTIFY_PAGE_SIZE = env_int("RECTIFY_PAGE_SIZE", 20, minimum=5)
@@ -235,6 +237,11 @@ RECTIFY_ACCOUNTABILITY_SEVERITY_GAP = env_int("RECTIFY_ACCOUNTABILITY_SEVERITY_G
 # Conflict of interest (scenario 9): worked in the unit, or a superior/subordinate or same leadership body,
 # within this many years.
 RECTIFY_CONFLICT_YEARS = env_int("RECTIFY_CONFLICT_YEARS", 3, minimum=1)
+# False-rectification red flags (issue 11 §5): a unit's close-outs submitted in the last this-many days before the
+# task's deadline or the end of the concentrated period, at least this many and this share (%) of its close-outs.
+RECTIFY_RED_FLAG_LAST_MINUTE_DAYS = env_int("RECTIFY_RED_FLAG_LAST_MINUTE_DAYS", 3, minimum=1)
+RECTIFY_RED_FLAG_LAST_MINUTE_COUNT = env_int("RECTIFY_RED_FLAG_LAST_MINUTE_COUNT", 5, minimum=2)
+RECTIFY_RED_FLAG_LAST_MINUTE_SHARE = env_int("RECTIFY_RED_FLAG_LAST_MINUTE_SHARE", 50, minimum=1)
 
 LOGGING = {
     "version": 1,

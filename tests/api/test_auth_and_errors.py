@@ -157,6 +157,22 @@ def test_openapi_documents_every_endpoint_in_chinese(world, client):
         "/api/v1/accountability/cases/{case_id}/close": ["post"],
         "/api/v1/accountability/specialists": ["get"],
         "/api/v1/accountability/specialists/assign": ["post"],
+        "/api/v1/supervision-orders": ["get", "post"],
+        "/api/v1/supervision-orders/{order_id}": ["get"],
+        "/api/v1/supervision-orders/{order_id}/respond": ["post"],
+        "/api/v1/tasks/{task_id}/extension": ["post"],
+        "/api/v1/extensions/{extension_id}/approve": ["post"],
+        "/api/v1/extensions/{extension_id}/refuse": ["post"],
+        "/api/v1/red-flags": ["get"],
+        "/api/v1/red-flags/dismissals": ["post"],
+        "/api/v1/rounds/{code}/repeat-candidates": ["get"],
+        "/api/v1/rounds/{code}/repeats": ["post"],
+        "/api/v1/rounds/{code}/look-back-split": ["get"],
+        "/api/v1/false-rectification-assessments/{assessment_id}/conclude": ["post"],
+        "/api/v1/interviews/candidates": ["get"],
+        "/api/v1/interviews": ["post"],
+        "/api/v1/interviews/{session_id}/record": ["post"],
+        "/api/v1/interviews/{session_id}/follow-ups": ["post"],
     }
     for path, methods in expected.items():
         assert path in paths, path

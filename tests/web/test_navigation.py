@@ -53,15 +53,18 @@ HOME, ROUNDS, LEDGER, CLUES, CLOSE_OUTS = ("工作台", "/"), ("巡视轮次", "
 ORGS = ("系统管理", "/orgs/")
 ACCOUNTABILITY = ("问责", "/accountability/")
 DECIDE_CHANGES, MY_CHANGES = ("变更审批", "/change-requests/"), ("变更申请", "/change-requests/")
+ORDERS = ("督办", "/supervision/orders/")
+INTERVIEWS, RED_FLAGS = ("约谈", "/interviews/"), ("红旗预警", "/red-flags/")
 
 
 @pytest.mark.parametrize(("role", "expected"), [
-    (Role.COMMISSION, [HOME, ROUNDS, LEDGER, CLUES, CLOSE_OUTS, DECIDE_CHANGES, ACCOUNTABILITY, ORGS]),
-    (Role.INSPECTION_OFFICE, [HOME, ROUNDS, LEDGER, CLOSE_OUTS, DECIDE_CHANGES, ORGS]),
-    (Role.UNIT_LEAD, [HOME, ROUNDS, LEDGER, MY_CHANGES, ("系统管理", "/orgs/EDU/")]),
-    (Role.UNIT_MEMBER, [HOME, ROUNDS, LEDGER]),
-    (Role.LEADER, [HOME, ROUNDS, LEDGER, ORGS]),
-    (Role.ADMIN, [HOME, ROUNDS, LEDGER, ORGS]),
+    (Role.COMMISSION, [HOME, ROUNDS, LEDGER, CLUES, CLOSE_OUTS, DECIDE_CHANGES, ORDERS, INTERVIEWS, RED_FLAGS,
+                       ACCOUNTABILITY, ORGS]),
+    (Role.INSPECTION_OFFICE, [HOME, ROUNDS, LEDGER, CLOSE_OUTS, DECIDE_CHANGES, ORDERS, INTERVIEWS, RED_FLAGS, ORGS]),
+    (Role.UNIT_LEAD, [HOME, ROUNDS, LEDGER, MY_CHANGES, ORDERS, ("系统管理", "/orgs/EDU/")]),
+    (Role.UNIT_MEMBER, [HOME, ROUNDS, LEDGER, ORDERS]),
+    (Role.LEADER, [HOME, ROUNDS, LEDGER, ORDERS, ORGS]),
+    (Role.ADMIN, [HOME, ROUNDS, LEDGER, ORDERS, ORGS]),
 ])
 def test_each_role_sees_its_entries_in_menu_order(world, role, expected):
     assert entries(client_for(world[role]), reverse("core:home")) == expected
@@ -116,12 +119,12 @@ def registered():
 
 
 def test_an_app_adds_its_entry_at_its_place_in_the_menu(world, registered):
-    def orders(request):
-        return [NavItem("督办", "/orders/", match=("/orders/",), badge=3)] if request.user.sees_all_units else []
+    def talks(request):
+        return [NavItem("专项检查", "/checks/", match=("/checks/",), badge=3)] if request.user.sees_all_units else []
 
-    registered(450, orders)  # after 销号审核 (400) and 变更审批 (420), before 系统管理 (1000)
+    registered(450, talks)  # after 销号审核 (400) and 变更审批 (420), before 督办 (500), 约谈 (520) and 系统管理 (1000)
     office = client_for(world[Role.INSPECTION_OFFICE])
     assert entries(office, reverse("core:home")) == [HOME, ROUNDS, LEDGER, CLOSE_OUTS, DECIDE_CHANGES,
-                                                     ("督办", "/orders/"), ORGS]
-    assert badges(office, reverse("core:home")) == {"督办": "3"}
-    assert ("督办", "/orders/") not in entries(client_for(world[Role.UNIT_MEMBER]), reverse("core:home"))
+                                                     ("专项检查", "/checks/"), ORDERS, INTERVIEWS, RED_FLAGS, ORGS]
+    assert badges(office, reverse("core:home"))["专项检查"] == "3"
+    assert ("专项检查", "/checks/") not in entries(client_for(world[Role.UNIT_MEMBER]), reverse("core:home"))

@@ -83,6 +83,12 @@ class User(AbstractUser):
         return self.role in REVIEWER_ROLES
 
     @property
+    def sees_red_flags(self) -> bool:
+        """False-rectification red flags, look-back repeat decisions and interviews: supervisors' work (the
+        commission and the inspection office); units never see that a flag exists."""
+        return self.role in REVIEWER_ROLES and self.is_active
+
+    @property
     def can_submit_close_out(self) -> bool:
         return self.role == Role.UNIT_LEAD
 
@@ -106,6 +112,21 @@ class User(AbstractUser):
     def can_decide_change_requests(self) -> bool:
         """Approve or refuse change requests (never one's own: the services check that)."""
         return self.role in REVIEWER_ROLES
+
+    @property
+    def can_issue_supervision_orders(self) -> bool:
+        """Issue supervision orders and the letters of the escalation ladder to inspected units."""
+        return self.role in REVIEWER_ROLES and self.is_active
+
+    @property
+    def can_answer_supervision_orders(self) -> bool:
+        """Answer an order addressed to one's own unit (scope: the order's unit is in the user's subtree)."""
+        return self.role in (Role.UNIT_LEAD, Role.UNIT_MEMBER) and self.is_active
+
+    @property
+    def can_approve_repeated_extensions(self) -> bool:
+        """Approve a task's second (or later) extension: the commission only (issue 11 §3)."""
+        return self.role == Role.COMMISSION
 
     @property
     def can_report_progress(self) -> bool:

@@ -274,6 +274,14 @@ class ChangeRequestSource(models.TextChoices):
     IMPORT = "import", _("台账导入")
 
 
+def is_extension(changes: dict) -> bool:
+    """A task change that moves the deadline later or converts the task to 长期坚持 is an extension (延期)."""
+    due = changes.get("due_date") or {}
+    if due.get("before") and due.get("after") and due["after"] > due["before"]:  # ISO dates order as strings
+        return True
+    return (changes.get("deadline_kind") or {}).get("after") == DeadlineKind.LONG_TERM
+
+
 class ChangeRequest(models.Model):
     """A request to change what an approved plan fixed: a task's deadline or deadline kind (with a
     long-term task's stage goals and review cycle), or a problem's fed-back text.
@@ -301,6 +309,9 @@ class ChangeRequest(models.Model):
                                    on_delete=models.PROTECT, related_name="+")
     decided_at = models.DateTimeField(_("审批时间"), null=True, blank=True)
     decision_comment = models.TextField(_("审批意见"), blank=True)
+    # What was asked, fixed when filed: a later deadline or a conversion to 长期坚持 (延期申请). A task's second
+    # extension is approved by the commission only.
+    is_extension = models.BooleanField(_("延期申请"), default=False)
 
     class Meta:
         verbose_name = _("变更申请")
