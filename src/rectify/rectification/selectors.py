@@ -20,6 +20,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import IO
 
 from django.db.models import (
+    BooleanField,
     Case,
     CharField,
     Count,
@@ -36,6 +37,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, pgettext
@@ -50,6 +52,7 @@ from rectify.inspections.models import Clue, InspectedUnit, InspectionRound, Pro
 from rectify.orgs import selectors as org_selectors
 from rectify.orgs.selectors import LeaderOfPeriod
 from rectify.rectification.models import (
+    OPEN_STATUSES,
     ChangeRequest,
     ChangeRequestState,
     CloseOut,
@@ -159,10 +162,11 @@ def problem_list_for(*, user: User, filters: ProblemFilters | None = None) -> Qu
         )
     if f.query:
         qs = qs.filter(Q(description__icontains=f.query) | Q(detail__icontains=f.query))
-    return qs.select_related("category", "category__parent", "inspected_unit__unit", "inspected_unit__round").order_by(
-        # fed-back problems first, then self-found ones (shown apart, as in the exported ledger)
-        "inspected_unit__round__start_date", "inspected_unit__unit__path", "kind", "sort_key", "id"
-    )
+    qs = qs.select_related("category", "category__parent", "inspected_unit__unit", "inspected_unit__round")
+    # fed-back problems first, then self-found ones (shown apart, as in the exported ledger)
+    if f.inspected_unit_id:  # one unit: the same order, without the columns that are the same on every row, so
+        return qs.order_by("kind", "sort_key", "id")  # the (unit, kind, sort key, id) index gives the page
+    return qs.order_by("inspected_unit__round__start_date", "inspected_unit__unit__path", "kind", "sort_key", "id")
 
 
 def annotate_task_count(qs: QuerySet[Problem]) -> QuerySet[Problem]:
@@ -391,7 +395,11 @@ def close_out_queue_for(*, user: User, state: str = CloseOutState.PENDING) -> Qu
         .select_related(
             "submitted_by", "reviewed_by", "task__problem__inspected_unit__unit", "task__problem__inspected_unit__round"
         )
-        .annotate(evidence_count=Count("evidence"))
+        # A correlated count, not Count("evidence"): a join would GROUP BY every selected column and sort the
+        # whole queue before the page is cut; this way the (state, submitted time) index gives the page in order.
+        .annotate(evidence_count=Coalesce(Subquery(
+            CloseOut.evidence.through.objects.filter(closeout_id=OuterRef("pk")).order_by()
+            .values("closeout_id").annotate(n=Count("pk")).values("n"), output_field=IntegerField()), 0))
         .order_by("submitted_at" if state == CloseOutState.PENDING else "-reviewed_at", "id")
     )
 
@@ -580,6 +588,14 @@ def round_totals(progress: list[UnitProgress]) -> RoundTotals:
 
 # --- the workbench -----------------------------------------------------------------------------
 
+# The open states written into the SQL as constants, not bound parameters: SQLite uses a partial index only when
+# the query repeats the index's condition word for word, and a "?" never matches it (PostgreSQL proves it either
+# way). Constants from the code, never from a request.
+_OPEN_LITERAL = RawSQL(
+    '"rectification_task"."status" IN (' + ", ".join(f"'{s}'" for s in OPEN_STATUSES) + ")", (),
+    output_field=BooleanField())
+
+
 def attention_tasks_for(*, user: User, limit: int = 12) -> list[Task]:
     """Open tasks in scope that are red or yellow, most urgent first. The deadline bound (today plus the largest
     yellow period of any round) lets the (status, due date) index give the rows in order instead of judging
@@ -588,8 +604,7 @@ def attention_tasks_for(*, user: User, limit: int = 12) -> list[Task]:
     widest = InspectionRound.objects.aggregate(m=Max("yellow_days"))["m"] or 0
     qs = (
         annotate_task_state(tasks_in_scope(user=user).filter(
-            status__in=[TaskStatus.PENDING, TaskStatus.IN_PROGRESS, TaskStatus.SUBMITTED],
-            due_date__lte=today + dt.timedelta(days=widest)), today=today)
+            _OPEN_LITERAL, due_date__lte=today + dt.timedelta(days=widest)), today=today)
         .filter(warning__in=["red", "yellow"])
         .select_related("problem__inspected_unit__unit", "problem__inspected_unit__round")
         .order_by("due_date", "id")
