@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("rectify.ledger.urls")),
     path("", include("rectify.orgs.urls")),
     path("", include("rectify.accountability.urls")),
+    path("notifications/", include("rectify.notifications.urls")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),  # set_language: the 中文 / English switch
 ]

@@ -65,7 +65,7 @@ def _user_facts(user: User) -> dict:
 def user_create(
     *, actor: User | None, username: str, role: str, password: str, unit_code: str | None = None,
     unit: OrgUnit | None = None, display_name: str = "", check_password: bool = True,
-    must_change_password: bool = False,
+    must_change_password: bool = False, email: str = "",
 ) -> User:
     """A new user. On the admin pages the password is a temporary one the user must change at the first
     login (``must_change_password``); the command line sets a final one."""
@@ -86,7 +86,7 @@ def user_create(
     if User.objects.filter(username=username).exists():
         raise duplicate
     user = User(username=username, role=role, unit=unit, display_name=(display_name or "").strip() or username,
-                must_change_password=must_change_password)
+                must_change_password=must_change_password, email=(email or "").strip())
     if check_password:
         _check_password(password, user)
     user.set_password(password)

@@ -29,6 +29,7 @@ CLUES = 350  # inspections: 问题线索 (commission only)
 CLOSE_OUTS = 400  # rectification: 销号审核
 CHANGE_REQUESTS = 420  # rectification: 变更审批 / 变更申请
 ACCOUNTABILITY = 700  # accountability: 问责 (commission only)
+NOTIFICATIONS = 900  # notifications: 通知 / 通知设置
 SYSTEM_ADMIN = 1000  # orgs: 系统管理
 
 

@@ -1,0 +1,29 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from rectify.notifications.models import WebhookKind
+
+
+class PreferenceForm(forms.Form):
+    email = forms.BooleanField(label=_("接收每日邮件摘要"), required=False)
+    person = forms.TypedChoiceField(label=_("人员名单中的本人"), required=False, coerce=int, empty_value=None)
+
+    def __init__(self, *args, people=(), **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.fields["person"].choices = [("", _("（未关联）"))] + [
+            (p.pk, f"{p.name}（{p.unit.name if p.unit_id else ''}{'，' + p.title if p.title else ''}）") for p in people]
+
+
+class WebhookForm(forms.Form):
+    url = forms.CharField(label=_("机器人地址（Webhook）"), max_length=500)
+    kind = forms.ChoiceField(label=_("类型"), choices=WebhookKind.choices)
+    round = forms.CharField(label=_("轮次编码"), required=False, max_length=40)
+    unit = forms.CharField(label=_("单位编码"), required=False, max_length=40)
+
+
+class LadderForm(forms.Form):
+    admonition_days = forms.IntegerField(label=_("告诫天数"), min_value=1, max_value=365)
+    final_working_days = forms.IntegerField(label=_("告诫函限期（工作日）"), min_value=1, max_value=365)
+    review_working_days = forms.IntegerField(label=_("销号审核提醒（工作日）"), min_value=1, max_value=365)
