@@ -58,5 +58,9 @@ def people(world) -> People:  # type: ignore[no-untyped-def]
     for u in User.objects.all():
         u.email = f"{u.username}@example.gov.cn"
         u.save(update_fields=["email"])
+    for u in w.users.values():
+        u.refresh_from_db()
+    for u in (leader, principal):
+        u.refresh_from_db()
     return People(world=w, task=task, person=member, leader=leader, principal=principal, lead=w[Role.UNIT_LEAD],
                   office=w[Role.INSPECTION_OFFICE], commission=w[Role.COMMISSION])
