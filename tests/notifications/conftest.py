@@ -36,7 +36,10 @@ def link(user: User, person: Person) -> None:
 
 @pytest.fixture
 def people(world) -> People:  # type: ignore[no-untyped-def]
-    w = world
+    return build_people(world)
+
+
+def build_people(w: factories.World) -> People:
     task = w.task_a
     Task.objects.filter(pk=task.pk).update(due_date=DUE, original_due_date=DUE)
     Task.objects.filter(pk=w.task_b.pk).update(due_date=dt.date(2027, 1, 31), original_due_date=dt.date(2027, 1, 31))
