@@ -2,7 +2,8 @@
 
 Derived state is computed in SQL when read (never stored):
 
-* task warning — closed: none; due date passed: red; due within the round's ``yellow_days``
+* task warning — closed: none; submitted for close-out by its deadline and still pending (waiting for
+  review): none; due date passed: red; due within the round's ``yellow_days``
   (inclusive, so "due today" is yellow): yellow; otherwise green;
 * problem status — from its tasks: all closed → closed; every open task submitted → submitted;
   none started → pending; otherwise in_progress (a problem without tasks is pending);
@@ -80,6 +81,13 @@ PROBLEM_STATUS_LABELS = dict(TaskStatus.choices)
 
 # --- derived state, as SQL -----------------------------------------------------------------------
 
+def waiting_for_review() -> Exists:
+    """The task was submitted for close-out on or before its deadline and the application is still pending: the
+    unit has answered, the task is not its overdue (no colour) while the reviewers decide."""
+    return Exists(CloseOut.objects.filter(task=OuterRef("pk"), state=CloseOutState.PENDING,
+                                          submitted_at__date__lte=OuterRef("due_date")))
+
+
 def annotate_task_state(qs: QuerySet[Task], *, today: dt.date | None = None) -> QuerySet[Task]:
     today = today or clock.today()
     return qs.annotate(
@@ -87,6 +95,7 @@ def annotate_task_state(qs: QuerySet[Task], *, today: dt.date | None = None) -> 
     ).annotate(
         warning=Case(
             When(status=TaskStatus.CLOSED, then=Value(None)),
+            When(Q(status=TaskStatus.SUBMITTED) & waiting_for_review(), then=Value(None)),
             When(due_date__lt=today, then=Value("red")),
             When(days_left__lte=F("problem__inspected_unit__round__yellow_days"), then=Value("yellow")),
             default=Value("green"),
