@@ -92,7 +92,7 @@ def test_the_rounds_own_numbers(people) -> None:  # type: ignore[no-untyped-def]
     rnd = people.world.round
     rnd.notice_days, rnd.yellow_days = 30, 5
     rnd.save(update_fields=["notice_days", "yellow_days"])
-    LadderSettings.objects.create(round=rnd, admonition_days=5, final_working_days=3, review_working_days=2)
+    LadderSettings.objects.create(round=rnd, admonition_days=5, final_working_days=3)
     run_on(30)
     assert told(AlertKind.NOTICE)
     run_on(54)

@@ -8,8 +8,7 @@ import datetime as dt
 
 import pytest
 
-from rectify.core import clock
-from rectify.notifications import workdays
+from rectify.core import clock, workdays
 from rectify.notifications.models import Alert, AlertKind
 from rectify.notifications.services import notify_run
 from rectify.rectification import services as rectification_services

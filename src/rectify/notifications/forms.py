@@ -26,4 +26,3 @@ class WebhookForm(forms.Form):
 class LadderForm(forms.Form):
     admonition_days = forms.IntegerField(label=_("告诫天数"), min_value=1, max_value=365)
     final_working_days = forms.IntegerField(label=_("告诫函限期（工作日）"), min_value=1, max_value=365)
-    review_working_days = forms.IntegerField(label=_("销号审核提醒（工作日）"), min_value=1, max_value=365)

@@ -14,7 +14,7 @@ Each (task, deadline in force, stage) is told once: the key of the ``Alert`` say
 extension (a new deadline) starts the ladder again. A task first seen at a later stage gets that stage only
 (the first run after start-up sends the current state, not the history). A task submitted for close-out has
 answered: it leaves the ladder and the reviewers get it instead — awaiting review at once, and a reviewer's
-warning once it has waited ``review_working_days`` working days. A returned close-out goes back to the unit
+warning once it has waited ``RECTIFY_REVIEW_WARNING_WORKING_DAYS`` working days (the review queue's warning). A returned close-out goes back to the unit
 with the reviewer's reason.
 
 ``collect(today)`` returns drafts with their recipients (user id → why); ``services.notify_run`` stores them.
@@ -31,8 +31,8 @@ from django.db.models import Case, CharField, Exists, F, Max, OuterRef, Q, Value
 from django.db.models.functions import Coalesce
 
 from rectify.accounts.models import REVIEWER_ROLES, Role, User
+from rectify.core import workdays
 from rectify.core.db import DaysUntil
-from rectify.notifications import workdays
 from rectify.notifications.models import Alert, AlertKind, LadderSettings, Preference, RecipientRole
 from rectify.orgs.models import Tenure
 from rectify.rectification.models import (
@@ -82,15 +82,13 @@ class Draft:
 class RoundLadder:
     admonition_days: int
     final_working_days: int
-    review_working_days: int
 
 
 def round_ladder(round_id: int, rows: dict[int, LadderSettings]) -> RoundLadder:
     row = rows.get(round_id)
     if row is None:
-        return RoundLadder(settings.RECTIFY_ADMONITION_DAYS, settings.RECTIFY_ADMONITION_FINAL_WORKING_DAYS,
-                           settings.RECTIFY_REVIEW_WARNING_WORKING_DAYS)
-    return RoundLadder(row.admonition_days, row.final_working_days, row.review_working_days)
+        return RoundLadder(settings.RECTIFY_ADMONITION_DAYS, settings.RECTIFY_ADMONITION_FINAL_WORKING_DAYS)
+    return RoundLadder(row.admonition_days, row.final_working_days)
 
 
 def subject_of(problem_number: str, task_number: int, measure: str) -> str:
@@ -173,13 +171,13 @@ def _close_out_drafts(today: dt.date, ladders: dict[int, LadderSettings]) -> lis
     pending = CloseOut.objects.filter(state=CloseOutState.PENDING).order_by()
     for row in pending.exclude(_untold(AlertKind.AWAITING_REVIEW)).values_list(*_CLOSE_OUT_FIELDS):
         drafts.append(draft(AlertKind.AWAITING_REVIEW, row))
-    # A working day is at least a calendar day: only applications older than the shortest setting can be late.
-    shortest = min([r.review_working_days for r in ladders.values()] + [settings.RECTIFY_REVIEW_WARNING_WORKING_DAYS])
-    cutoff = dt.datetime.combine(today - dt.timedelta(days=shortest - 1), dt.time(), tzinfo=SHANGHAI)
+    # A working day is at least a calendar day: only applications older than the setting can be late.
+    limit = settings.RECTIFY_REVIEW_WARNING_WORKING_DAYS
+    cutoff = dt.datetime.combine(today - dt.timedelta(days=limit - 1), dt.time(), tzinfo=SHANGHAI)
     for row in (pending.filter(submitted_at__lt=cutoff).exclude(_untold(AlertKind.REVIEW_OVERDUE))
                 .values_list(*_CLOSE_OUT_FIELDS)):
         waited = workdays.workdays_between(row[10].astimezone(SHANGHAI).date(), today)
-        if waited >= round_ladder(row[9], ladders).review_working_days:
+        if waited >= limit:
             drafts.append(draft(AlertKind.REVIEW_OVERDUE, row, waited=waited))
     later = CloseOut.objects.filter(task=OuterRef("task"), submitted_at__gt=OuterRef("submitted_at"))
     for row in (CloseOut.objects.filter(state=CloseOutState.RETURNED).exclude(_untold(AlertKind.RETURNED))

@@ -202,12 +202,10 @@ def default_final_working_days() -> int:
     return _default("RECTIFY_ADMONITION_FINAL_WORKING_DAYS")
 
 
-def default_review_working_days() -> int:
-    return _default("RECTIFY_REVIEW_WARNING_WORKING_DAYS")
-
-
 class LadderSettings(models.Model):
-    """The escalation ladder of a round beyond the round's notice and yellow days (no row: the defaults)."""
+    """The escalation ladder of a round beyond the round's notice and yellow days (no row: the defaults). The
+    reviewers' reminder is one setting for the whole system (``RECTIFY_REVIEW_WARNING_WORKING_DAYS``): the review
+    queue shows the same warning."""
 
     round = models.OneToOneField("inspections.InspectionRound", primary_key=True, on_delete=models.CASCADE,
                                  related_name="ladder")
@@ -217,9 +215,6 @@ class LadderSettings(models.Model):
     final_working_days = models.PositiveSmallIntegerField(
         _("告诫函限期（工作日）"), default=default_final_working_days,
         help_text=_("告诫函给出的最后期限：发函之日起若干个工作日（按国家法定节假日调休安排）"))
-    review_working_days = models.PositiveSmallIntegerField(
-        _("销号审核提醒（工作日）"), default=default_review_working_days,
-        help_text=_("销号申请等待审核满此工作日数，提醒审核人员"))
 
     class Meta:
         verbose_name = _("预警升级设置")

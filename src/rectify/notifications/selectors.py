@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
@@ -83,7 +84,7 @@ def who_receives_what(*, round: InspectionRound | None = None) -> list[RuleRow]:
         % {"n": rl.admonition_days, "w": rl.final_working_days},
         AlertKind.INTERVIEW: _("与告诫函同时"),
         AlertKind.AWAITING_REVIEW: _("单位申请销号时"),
-        AlertKind.REVIEW_OVERDUE: _("销号申请等待审核满 %(n)s 个工作日") % {"n": rl.review_working_days},
+        AlertKind.REVIEW_OVERDUE: _("销号申请等待审核满 %(n)s 个工作日") % {"n": settings.RECTIFY_REVIEW_WARNING_WORKING_DAYS},
         AlertKind.RETURNED: _("销号申请被退回时（附退回理由）"),
     }
     channels = _("站内通知；邮件（每人每天一封摘要）；群机器人")

@@ -233,24 +233,20 @@ def webhook_set_active(*, actor: User, webhook_id: int, active: bool) -> Webhook
 # --- the round's ladder ------------------------------------------------------------------------
 
 @transaction.atomic
-def ladder_settings_update(*, actor: User, round_code: str, admonition_days: int, final_working_days: int,
-                           review_working_days: int) -> LadderSettings:
+def ladder_settings_update(*, actor: User, round_code: str, admonition_days: int,
+                           final_working_days: int) -> LadderSettings:
     if not actor.can_manage_rounds:
         raise PermissionDenied(_("预警升级设置由巡视办或纪委监委修改。"))
     rnd = InspectionRound.objects.filter(code=round_code).first()
     if rnd is None:
         raise NotFound(_("轮次编码“%(code)s”不存在。") % {"code": round_code})
-    for name, value in (("admonition_days", admonition_days), ("final_working_days", final_working_days),
-                        ("review_working_days", review_working_days)):
+    for name, value in (("admonition_days", admonition_days), ("final_working_days", final_working_days)):
         if not 1 <= int(value) <= 365:
             raise DomainError(_("天数须在 1 到 365 之间。"), code="invalid_days", details={"field": name})
     row, _created = LadderSettings.objects.get_or_create(round=rnd)
-    before = {"admonition_days": row.admonition_days, "final_working_days": row.final_working_days,
-              "review_working_days": row.review_working_days}
-    row.admonition_days, row.final_working_days, row.review_working_days = (
-        admonition_days, final_working_days, review_working_days)
+    before = {"admonition_days": row.admonition_days, "final_working_days": row.final_working_days}
+    row.admonition_days, row.final_working_days = admonition_days, final_working_days
     row.save()
     audit_record(actor=actor, action="notifications.ladder_updated", obj=rnd, before=before,
-                 after={"admonition_days": admonition_days, "final_working_days": final_working_days,
-                        "review_working_days": review_working_days})
+                 after={"admonition_days": admonition_days, "final_working_days": final_working_days})
     return row

@@ -119,8 +119,7 @@ def webhook_toggle(request: HttpRequest, webhook_id: int) -> HttpResponse:
 def ladder_settings(request: HttpRequest, code: str) -> HttpResponse:
     rnd = inspection_selectors.round_get_for(user=request.user, code=code)
     row = LadderSettings.objects.filter(round=rnd).first() or LadderSettings(round=rnd)
-    initial = {"admonition_days": row.admonition_days, "final_working_days": row.final_working_days,
-               "review_working_days": row.review_working_days}
+    initial = {"admonition_days": row.admonition_days, "final_working_days": row.final_working_days}
     status = 200
     form = forms.LadderForm(initial=initial)
     if request.method == "POST":

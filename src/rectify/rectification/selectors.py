@@ -43,7 +43,7 @@ from django.utils.translation import gettext_noop, pgettext
 
 from rectify.accounts.models import User
 from rectify.accounts.selectors import unit_scope_q
-from rectify.core import clock
+from rectify.core import clock, workdays
 from rectify.core.db import DaysUntil
 from rectify.core.errors import NotFound
 from rectify.inspections import selectors as inspection_selectors
@@ -392,17 +392,60 @@ def close_outs_in_scope(*, user: User) -> QuerySet[CloseOut]:
     return CloseOut.objects.filter(unit_scope_q(user, unit_path_field="task__problem__inspected_unit__unit__path"))
 
 
-def close_out_queue_for(*, user: User, state: str = CloseOutState.PENDING) -> QuerySet[CloseOut]:
-    """The review queue: pending close-outs in scope, oldest first (first come, first reviewed)."""
+def close_out_queue_for(*, user: User, state: str = CloseOutState.PENDING, round_code: str | None = None,
+                        unit: str | None = None, order: str = "oldest") -> QuerySet[CloseOut]:
+    """The review queue: close-outs in scope in one state, optionally of one round and of one unit (its code, or a
+    part of its name). Pending ones longest waiting first (first come, first reviewed) or, with ``order``
+    "newest", newest first; reviewed ones latest review first."""
+    qs = close_outs_in_scope(user=user).filter(state=state)
+    if round_code:
+        qs = qs.filter(task__problem__inspected_unit__round__code=round_code)
+    if unit:
+        qs = qs.filter(Q(task__problem__inspected_unit__unit__code=unit)
+                       | Q(task__problem__inspected_unit__unit__name__contains=unit))
+    if state == CloseOutState.PENDING:
+        ordering = ("-submitted_at", "-id") if order == "newest" else ("submitted_at", "id")
+    else:
+        ordering = ("-reviewed_at", "id")
     return (
-        close_outs_in_scope(user=user)
-        .filter(state=state)
-        .select_related(
+        qs.select_related(
             "submitted_by", "reviewed_by", "task__problem__inspected_unit__unit", "task__problem__inspected_unit__round"
         )
         .annotate(evidence_count=Count("evidence"))
-        .order_by("submitted_at" if state == CloseOutState.PENDING else "-reviewed_at", "id")
+        .order_by(*ordering)
     )
+
+
+@dataclass
+class WaitingRow:
+    close_out: CloseOut
+    days: int  # calendar days since the application
+    workdays: int  # working days waited (China's adjusted holidays)
+    warning: str | None  # the reviewers' own warning: yellow, then red at RECTIFY_REVIEW_WARNING_WORKING_DAYS
+
+
+def review_warning(workdays_waited: int) -> str | None:
+    """Red once the application has waited the configured working days; yellow two working days before."""
+    from django.conf import settings
+
+    limit = settings.RECTIFY_REVIEW_WARNING_WORKING_DAYS
+    if workdays_waited >= limit:
+        return "red"
+    if workdays_waited >= max(1, limit - 2):
+        return "yellow"
+    return None
+
+
+def with_waiting(close_outs: list[CloseOut], *, today: dt.date | None = None) -> list[WaitingRow]:
+    """How long each application of a page has waited (no query)."""
+    today = today or clock.today()
+    rows = []
+    for c in close_outs:
+        submitted = c.submitted_at.astimezone(clock.SHANGHAI).date()
+        waited = workdays.workdays_between(submitted, today)
+        rows.append(WaitingRow(close_out=c, days=max(0, (today - submitted).days), workdays=waited,
+                               warning=review_warning(waited)))
+    return rows
 
 
 def close_out_get_for(*, user: User, close_out_id: int) -> CloseOut:
