@@ -70,8 +70,21 @@ def test_scenario_2_day_by_day(people) -> None:  # type: ignore[no-untyped-def]
     assert admonition.waited == 16
     assert [a.kind for a in ladder_alerts.order_by("pk")] == [
         AlertKind.NOTICE, AlertKind.YELLOW, AlertKind.RED, AlertKind.ADMONITION, AlertKind.INTERVIEW]
+    assert Alert.objects.filter(kind=AlertKind.INTERVIEW).count() == 1
     assert run_on(77).notifications == 0
     assert run_on(120).notifications == 0  # the ladder ends with the letter; later steps belong to supervision
+
+
+def test_one_interview_proposal_per_unit_and_day(people) -> None:  # type: ignore[no-untyped-def]
+    from tests import factories
+
+    for _ in range(3):
+        factories.task(prob=people.world.problem_a, due=DUE)
+    run_on(76)
+    assert Alert.objects.filter(kind=AlertKind.ADMONITION).count() == 4
+    interview = Alert.objects.get(kind=AlertKind.INTERVIEW)
+    assert interview.detail == "4" and interview.task_id is None
+    assert Notification.objects.filter(alert=interview).count() == 1  # the office's one user
 
 
 def test_first_run_tells_the_current_stage_only(people) -> None:  # type: ignore[no-untyped-def]

@@ -126,21 +126,33 @@ def _ladder_tasks(today: dt.date) -> list[tuple]:
 
 
 def _ladder_drafts(today: dt.date, ladders: dict[int, LadderSettings]) -> list[Draft]:
+    """The ladder's letters, one per task and stage, and one interview proposal per inspected unit for the
+    admonitions of the day (the office interviews a unit's principal, not a task)."""
     drafts = []
+    admonished: dict[int, list[Draft]] = defaultdict(list)
+    finals: dict[int, dt.date] = {}
     for (task_id, stage, due, iu_id, unit_id, unit_name, p_number, t_number, measure, round_id,
          days_left) in _ladder_tasks(today):
         subject = subject_of(p_number, t_number, measure)
         base = {"inspected_unit_id": iu_id, "unit_id": unit_id, "unit_name": unit_name, "subject": subject,
                 "task_id": task_id, "due_date": due}
         if stage == AlertKind.ADMONITION:
-            final = workdays.add_workdays(today, round_ladder(round_id, ladders).final_working_days)
-            drafts.append(Draft(kind=stage, key=f"task:{task_id}:{due}:{stage}", final_date=final,
-                                waited=-days_left, **base))
-            drafts.append(Draft(kind=AlertKind.INTERVIEW, key=f"task:{task_id}:{due}:{AlertKind.INTERVIEW}",
-                                final_date=final, waited=-days_left, **base))
+            if round_id not in finals:
+                finals[round_id] = workdays.add_workdays(today, round_ladder(round_id, ladders).final_working_days)
+            letter = Draft(kind=stage, key=f"task:{task_id}:{due}:{stage}", final_date=finals[round_id],
+                           waited=-days_left, **base)
+            drafts.append(letter)
+            admonished[iu_id].append(letter)
         else:
             drafts.append(Draft(kind=stage, key=f"task:{task_id}:{due}:{stage}",
                                 waited=-days_left if days_left < 0 else None, **base))
+    for iu_id, letters in admonished.items():
+        first = min(letters, key=lambda d: (d.due_date, d.task_id))
+        drafts.append(Draft(kind=AlertKind.INTERVIEW, key=f"interview:{iu_id}:{today}", inspected_unit_id=iu_id,
+                            unit_id=first.unit_id, unit_name=first.unit_name, subject=first.subject,
+                            task_id=first.task_id if len(letters) == 1 else None, due_date=first.due_date,
+                            final_date=first.final_date, waited=max(d.waited or 0 for d in letters),
+                            detail=str(len(letters))))
     return drafts
 
 

@@ -28,6 +28,9 @@ def alert_text(alert: Alert) -> str:
     if kind == AlertKind.ADMONITION:
         return _("告诫函：%(unit)s 任务“%(subject)s”已逾期 %(days)s 天仍未整改到位，须于 %(final)s 前完成整改并申请销号。") % facts
     if kind == AlertKind.INTERVIEW:
+        if alert.detail and alert.detail != "1":
+            return (_("约谈建议：%(unit)s 今日有 %(n)s 项任务逾期仍未整改到位并已发告诫函（最长逾期 %(days)s 天，"
+                      "最后期限 %(final)s），建议约谈单位主要负责人。") % {**facts, "n": alert.detail})
         return _("约谈建议：%(unit)s 任务“%(subject)s”已逾期 %(days)s 天，已发告诫函（最后期限 %(final)s），建议约谈单位主要负责人。") % facts
     if kind == AlertKind.AWAITING_REVIEW:
         return _("%(unit)s：任务“%(subject)s”已申请销号，等待审核。") % facts
