@@ -27,7 +27,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Case, CharField, Exists, F, Max, OuterRef, Q, Value, When
+from django.db.models import Case, CharField, Exists, F, Max, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
 
 from rectify.accounts.models import REVIEWER_ROLES, Role, User
@@ -75,6 +75,8 @@ class Draft:
     detail: str = ""
     waited: int | None = None
     submitter_id: int | None = None
+    person_id: int | None = None  # the task's (lead) responsible person in the roster
+    leader_id: int | None = None  # the task's (lead) leader in charge: the tenure's person
     recipients: dict[int, str] = field(default_factory=dict)
 
 
@@ -98,6 +100,13 @@ def subject_of(problem_number: str, task_number: int, measure: str) -> str:
 
 # --- the ladder ------------------------------------------------------------------------------------
 
+def _responsible(kind: str, task_ref: str = "pk") -> Subquery:
+    """The roster person of a task's lead responsibility of ``kind`` (a leader through the tenure held)."""
+    rows = (Responsibility.objects.filter(task=OuterRef(task_ref), kind=kind).order_by("-is_lead", "pk")
+            .values_list(Coalesce("tenure__person_id", "person_id"))[:1])
+    return Subquery(rows)
+
+
 def _ladder_tasks(today: dt.date) -> list[tuple]:
     """Open tasks (not waiting for review) whose stage today has not been told for their deadline in force:
     one query, bounded by the widest notice period so the (status, due date) index gives the rows."""
@@ -118,11 +127,12 @@ def _ladder_tasks(today: dt.date) -> list[tuple]:
           .filter(stage__isnull=False)
           .exclude(Exists(Alert.objects.filter(task=OuterRef("pk"), due_date=OuterRef("due_date"),
                                                kind=OuterRef("stage"))))
+          .annotate(person=_responsible(ResponsibilityKind.PERSON), leader=_responsible(ResponsibilityKind.LEADER))
           .order_by())
     return list(qs.values_list("pk", "stage", "due_date", "problem__inspected_unit_id",
                                "problem__inspected_unit__unit_id", "problem__inspected_unit__unit__name",
                                "problem__number", "number", "measure", "problem__inspected_unit__round_id",
-                               "days_left"))
+                               "days_left", "person", "leader"))
 
 
 def _ladder_drafts(today: dt.date, ladders: dict[int, LadderSettings]) -> list[Draft]:
@@ -132,10 +142,10 @@ def _ladder_drafts(today: dt.date, ladders: dict[int, LadderSettings]) -> list[D
     admonished: dict[int, list[Draft]] = defaultdict(list)
     finals: dict[int, dt.date] = {}
     for (task_id, stage, due, iu_id, unit_id, unit_name, p_number, t_number, measure, round_id,
-         days_left) in _ladder_tasks(today):
+         days_left, person, leader) in _ladder_tasks(today):
         subject = subject_of(p_number, t_number, measure)
         base = {"inspected_unit_id": iu_id, "unit_id": unit_id, "unit_name": unit_name, "subject": subject,
-                "task_id": task_id, "due_date": due}
+                "task_id": task_id, "due_date": due, "person_id": person, "leader_id": leader}
         if stage == AlertKind.ADMONITION:
             if round_id not in finals:
                 finals[round_id] = workdays.add_workdays(today, round_ladder(round_id, ladders).final_working_days)
@@ -161,7 +171,7 @@ def _ladder_drafts(today: dt.date, ladders: dict[int, LadderSettings]) -> list[D
 _CLOSE_OUT_FIELDS = ("pk", "task_id", "task__due_date", "task__problem__inspected_unit_id",
                      "task__problem__inspected_unit__unit_id", "task__problem__inspected_unit__unit__name",
                      "task__problem__number", "task__number", "task__measure", "task__problem__inspected_unit__round_id",
-                     "submitted_at", "submitted_by_id", "review_comment")
+                     "submitted_at", "submitted_by_id", "review_comment", "person")
 
 
 def _untold(kind: str) -> Exists:
@@ -175,12 +185,14 @@ def _close_out_drafts(today: dt.date, ladders: dict[int, LadderSettings]) -> lis
 
     def draft(kind: str, row: tuple, **extra: object) -> Draft:
         (co_id, task_id, due, iu_id, unit_id, unit_name, p_number, t_number, measure, _round, _at, submitter,
-         _comment) = row
+         _comment, person) = row
         return Draft(kind=kind, key=f"close_out:{co_id}:{kind}", inspected_unit_id=iu_id, unit_id=unit_id,
                      unit_name=unit_name, subject=subject_of(p_number, t_number, measure), task_id=task_id,
-                     close_out_id=co_id, due_date=due, submitter_id=submitter, **extra)  # type: ignore[arg-type]
+                     close_out_id=co_id, due_date=due, submitter_id=submitter, person_id=person,
+                     **extra)  # type: ignore[arg-type]
 
-    pending = CloseOut.objects.filter(state=CloseOutState.PENDING).order_by()
+    close_outs = CloseOut.objects.annotate(person=_responsible(ResponsibilityKind.PERSON, "task_id"))
+    pending = close_outs.filter(state=CloseOutState.PENDING).order_by()
     for row in pending.exclude(_untold(AlertKind.AWAITING_REVIEW)).values_list(*_CLOSE_OUT_FIELDS):
         drafts.append(draft(AlertKind.AWAITING_REVIEW, row))
     # A working day is at least a calendar day: only applications older than the setting can be late.
@@ -192,7 +204,7 @@ def _close_out_drafts(today: dt.date, ladders: dict[int, LadderSettings]) -> lis
         if waited >= limit:
             drafts.append(draft(AlertKind.REVIEW_OVERDUE, row, waited=waited))
     later = CloseOut.objects.filter(task=OuterRef("task"), submitted_at__gt=OuterRef("submitted_at"))
-    for row in (CloseOut.objects.filter(state=CloseOutState.RETURNED).exclude(_untold(AlertKind.RETURNED))
+    for row in (close_outs.filter(state=CloseOutState.RETURNED).exclude(_untold(AlertKind.RETURNED))
                 .exclude(Exists(later)).order_by().values_list(*_CLOSE_OUT_FIELDS)):
         drafts.append(draft(AlertKind.RETURNED, row, detail=row[12]))
     return drafts
@@ -205,17 +217,7 @@ class Directory:
 
     def __init__(self, drafts: list[Draft], today: dt.date) -> None:
         active = User.objects.filter(is_active=True)
-        task_ids = sorted({d.task_id for d in drafts if d.task_id is not None})
         unit_ids = sorted({d.unit_id for d in drafts})
-        self.persons: dict[int, dict[str, set[int]]] = defaultdict(lambda: defaultdict(set))  # task -> role -> persons
-        for start in range(0, len(task_ids), CHUNK):
-            for task_id, kind, person_id, tenure_person_id in (
-                    Responsibility.objects.filter(task_id__in=task_ids[start:start + CHUNK],
-                                                  kind__in=[ResponsibilityKind.PERSON, ResponsibilityKind.LEADER])
-                    .values_list("task_id", "kind", "person_id", "tenure__person_id")):
-                pid = tenure_person_id or person_id
-                if pid:
-                    self.persons[task_id][kind].add(pid)
         self.principals: dict[int, set[int]] = defaultdict(set)  # unit -> persons
         for unit_id, person_id in (
                 Tenure.objects.filter(post__unit_id__in=unit_ids, start__lte=today)
@@ -223,10 +225,9 @@ class Directory:
                 .filter(Q(is_principal=True) | Q(is_principal__isnull=True, post__is_principal=True))
                 .values_list("post__unit_id", "person_id")):
             self.principals[unit_id].add(person_id)
-        wanted = {p for roles in self.persons.values() for ps in roles.values() for p in ps}
-        wanted |= {p for ps in self.principals.values() for p in ps}
+        # Every person with an account is few (the users), however many tasks there are.
         self.person_users: dict[int, set[int]] = defaultdict(set)
-        for person_id, user_id in (Preference.objects.filter(person_id__in=sorted(wanted), user__is_active=True)
+        for person_id, user_id in (Preference.objects.filter(person__isnull=False, user__is_active=True)
                                    .values_list("person_id", "user_id")):
             self.person_users[person_id].add(user_id)
         self.unit_leads: dict[int, set[int]] = defaultdict(set)
@@ -234,7 +235,6 @@ class Directory:
             self.unit_leads[unit_id].add(user_id)
         self.reviewers = set(active.filter(role__in=REVIEWER_ROLES).values_list("pk", flat=True))
         self.office = set(active.filter(role=Role.INSPECTION_OFFICE).values_list("pk", flat=True))
-        self.active = None  # submitters are checked below, in one query
         submitters = {d.submitter_id for d in drafts if d.submitter_id}
         self.active_submitters = set(active.filter(pk__in=submitters).values_list("pk", flat=True))
 
@@ -246,9 +246,9 @@ class Directory:
         found: dict[int, str] = {}
         for role in STAGE_ROLES[AlertKind(draft.kind)]:
             if role == RecipientRole.PERSON:
-                users = self._users_of(self.persons.get(draft.task_id or 0, {}).get(ResponsibilityKind.PERSON, set()))
+                users = self.person_users.get(draft.person_id, set()) if draft.person_id else set()
             elif role == RecipientRole.LEADER:
-                users = self._users_of(self.persons.get(draft.task_id or 0, {}).get(ResponsibilityKind.LEADER, set()))
+                users = self.person_users.get(draft.leader_id, set()) if draft.leader_id else set()
             elif role == RecipientRole.PRINCIPAL:
                 users = self._users_of(self.principals.get(draft.unit_id, set()))
             elif role == RecipientRole.UNIT_LEAD:

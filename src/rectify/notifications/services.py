@@ -62,18 +62,36 @@ class NotifyResult:
         return {"notifications": self.notifications, "emails": self.emails, "webhooks": self.webhooks}
 
 
+def _insert_ignoring_conflicts(model: type, columns: list[str], rows: list[tuple]) -> None:
+    """INSERT … ON CONFLICT DO NOTHING with executemany (SQLite and PostgreSQL both have it): a row another run
+    stored first is skipped. Plain SQL because bulk_create spends most of a large first run preparing values."""
+    if not rows:
+        return
+    from django.db import connection
+
+    quote = connection.ops.quote_name
+    sql = (f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(c) for c in columns)}) "
+           f"VALUES ({', '.join(['%s'] * len(columns))}) ON CONFLICT DO NOTHING")
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
+
+
 def _store(drafts: list[ladder.Draft], now: dt.datetime, day: dt.date) -> None:
+    from django.db import connection
+
+    ops = connection.ops
+    at, today = ops.adapt_datetimefield_value(now), ops.adapt_datefield_value(day)
+    columns = ["kind", "key", "task_id", "close_out_id", "inspected_unit_id", "day", "due_date", "final_date",
+               "subject", "unit_name", "detail", "waited", "created_at"]
     for start in range(0, len(drafts), CHUNK):
         chunk = drafts[start:start + CHUNK]
-        Alert.objects.bulk_create([
-            Alert(kind=d.kind, key=d.key, task_id=d.task_id, close_out_id=d.close_out_id,
-                  inspected_unit_id=d.inspected_unit_id, day=day, due_date=d.due_date, final_date=d.final_date,
-                  subject=d.subject[:200], unit_name=d.unit_name[:100], detail=d.detail, waited=d.waited,
-                  created_at=now) for d in chunk], ignore_conflicts=True)
+        _insert_ignoring_conflicts(Alert, columns, [
+            (d.kind, d.key, d.task_id, d.close_out_id, d.inspected_unit_id, today, ops.adapt_datefield_value(d.due_date),
+             ops.adapt_datefield_value(d.final_date), d.subject[:200], d.unit_name[:100], d.detail, d.waited, at)
+            for d in chunk])
         ids = dict(Alert.objects.filter(key__in=[d.key for d in chunk]).values_list("key", "pk"))
-        Notification.objects.bulk_create([
-            Notification(alert_id=ids[d.key], user_id=user_id, role=role)
-            for d in chunk for user_id, role in d.recipients.items()], ignore_conflicts=True, batch_size=CHUNK)
+        _insert_ignoring_conflicts(Notification, ["alert_id", "user_id", "role"], [
+            (ids[d.key], user_id, role) for d in chunk for user_id, role in d.recipients.items()])
 
 
 def _email_wanted() -> set[int]:
