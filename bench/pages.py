@@ -64,6 +64,12 @@ def main() -> None:
         ("jiwei", "/clues/", "clue list"),
         ("xunshiban", "/orgs/", "org tree"),
         ("xunshiban", "/orgs/YN-JYT/", "unit roster"),
+        ("jyt_lead", "/notifications/", "inbox (unit lead)"),
+        ("xunshiban", "/notifications/", "inbox (office)"),
+        ("jyt_lead", "/notifications/settings/", "notification settings"),
+        ("xunshiban", "/notifications/webhooks/", "group robots"),
+        ("xunshiban", f"/notifications/ladder/{ROUND_CODE}/", "escalation ladder"),
+        ("xunshiban", "/close-outs/?order=newest", "review queue, newest"),
     ]
     print(f"{'page':<28} {'queries':>7} {'median ms':>10} {'max ms':>8}")
     for username, url, label in pages:

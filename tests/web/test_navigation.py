@@ -53,15 +53,17 @@ HOME, ROUNDS, LEDGER, CLUES, CLOSE_OUTS = ("工作台", "/"), ("巡视轮次", "
 ORGS = ("系统管理", "/orgs/")
 ACCOUNTABILITY = ("问责", "/accountability/")
 DECIDE_CHANGES, MY_CHANGES = ("变更审批", "/change-requests/"), ("变更申请", "/change-requests/")
+INBOX, NOTIFY_SETTINGS = ("通知", "/notifications/"), ("通知设置", "/notifications/settings/")
 
 
 @pytest.mark.parametrize(("role", "expected"), [
-    (Role.COMMISSION, [HOME, ROUNDS, LEDGER, CLUES, CLOSE_OUTS, DECIDE_CHANGES, ACCOUNTABILITY, ORGS]),
-    (Role.INSPECTION_OFFICE, [HOME, ROUNDS, LEDGER, CLOSE_OUTS, DECIDE_CHANGES, ORGS]),
-    (Role.UNIT_LEAD, [HOME, ROUNDS, LEDGER, MY_CHANGES, ("系统管理", "/orgs/EDU/")]),
-    (Role.UNIT_MEMBER, [HOME, ROUNDS, LEDGER]),
-    (Role.LEADER, [HOME, ROUNDS, LEDGER, ORGS]),
-    (Role.ADMIN, [HOME, ROUNDS, LEDGER, ORGS]),
+    (Role.COMMISSION, [HOME, ROUNDS, LEDGER, CLUES, CLOSE_OUTS, DECIDE_CHANGES, ACCOUNTABILITY, INBOX,
+                       NOTIFY_SETTINGS, ORGS]),
+    (Role.INSPECTION_OFFICE, [HOME, ROUNDS, LEDGER, CLOSE_OUTS, DECIDE_CHANGES, INBOX, NOTIFY_SETTINGS, ORGS]),
+    (Role.UNIT_LEAD, [HOME, ROUNDS, LEDGER, MY_CHANGES, INBOX, NOTIFY_SETTINGS, ("系统管理", "/orgs/EDU/")]),
+    (Role.UNIT_MEMBER, [HOME, ROUNDS, LEDGER, INBOX, NOTIFY_SETTINGS]),
+    (Role.LEADER, [HOME, ROUNDS, LEDGER, INBOX, NOTIFY_SETTINGS, ORGS]),
+    (Role.ADMIN, [HOME, ROUNDS, LEDGER, INBOX, NOTIFY_SETTINGS, ORGS]),
 ])
 def test_each_role_sees_its_entries_in_menu_order(world, role, expected):
     assert entries(client_for(world[role]), reverse("core:home")) == expected
@@ -79,6 +81,9 @@ def test_the_entry_of_the_page_the_user_is_on_is_marked(world):
     assert active(c, reverse("rectification:review_queue")) == ["销号审核"]
     assert active(c, reverse("orgs:tree")) == ["系统管理"]
     assert active(c, reverse("accountability:catalogue")) == ["问责"]
+    assert active(c, reverse("notifications:inbox")) == ["通知"]
+    assert active(c, reverse("notifications:settings")) == ["通知设置"]
+    assert active(c, reverse("notifications:ladder", args=[world.round.code])) == ["通知设置"]
 
 
 def test_reviewers_see_how_many_close_outs_wait(world):
@@ -122,6 +127,6 @@ def test_an_app_adds_its_entry_at_its_place_in_the_menu(world, registered):
     registered(450, orders)  # after 销号审核 (400) and 变更审批 (420), before 系统管理 (1000)
     office = client_for(world[Role.INSPECTION_OFFICE])
     assert entries(office, reverse("core:home")) == [HOME, ROUNDS, LEDGER, CLOSE_OUTS, DECIDE_CHANGES,
-                                                     ("督办", "/orders/"), ORGS]
+                                                     ("督办", "/orders/"), INBOX, NOTIFY_SETTINGS, ORGS]
     assert badges(office, reverse("core:home")) == {"督办": "3"}
     assert ("督办", "/orders/") not in entries(client_for(world[Role.UNIT_MEMBER]), reverse("core:home"))
