@@ -103,3 +103,14 @@ def test_navigation_entries(people, client) -> None:  # type: ignore[no-untyped-
     page = client.get(reverse("core:home")).content.decode()
     assert ">通知<" in page.replace('<span class="nav-label">', ">").replace("</span>", "<") or "通知" in page
     assert reverse("notifications:settings") in page and reverse("notifications:inbox") in page
+
+
+def test_the_admin_sets_a_users_email_address(world, client) -> None:  # type: ignore[no-untyped-def]
+    member = world[Role.UNIT_MEMBER]
+    client.force_login(world[Role.ADMIN])
+    url = reverse("accounts:user_edit", args=[member.pk])
+    data = {"display_name": "周经办", "role": member.role, "unit": member.unit_id}
+    assert client.post(url, {**data, "email": "not an address"}).status_code == 400
+    client.post(url, {**data, "email": "zhou@jyt.example.gov.cn"})
+    member.refresh_from_db()
+    assert member.email == "zhou@jyt.example.gov.cn"

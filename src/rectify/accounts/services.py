@@ -56,7 +56,7 @@ def _unit_for(role: str, unit: OrgUnit | None) -> OrgUnit | None:
 
 def _user_facts(user: User) -> dict:
     return {"username": user.username, "display_name": user.display_name, "role": user.role,
-            "unit": user.unit.code if user.unit_id else None, "is_active": user.is_active}
+            "unit": user.unit.code if user.unit_id else None, "is_active": user.is_active, "email": user.email}
 
 
 # --- users ----------------------------------------------------------------------------------------
@@ -120,8 +120,8 @@ def _last_admin_guard(actor: User | None, user: User, *, losing_admin: bool) -> 
 
 @transaction.atomic
 def user_update(*, actor: User | None, user: User, display_name: str, role: str,
-                unit: OrgUnit | None) -> User:
-    """Display name, role and unit scope. Only fields that change are written."""
+                unit: OrgUnit | None, email: str | None = None) -> User:
+    """Display name, role, unit scope and (when given) e-mail address. Only fields that change are written."""
     _require_user_manager(actor)
     user = User.objects.select_for_update(of=("self",)).select_related("unit").get(pk=user.pk)
     unit = _unit_for(role, unit)
@@ -131,10 +131,12 @@ def user_update(*, actor: User | None, user: User, display_name: str, role: str,
     user.role = role
     user.unit = unit
     user.is_staff = role == Role.ADMIN
+    if email is not None:
+        user.email = email.strip()
     after = _user_facts(user)
     if after == before:
         return user
-    user.save(update_fields=["display_name", "role", "unit", "is_staff"])
+    user.save(update_fields=["display_name", "role", "unit", "is_staff", "email"])
     changed = [key for key in after if after[key] != before[key]]
     audit_record(actor=actor, action="user.updated", obj=user, before={k: before[k] for k in changed},
                  after={k: after[k] for k in changed})
