@@ -67,3 +67,44 @@ def test_two_runs_at_once_send_nothing_twice(tmp_path) -> None:  # type: ignore[
     assert sum(o["emails"] for o in outputs) == stored["emails"] == len(handler.messages)
     recipients = [rcpt for rcpts, _ in handler.messages for rcpt in rcpts]
     assert len(recipients) == len(set(recipients))  # nobody got two e-mails
+
+
+@pytest.mark.skipif(not os.environ.get("DATABASE_URL", "").startswith("postgres"),
+                    reason="threads on one in-memory SQLite database share a cache, not a server")
+@pytest.mark.django_db(transaction=True)
+def test_two_runs_at_once_in_threads_on_postgresql(people, settings) -> None:  # type: ignore[no-untyped-def]
+    """On PostgreSQL the conditional UPDATEs of two runs in flight meet on the same rows."""
+    import datetime as dt
+    import threading
+
+    from django.db import connection
+
+    from rectify.core import clock
+    from rectify.notifications.models import Notification
+    from rectify.notifications.services import notify_run
+    from tests import factories
+    from tests.notifications.conftest import FEEDBACK
+
+    for n in range(30):
+        factories.task(prob=people.world.problem_a, due=FEEDBACK + dt.timedelta(days=n))
+    results, errors = [], []
+    barrier = threading.Barrier(2)
+
+    def run() -> None:
+        try:
+            barrier.wait()
+            with clock.frozen(FEEDBACK + dt.timedelta(days=61)):
+                results.append(notify_run())
+        except Exception as error:  # pragma: no cover - reported below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(120)
+    assert not errors, errors
+    stored = Notification.objects.filter(delivered_at__isnull=False).count()
+    assert stored > 0 and sum(r.notifications for r in results) == stored

@@ -81,6 +81,7 @@ def _store(drafts: list[ladder.Draft], now: dt.datetime, day: dt.date) -> None:
 
     ops = connection.ops
     at, today = ops.adapt_datetimefield_value(now), ops.adapt_datefield_value(day)
+    drafts = sorted(drafts, key=lambda d: d.key)  # two runs insert the same keys in the same order: no deadlock
     columns = ["kind", "key", "task_id", "close_out_id", "inspected_unit_id", "day", "due_date", "final_date",
                "subject", "unit_name", "detail", "waited", "created_at"]
     for start in range(0, len(drafts), CHUNK):
