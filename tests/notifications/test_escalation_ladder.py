@@ -68,8 +68,9 @@ def test_scenario_2_day_by_day(people) -> None:  # type: ignore[no-untyped-def]
     assert told(AlertKind.INTERVIEW) == {p.office.username: RecipientRole.OFFICE}
     assert admonition.final_date is not None and admonition.final_date > day(76)
     assert admonition.waited == 16
-    assert [a.kind for a in ladder_alerts.order_by("pk")] == [
-        AlertKind.NOTICE, AlertKind.YELLOW, AlertKind.RED, AlertKind.ADMONITION, AlertKind.INTERVIEW]
+    assert [(a.day, a.kind) for a in ladder_alerts.order_by("day", "kind")] == [
+        (day(40), AlertKind.NOTICE), (day(50), AlertKind.YELLOW), (day(61), AlertKind.RED),
+        (day(76), AlertKind.ADMONITION), (day(76), AlertKind.INTERVIEW)]
     assert Alert.objects.filter(kind=AlertKind.INTERVIEW).count() == 1
     assert run_on(77).notifications == 0
     assert run_on(120).notifications == 0  # the ladder ends with the letter; later steps belong to supervision

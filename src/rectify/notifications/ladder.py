@@ -60,7 +60,7 @@ STAGE_ROLES = {
 }
 
 
-@dataclass
+@dataclass(slots=True)
 class Draft:
     kind: str
     key: str
@@ -237,12 +237,21 @@ class Directory:
         self.office = set(active.filter(role=Role.INSPECTION_OFFICE).values_list("pk", flat=True))
         submitters = {d.submitter_id for d in drafts if d.submitter_id}
         self.active_submitters = set(active.filter(pk__in=submitters).values_list("pk", flat=True))
+        self._cache: dict[tuple, dict[int, str]] = {}
 
     def _users_of(self, persons: set[int]) -> set[int]:
         return {u for p in persons for u in self.person_users.get(p, ())}
 
     def recipients(self, draft: Draft) -> dict[int, str]:
-        """User id → the first (closest) role that makes the user a recipient."""
+        """User id → the first (closest) role that makes the user a recipient. Drafts of one unit with the same
+        people share the (read-only) answer: a first run over a province has hundreds of thousands of them."""
+        key = (draft.kind, draft.unit_id, draft.person_id, draft.leader_id, draft.submitter_id)
+        cached = self._cache.get(key)
+        if cached is None:
+            cached = self._cache[key] = self._recipients(draft)
+        return cached
+
+    def _recipients(self, draft: Draft) -> dict[int, str]:
         found: dict[int, str] = {}
         for role in STAGE_ROLES[AlertKind(draft.kind)]:
             if role == RecipientRole.PERSON:

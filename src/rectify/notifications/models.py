@@ -1,8 +1,8 @@
 """What was told to whom, and how.
 
 * ``Alert`` — one event, recorded once under a key (a task reaching a stage of the ladder for its deadline in
-  force, a close-out awaiting review, waiting too long, or returned). ``run`` is the notify run that claimed
-  it: an alert is sent by exactly one run.
+  force, a close-out awaiting review, waiting too long, or returned). ``run`` is the notify run that stored it
+  (``INSERT … ON CONFLICT DO NOTHING``: a key is stored by exactly one run, which alone posts it to robots).
 * ``Notification`` — an alert in one user's inbox (``role`` says why that user receives it). ``delivered_at``
   is set by the run that claims it; ``email_digest`` is the day's e-mail that carried it.
 * ``EmailDigest`` — at most one per user per day (unique), claimed by one run.
@@ -68,10 +68,14 @@ class NotifyRun(models.Model):
 class Alert(models.Model):
     kind = models.CharField(_("类型"), max_length=20, choices=AlertKind.choices)
     key = models.CharField(max_length=100, unique=True)
-    task = models.ForeignKey("rectification.Task", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    # Indexed by the composite indexes below (task, due date, kind) and (close-out, kind): a first run over a
+    # province writes hundreds of thousands of rows, and every index is paid for on each of them.
+    task = models.ForeignKey("rectification.Task", null=True, blank=True, on_delete=models.CASCADE, related_name="+",
+                             db_index=False)
     close_out = models.ForeignKey("rectification.CloseOut", null=True, blank=True, on_delete=models.CASCADE,
-                                  related_name="+")
-    inspected_unit = models.ForeignKey("inspections.InspectedUnit", on_delete=models.CASCADE, related_name="+")
+                                  related_name="+", db_index=False)
+    inspected_unit = models.ForeignKey("inspections.InspectedUnit", on_delete=models.CASCADE, related_name="+",
+                                       db_index=False)
     day = models.DateField(_("日期"))
     due_date = models.DateField(_("完成时限"), null=True, blank=True)
     final_date = models.DateField(_("最后期限"), null=True, blank=True)
@@ -86,7 +90,7 @@ class Alert(models.Model):
         verbose_name = _("通知事项")
         verbose_name_plural = _("通知事项")
         indexes = [models.Index(fields=["task", "due_date", "kind"]), models.Index(fields=["close_out", "kind"]),
-                   models.Index(fields=["run"])]
+                   models.Index(fields=["inspected_unit", "kind"])]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.subject}"
@@ -111,8 +115,8 @@ class EmailDigest(models.Model):
 
 
 class Notification(models.Model):
-    alert = models.ForeignKey(Alert, on_delete=models.CASCADE, related_name="notifications")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    alert = models.ForeignKey(Alert, on_delete=models.CASCADE, related_name="notifications", db_index=False)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False)
     role = models.CharField(_("接收原因"), max_length=20, choices=RecipientRole.choices)
     delivered_at = models.DateTimeField(_("送达时间"), null=True, blank=True)
     read_at = models.DateTimeField(_("已读时间"), null=True, blank=True)
@@ -123,8 +127,8 @@ class Notification(models.Model):
         verbose_name = _("站内通知")
         verbose_name_plural = _("站内通知")
         constraints = [models.UniqueConstraint(fields=["alert", "user"], name="one_notification_per_alert_user")]
-        indexes = [models.Index(fields=["user", "read_at"]), models.Index(fields=["delivered_at"]),
-                   models.Index(fields=["user", "email_digest"])]
+        # (alert, user) is unique, so alert lookups use that index; user lookups use (user, read_at).
+        indexes = [models.Index(fields=["user", "read_at"]), models.Index(fields=["delivered_at"])]
 
     def __str__(self) -> str:
         return f"{self.user_id}: {self.alert_id}"
