@@ -107,6 +107,7 @@ def _parser() -> argparse.ArgumentParser:
     wa.add_argument("--kind", required=True, choices=["wecom", "dingtalk"])
     wa.add_argument("--round", dest="round_code", default=None, help="轮次编码")
     wa.add_argument("--unit", dest="unit_code", default=None, help="单位编码（含下级单位）")
+    wa.add_argument("--secret-file", default=None, help="钉钉机器人“加签”密钥所在的文件（不在命令行上写密钥）")
     sub.add_parser("verify-audit", help="校验审计日志哈希链是否完整")
     sub.add_parser("verify-rollups", help="按源数据重新计算统计汇总，与已存的逐项比对；不一致时指出第一处并返回非零")
     sub.add_parser("rebuild-rollups", help="按源数据重新生成全部统计汇总（批量导入数据库之后使用）")
@@ -509,9 +510,15 @@ def cmd_webhook(args: argparse.Namespace) -> int:
     from rectify.core.errors import DomainError
     from rectify.notifications.services import webhook_add
 
+    secret = ""
+    if args.secret_file:
+        try:
+            secret = Path(args.secret_file).read_text(encoding="utf-8").strip()
+        except OSError as error:
+            return _fail(f"无法读取加签密钥文件：{error}")
     try:
         hook = webhook_add(actor=None, url=args.url, kind=args.kind, round_code=args.round_code,
-                           unit_code=args.unit_code)
+                           unit_code=args.unit_code, secret=secret)
     except DomainError as error:
         return _fail(error.message)
     print(f"已添加群机器人 #{hook.pk}（{hook.get_kind_display()}）：{hook.url}")

@@ -178,3 +178,29 @@ def test_an_unreachable_robot_is_recorded_and_the_others_still_post(people, robo
     assert result.webhooks == 1 and result.webhook_failures == 1
     assert [path for path, _ in Robot.received] == ["/ok"]
     assert WebhookPost.objects.exclude(error="").count() == 1
+
+
+def test_a_signed_dingtalk_robot_gets_timestamp_and_sign(people, robot) -> None:  # type: ignore[no-untyped-def]
+    import base64
+    import hashlib
+    import hmac
+    from urllib.parse import parse_qs, urlsplit
+
+    webhook_add(actor=None, url=robot + "/robot/send?access_token=xyz", kind="dingtalk",
+                round_code=people.world.round.code, secret="SEC-demo-secret")
+    with clock.frozen(FEEDBACK + dt.timedelta(days=61)):
+        assert notify_run().webhooks == 1
+    query = parse_qs(urlsplit(Robot.received[0][0]).query)
+    assert query["access_token"] == ["xyz"]
+    timestamp = query["timestamp"][0]
+    expected = base64.b64encode(hmac.new(b"SEC-demo-secret", f"{timestamp}\nSEC-demo-secret".encode(),
+                                         hashlib.sha256).digest()).decode()
+    assert query["sign"] == [expected]
+
+
+def test_only_dingtalk_robots_take_a_secret(people) -> None:  # type: ignore[no-untyped-def]
+    from rectify.core.errors import DomainError
+
+    with pytest.raises(DomainError):
+        webhook_add(actor=None, url="http://10.0.0.1/x", kind="wecom", round_code=people.world.round.code,
+                    secret="s")

@@ -21,6 +21,9 @@ class WebhookForm(forms.Form):
     kind = forms.ChoiceField(label=_("类型"), choices=WebhookKind.choices)
     round = forms.CharField(label=_("轮次编码"), required=False, max_length=40)
     unit = forms.CharField(label=_("单位编码"), required=False, max_length=40)
+    secret = forms.CharField(label=_("加签密钥"), required=False, max_length=200,
+                             widget=forms.PasswordInput(render_value=False),
+                             help_text=_("仅钉钉群机器人设置了“加签”时填写；保存后不再显示"))
 
 
 class LadderForm(forms.Form):

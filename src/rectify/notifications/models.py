@@ -148,6 +148,8 @@ class Webhook(models.Model):
                               on_delete=models.CASCADE, related_name="+")
     unit = models.ForeignKey("orgs.OrgUnit", verbose_name=_("单位"), null=True, blank=True,
                              on_delete=models.CASCADE, related_name="+")
+    # DingTalk's "加签" (signing) secret, when the robot is set up that way; never shown again.
+    secret = models.CharField(_("加签密钥"), max_length=200, blank=True)
     is_active = models.BooleanField(_("启用"), default=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+")

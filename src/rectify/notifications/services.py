@@ -222,7 +222,7 @@ def check_webhook_url(url: str) -> str:
 
 @transaction.atomic
 def webhook_add(*, actor: User | None, url: str, kind: str, round_code: str | None = None,
-                unit_code: str | None = None) -> Webhook:
+                unit_code: str | None = None, secret: str = "") -> Webhook:
     """A group robot for a round or a unit (or both: the unit's alerts of that round). ``actor`` None is the
     command line's operator."""
     if actor is not None and not (actor.can_manage_rounds or actor.can_manage_users):
@@ -244,9 +244,14 @@ def webhook_add(*, actor: User | None, url: str, kind: str, round_code: str | No
                               details={"field": "unit"})
     if rnd is None and unit is None:
         raise DomainError(_("请指定群机器人所属的轮次或单位。"), code="scope_required", details={"field": "round"})
-    hook = Webhook.objects.create(kind=kind, url=url, round=rnd, unit=unit, created_by=actor, created_at=clock.now())
+    secret = (secret or "").strip()
+    if secret and kind != WebhookKind.DINGTALK:
+        raise DomainError(_("只有钉钉群机器人使用加签密钥。"), code="invalid_secret", details={"field": "secret"})
+    hook = Webhook.objects.create(kind=kind, url=url, round=rnd, unit=unit, secret=secret[:200], created_by=actor,
+                                  created_at=clock.now())
     audit_record(actor=actor, action="notifications.webhook_added", obj=hook,
-                 after={"kind": kind, "url": url, "round": round_code or "", "unit": unit_code or ""})
+                 after={"kind": kind, "url": url, "round": round_code or "", "unit": unit_code or "",
+                        "signed": bool(secret)})
     return hook
 
 

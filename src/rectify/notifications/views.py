@@ -94,7 +94,8 @@ def webhooks(request: HttpRequest) -> HttpResponse:
             data = form.cleaned_data
             try:
                 services.webhook_add(actor=request.user, url=data["url"], kind=data["kind"],
-                                     round_code=data["round"] or None, unit_code=data["unit"] or None)
+                                     round_code=data["round"] or None, unit_code=data["unit"] or None,
+                                     secret=data["secret"])
             except DomainError as error:
                 status = form_error(form, error)
             else:
