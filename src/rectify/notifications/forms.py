@@ -8,12 +8,9 @@ from rectify.notifications.models import WebhookKind
 
 class PreferenceForm(forms.Form):
     email = forms.BooleanField(label=_("接收每日邮件摘要"), required=False)
-    person = forms.TypedChoiceField(label=_("人员名单中的本人"), required=False, coerce=int, empty_value=None)
-
-    def __init__(self, *args, people=(), **kwargs) -> None:  # type: ignore[no-untyped-def]
-        super().__init__(*args, **kwargs)
-        self.fields["person"].choices = [("", _("（未关联）"))] + [
-            (p.pk, f"{p.name}（{p.unit.name if p.unit_id else ''}{'，' + p.title if p.title else ''}）") for p in people]
+    # Picked with the people autocomplete (never a list of every person of the province).
+    person = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1, max_value=2**63 - 1,
+                                label=_("人员名单中的本人"), error_messages={"invalid": _("请从下拉结果中选择人员。")})
 
 
 class WebhookForm(forms.Form):

@@ -22,7 +22,6 @@ from rectify.notifications.models import (
     Webhook,
     WebhookPost,
 )
-from rectify.orgs.models import Person
 
 
 def unread_count_for(*, user: User, request: HttpRequest | None = None) -> int:
@@ -47,15 +46,6 @@ def inbox_for(*, user: User, unread_only: bool = False) -> QuerySet[Notification
 def preference_for(*, user: User) -> Preference:
     """The user's settings (defaults when never saved: e-mail on, no roster link)."""
     return Preference.objects.filter(user=user).select_related("person__unit").first() or Preference(user=user)
-
-
-def roster_choices_for(*, user: User, limit: int = 500) -> list[Person]:
-    """People the user may say they are: those of the user's unit (and below) for unit users, everyone's for the
-    others (bounded; the admin links the rest)."""
-    qs = Person.objects.select_related("unit").order_by("unit__path", "name")
-    if user.is_unit_user and user.unit is not None:
-        qs = qs.filter(unit__path__startswith=user.unit.path)
-    return list(qs[:limit])
 
 
 def recent_digests_for(*, user: User, limit: int = 10) -> list[EmailDigest]:

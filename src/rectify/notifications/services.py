@@ -191,7 +191,8 @@ def preference_update(*, actor: User, user: User | None = None, email: bool, per
             raise DomainError(_("所选人员不存在。"), code="unknown_person", details={"field": "person"})
         if not actor.can_manage_users and not (target.unit_id and person.unit_id and
                                                _within(person.unit_id, target.unit_id)) and target.is_unit_user:
-            raise PermissionDenied(_("只能选择本单位人员名单中的本人。"))
+            raise DomainError(_("只能选择本单位人员名单中的本人。"), code="person_out_of_unit",
+                              details={"field": "person"})
     pref, _created = Preference.objects.get_or_create(user=target)
     before = {"email": pref.email, "person": pref.person_id}
     pref.email, pref.person = email, person

@@ -15,7 +15,6 @@ from django.views.decorators.http import require_POST
 from rectify.core.errors import DomainError
 from rectify.core.forms import form_error
 from rectify.inspections import selectors as inspection_selectors
-from rectify.inspections.models import InspectionRound
 from rectify.notifications import forms, present, selectors, services
 from rectify.notifications.models import LadderSettings
 
@@ -46,12 +45,9 @@ def mark_read(request: HttpRequest) -> HttpResponse:
 def preferences(request: HttpRequest) -> HttpResponse:
     user = request.user
     pref = selectors.preference_for(user=user)
-    people = selectors.roster_choices_for(user=user)
-    if pref.person_id and pref.person_id not in {p.pk for p in people}:
-        people = [pref.person, *people]
     status = 200
     if request.method == "POST":
-        form = forms.PreferenceForm(request.POST, people=people)
+        form = forms.PreferenceForm(request.POST)
         status = 400
         if form.is_valid():
             try:
@@ -63,17 +59,19 @@ def preferences(request: HttpRequest) -> HttpResponse:
                 messages.success(request, _("通知设置已保存。"))
                 return redirect("notifications:settings")
     else:
-        form = forms.PreferenceForm(initial={"email": pref.email, "person": pref.person_id}, people=people)
+        form = forms.PreferenceForm(initial={"email": pref.email, "person": pref.person_id})
     rnd = None
     code = request.GET.get("round")
     if code:
         rnd = inspection_selectors.round_get_for(user=user, code=code)
+    person = pref.person if pref.person_id else None
     return render(request, "notifications/settings.html", {
         "form": form, "pref": pref, "rules": selectors.who_receives_what(round=rnd), "round": rnd,
-        "rounds": list(InspectionRound.objects.order_by("-start_date")[:20]),
+        "rounds": list(inspection_selectors.round_list_for(user=user)[:20]),
         "digests": selectors.recent_digests_for(user=user),
         "email_enabled": settings.RECTIFY_EMAIL_ENABLED,
         "may_configure": user.can_manage_rounds or user.can_manage_users,
+        "person_label": f"{person.name}（{person.unit.name}）" if person and person.unit_id else (person.name if person else ""),
     }, status=status)
 
 
