@@ -11,7 +11,7 @@ import logging
 import threading
 
 from django.conf import settings
-from django.db import close_old_connections
+from django.db import close_old_connections, connections
 
 from rectify.core import clock
 
@@ -42,6 +42,7 @@ def start_daily_notify(stop: threading.Event, *, interval: float = 60.0) -> thre
             finally:
                 close_old_connections()
             stop.wait(interval)
+        connections.close_all()  # this thread's connection: nothing else closes it when the worker stops
 
     thread = threading.Thread(target=loop, name="daily-notify", daemon=True)
     thread.start()
