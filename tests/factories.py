@@ -93,6 +93,13 @@ def clue(*, iu: InspectedUnit, prob: Problem | None = None) -> Clue:
                                summary="反映某处长违规收受礼金", handed_over_on=dt.date(2026, 5, 2))
 
 
+def conclude(clue: Clue, *, result: str = "经谈话函询，反映问题不属实，予以了结") -> Clue:
+    """The clue's handling result is back and closes it: its problem's close-outs may be approved again."""
+    clue.feedback_on, clue.result, clue.concluded = dt.date(2026, 6, 1), result, True
+    clue.save(update_fields=["feedback_on", "result", "concluded"])
+    return clue
+
+
 @dataclass
 class World:
     """Two inspected units A and B in one round, each with a problem and tasks, and a user per role."""

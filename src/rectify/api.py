@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.http.multipartparser import MultiPartParserError
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.parser import Parser
 from ninja.renderers import JSONRenderer
@@ -53,6 +53,9 @@ api = NinjaAPI(
     urls_namespace="api",
     parser=JsonOrFormParser(),
     renderer=Utf8JSONRenderer(),
+    # Intranet: Swagger UI from ninja's static files (ninja is in INSTALLED_APPS) and no validator badge,
+    # which would fetch validator.swagger.io.
+    docs=Swagger(settings={"validatorUrl": None}),
 )
 
 
@@ -123,6 +126,7 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 from rectify.accountability.api import router as accountability_router  # noqa: E402
 from rectify.accountability.case_api import router as accountability_case_router  # noqa: E402
 from rectify.accountability.pool_api import router as accountability_pool_router  # noqa: E402
+from rectify.cases.api import router as cases_router  # noqa: E402
 from rectify.inspections.api import router as inspections_router  # noqa: E402
 from rectify.ledger.api import router as ledger_router  # noqa: E402
 from rectify.orgs.api import router as orgs_router  # noqa: E402
@@ -130,6 +134,8 @@ from rectify.rectification.api import router as rectification_router  # noqa: E4
 from rectify.rectification.handover_api import router as handover_router  # noqa: E402
 from rectify.rectification.plan_api import router as plan_router  # noqa: E402
 from rectify.supervision import api as supervision_api  # noqa: E402, F401  (adds GET /rounds/{code}/units)
+from rectify.supervision.lookback_api import router as lookback_router  # noqa: E402
+from rectify.supervision.order_api import router as supervision_orders_router  # noqa: E402
 
 api.add_router("", inspections_router)
 api.add_router("", rectification_router)
@@ -140,3 +146,6 @@ api.add_router("", handover_router)
 api.add_router("", accountability_router)
 api.add_router("", accountability_case_router)
 api.add_router("", accountability_pool_router)
+api.add_router("", supervision_orders_router)
+api.add_router("", lookback_router)
+api.add_router("", cases_router)

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "ninja",  # the API docs page then uses ninja's bundled Swagger UI, not a CDN (intranet; DECISIONS 37)
     "django_tasks",
     "django_tasks_db",
     "axes",
@@ -55,6 +56,8 @@ INSTALLED_APPS = [
     "rectify.notifications",
     "rectify.accountability",
     "rectify.ledger",
+    "rectify.reports",
+    "rectify.cases",
 ]
 
 MIDDLEWARE = [
@@ -196,6 +199,9 @@ FILE_UPLOAD_HANDLERS = [
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 # --- Domain defaults (DOMAIN.md marks these as configurable) ---------------------------------------
+# Typical-case library imports (rectify.cases.reading): one file at most, and a .docx unpacked at most.
+RECTIFY_CASE_MAX_FILE_BYTES = env_int("RECTIFY_CASE_MAX_FILE_MB", 20, minimum=1) * 1024 * 1024
+RECTIFY_CASE_MAX_UNPACKED_BYTES = env_int("RECTIFY_CASE_MAX_UNPACKED_MB", 50, minimum=1) * 1024 * 1024
 RECTIFY_EVIDENCE_MAX_BYTES = env_int("RECTIFY_EVIDENCE_MAX_MB", 50, minimum=1) * 1024 * 1024
 RECTIFY_EVIDENCE_EXTENSIONS = env_list(
     "RECTIFY_EVIDENCE_EXTENSIONS",
@@ -217,8 +223,16 @@ RECTIFY_YELLOW_DAYS_DEFAULT = env_int("RECTIFY_YELLOW_DAYS", 10, minimum=0)
 RECTIFY_NOTICE_DAYS_DEFAULT = env_int("RECTIFY_NOTICE_DAYS", 20, minimum=0)
 RECTIFY_RECTIFICATION_MONTHS_DEFAULT = env_int("RECTIFY_RECTIFICATION_MONTHS", 3, minimum=1)
 RECTIFY_REPORT_MONTHS_DEFAULT = env_int("RECTIFY_REPORT_MONTHS", 2, minimum=1)
+# Report cycles (issue 10 §2, reports/cycles.py): a round's default progress-report cadence (🟡 half-monthly) and
+# how many working days a missed report stays yellow before it turns red.
+RECTIFY_REPORT_CADENCE_DEFAULT = env_str("RECTIFY_REPORT_CADENCE", "biweekly")
+if RECTIFY_REPORT_CADENCE_DEFAULT not in ("weekly", "biweekly", "monthly"):
+    raise ImproperlyConfigured("RECTIFY_REPORT_CADENCE must be weekly, biweekly or monthly")
+RECTIFY_REPORT_GRACE_WORKDAYS_DEFAULT = env_int("RECTIFY_REPORT_GRACE_WORKDAYS", 5, minimum=0)
 # Rule 2: a 长期坚持 task is reviewed this often unless its plan says otherwise.
 RECTIFY_LONG_TERM_REVIEW_MONTHS = env_int("RECTIFY_LONG_TERM_REVIEW_MONTHS", 6, minimum=1)
+# A supervision order still unanswered this many days before its response deadline shows yellow (red once past).
+RECTIFY_ORDER_DUE_SOON_DAYS = env_int("RECTIFY_ORDER_DUE_SOON_DAYS", 3, minimum=0)
 # A ledger export of at most this many tasks is written inside the request; a bigger one by the worker.
 RECTIFY_EXPORT_INLINE_TASKS = env_int("RECTIFY_EXPORT_INLINE_TASKS", 5000, minimum=0)
 RECTIFY_PAGE_SIZE = env_int("RECTIFY_PAGE_SIZE", 20, minimum=5)
@@ -237,6 +251,11 @@ RECTIFY_ACCOUNTABILITY_SEVERITY_GAP = env_int("RECTIFY_ACCOUNTABILITY_SEVERITY_G
 # Conflict of interest (scenario 9): worked in the unit, or a superior/subordinate or same leadership body,
 # within this many years.
 RECTIFY_CONFLICT_YEARS = env_int("RECTIFY_CONFLICT_YEARS", 3, minimum=1)
+# False-rectification red flags (issue 11 §5): a unit's close-outs submitted in the last this-many days before the
+# task's deadline or the end of the concentrated period, at least this many and this share (%) of its close-outs.
+RECTIFY_RED_FLAG_LAST_MINUTE_DAYS = env_int("RECTIFY_RED_FLAG_LAST_MINUTE_DAYS", 3, minimum=1)
+RECTIFY_RED_FLAG_LAST_MINUTE_COUNT = env_int("RECTIFY_RED_FLAG_LAST_MINUTE_COUNT", 5, minimum=2)
+RECTIFY_RED_FLAG_LAST_MINUTE_SHARE = env_int("RECTIFY_RED_FLAG_LAST_MINUTE_SHARE", 50, minimum=1)
 
 # Notifications (DECISIONS 35). E-mail goes out over SMTP only when RECTIFY_SMTP_HOST is set; the inbox always.
 EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"

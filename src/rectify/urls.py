@@ -13,9 +13,13 @@ urlpatterns = [
     path("", include((inspections_urls.urlpatterns + supervision_urls.round_urlpatterns,
                       inspections_urls.app_name))),
     path("", include("rectify.rectification.urls")),
+    path("", include((supervision_urls.order_urlpatterns, "supervision"))),
     path("", include("rectify.ledger.urls")),
     path("", include("rectify.orgs.urls")),
     path("", include("rectify.accountability.urls")),
+    path("", include("rectify.supervision.lookback_urls")),
+    path("", include("rectify.reports.urls")),
+    path("", include("rectify.cases.urls")),
     path("notifications/", include("rectify.notifications.urls")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),  # set_language: the 中文 / English switch

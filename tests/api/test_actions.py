@@ -10,8 +10,15 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from rectify.accounts.models import Role
 from rectify.audit.models import AuditEvent
 from rectify.rectification.models import CloseOut, Evidence, ProgressEntry, Task, TaskStatus
+from tests import factories
 
 PDF = b"%PDF-1.4 \xe6\xb8\x85\xe9\x80\x80\xe5\x87\xad\xe8\xaf\x81"
+
+@pytest.fixture(autouse=True)
+def _clue_concluded(world):  # type: ignore[no-untyped-def]
+    """These tests approve close-outs of problem A: its clue has its concluding result (a clue still being handled
+    holds approval back — tests/rectification/test_clue_results.py)."""
+    factories.conclude(world.clue_a)
 
 
 def _status(task: Task) -> str:

@@ -20,8 +20,15 @@ from rectify.core import clock
 from rectify.core.errors import Conflict, DomainError, NotFound, PermissionDenied
 from rectify.rectification import services
 from rectify.rectification.models import CloseOut, Evidence, ProgressEntry, Reopening, Task, TaskStatus
+from tests import factories
 
 MOMENT = dt.datetime(2026, 6, 15, 9, 30, tzinfo=clock.SHANGHAI)
+
+@pytest.fixture(autouse=True)
+def _clue_concluded(world):  # type: ignore[no-untyped-def]
+    """These tests approve close-outs of problem A: its clue has its concluding result (a clue still being handled
+    holds approval back — tests/rectification/test_clue_results.py)."""
+    factories.conclude(world.clue_a)
 
 
 def newest_event_after(count_before: int) -> AuditEvent:

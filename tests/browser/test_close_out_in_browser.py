@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from rectify.accounts.models import Role
 from rectify.rectification.models import Task, TaskStatus
+from tests import factories
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -31,6 +32,7 @@ def test_close_out_submitted_with_evidence_then_approved(live_server, world, pag
     base = live_server.url
     evidence = tmp_path / "津贴补贴清退凭证.pdf"
     evidence.write_bytes(b"%PDF-1.4\n% proof of refund\n")
+    factories.conclude(world.clue_a)  # the problem's clue has its concluding result: approval is not held
     task_url = base + reverse("rectification:task_detail", args=[world.task_a.pk])
 
     login(page, base, world[Role.UNIT_LEAD].username)

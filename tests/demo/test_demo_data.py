@@ -30,7 +30,7 @@ from rectify.inspections.models import (
 )
 from rectify.orgs.models import OrgKind, OrgUnit, Post, Tenure
 from rectify.orgs.selectors import PRINCIPAL, leaders_during
-from rectify.rectification import selectors
+from rectify.rectification import plan_services, selectors
 from rectify.rectification.models import (
     CloseOut,
     CloseOutState,
@@ -44,7 +44,12 @@ from rectify.rectification.models import (
 
 TODAY = dt.date(2026, 11, 23)
 MOMENT = dt.datetime(2026, 11, 23, 1, 0, tzinfo=dt.UTC)  # 09:00 in Beijing: most of "today" is still ahead
-QUERY_BUDGET = 520  # measured 458 on SQLite with the first notify run (bulk inserts are split into batches of 999 parameters)
+QUERY_BUDGET = 550  # measured 487 on SQLite (bulk inserts are split into batches of 999 parameters; the
+# interviews' participant picker runs once per summoned unit, 12 × 5 queries)
+# + ~290 for the case library (issue 13): 6 documents and 4 reviews imported through the services as a user would,
+# a course, a session and 1,386 sign-ins (bulk): constant in the size of the rest of the demo.
+QUERY_BUDGET += 300
+QUERY_BUDGET += 80  # the first notify run fills the inboxes (~50 queries: e-mail addresses, roster links, the run)
 
 
 @pytest.fixture(scope="module")
@@ -365,7 +370,13 @@ def test_extensions_move_the_deadline_and_keep_the_original(demo, db):
     from rectify.rectification.models import ChangeRequest
 
     changes = ChangeRequest.objects.filter(problem__inspected_unit__round=_look_back()).select_related("task")
-    assert Counter(changes.values_list("state", flat=True)) == {"approved": 6, "refused": 2, "pending": 1}
+    assert Counter(changes.values_list("state", flat=True)) == {"approved": 6, "refused": 2, "pending": 2}
+    assert changes.filter(is_extension=True).count() == changes.count()
+    second = changes.get(state="pending", task__change_requests__state="approved")  # waits for the commission
+    assert second.changes["due_date"]["before"] == second.task.due_date.isoformat() > \
+        second.task.original_due_date.isoformat()
+    assert plan_services.second_extension_needs_commission(second)
+    changes = changes.exclude(pk=second.pk)
     for change in changes:
         task = change.task
         assert task.original_due_date.isoformat() == change.changes["due_date"]["before"]
@@ -374,6 +385,34 @@ def test_extensions_move_the_deadline_and_keep_the_original(demo, db):
         assert (task.due_date == task.original_due_date) is not moved
         assert change.requested_by_id != change.decided_by_id
     assert changes.get(state="pending").problem.inspected_unit.unit.code == "YN-JYT"  # the office's to decide
+
+
+def test_supervision_orders_answered_overdue_escalated_and_to_several_units(demo, db):
+    from rectify.supervision import order_selectors
+    from rectify.supervision.models import SupervisionOrder
+
+    orders = SupervisionOrder.objects.filter(inspected_unit__round=_look_back())
+    assert demo["supervision"]["orders"] == orders.count() == 6
+    commission = User.objects.get(username="jiwei")
+    with clock.frozen(TODAY):
+        states = Counter(o.state for o in order_selectors.order_list_for(user=commission))
+        assert states == {"answered": 2, "overdue": 2, "waiting": 2}
+        assert order_selectors.orders_needing_notice().count() == 1  # the other was passed on already
+        lead = User.objects.get(username="jyt_lead")
+        assert [o.kind for o in order_selectors.orders_to_answer_for(user=lead)] == ["reminder"]
+    batch = Counter(orders.values_list("batch", flat=True)).most_common(1)[0]
+    assert batch[1] == 3 and len({o.number for o in orders.filter(batch=batch[0])}) == 1
+    assert not orders.filter(answered_at__isnull=False, responses__isnull=True).exists()
+
+
+def test_a_close_out_of_the_demo_unit_waits_for_its_clue(demo, db):
+    from rectify.rectification import services
+
+    office = User.objects.get(username="xunshiban")
+    waiting = Task.objects.filter(problem__inspected_unit__round=_look_back(), status=TaskStatus.SUBMITTED,
+                                  problem__inspected_unit__unit__code="YN-JYT").select_related("problem")
+    holds = [bool(services.clue_hold_for(user=office, task=t)) for t in waiting]
+    assert demo["supervision"]["held_close_outs"] == 1 and True in holds and False in holds
 
 
 def test_the_demos_read_model_equals_a_recomputation(demo, db, capsys):
@@ -424,3 +463,66 @@ def test_accountability_cases_at_every_stage_follow_the_rules(demo, db):
     assert appeal.decision.delivered_on < appeal.received_on <= add_months(appeal.decision.delivered_on, 1)
     assert cases[CaseState.CLOSED].problem.inspected_unit.round.code == "YN-10-14"
     assert cases[CaseState.CLOSED].decisions.filter(publish=True).count() == 2
+
+
+def test_the_look_back_has_confirmed_repeats_planted_red_flags_and_interviews_with_former_heads(demo, db):
+    from rectify.supervision import redflag_selectors
+    from rectify.supervision.models import (
+        FalseRectificationAssessment,
+        InterviewParticipant,
+        InterviewSession,
+        RepeatNotice,
+        RepeatReview,
+    )
+
+    rnd = _look_back()
+    confirmed = RepeatReview.objects.filter(decision="confirmed").select_related("problem", "earlier")
+    assert confirmed.count() >= 20 and all(r.problem.repeats_id == r.earlier_id for r in confirmed)
+    reopened = Task.objects.filter(reopenings__isnull=False)
+    assert reopened.exists() and not reopened.filter(status=TaskStatus.CLOSED).exists()
+    assert all(t.close_outs.filter(state="approved").exists() for t in reopened)  # the old chain is kept
+    assert RepeatNotice.objects.count() == reopened.count()
+    assert FalseRectificationAssessment.objects.filter(conclusion="").exists()
+    assert Problem.objects.filter(inspected_unit__round=rnd, repeats__isnull=True,
+                                  detail__startswith="上轮巡视反馈后整改不彻底").exists()  # left to confirm
+    commission = User.objects.get(username="jiwei")
+    with clock.frozen(MOMENT):
+        _rnd, flags = redflag_selectors.red_flags_for(user=commission, round_code=rnd.code)
+    kinds = {f.kind for f in flags}
+    assert kinds == {"evidence_reused", "closed_without_progress", "last_minute_close_outs",
+                     "reappeared_in_look_back", "evidence_predates_feedback", "approved_instantly"}
+    assert not [f for f in flags if f.unit == "YN-JYT" and f.kind != "reappeared_in_look_back"]
+    assert InterviewSession.objects.count() == 3
+    assert InterviewParticipant.objects.filter(unit__inspected_unit__unit__code="YN-JYT", current=False,
+                                               overlap_days__gt=0).exists(), "a former head is summoned"
+    assert InterviewParticipant.objects.values("unit__inspected_unit").distinct().count() == 12
+
+
+def test_the_demo_has_report_cycles_with_filed_late_and_missing_reports(demo, db):
+    from rectify.reports import cycle_selectors
+
+    assert demo["report_cycles"]["filed"] > 100 and demo["report_cycles"]["late"] > 0
+    assert demo["report_cycles"]["missing"] > 0
+    office = User.objects.get(username="xunshiban")
+    with clock.frozen(MOMENT):
+        overview = cycle_selectors.round_cycles_for(user=office, code=ROUND_CODE)
+        colours = overview.by_colour
+        assert colours["red"] >= 1 and colours["green"] >= 10 and colours["red"] + colours["yellow"] >= 3
+        demo_unit = next(u for u in overview.units if u.inspected_unit.unit.code == "YN-JYT")
+        assert demo_unit.current is not None and demo_unit.current.state == "missing"  # jyt_lead files it
+        original = cycle_selectors.round_cycles_for(user=office, code="YN-10-14")
+        assert original.by_colour == {"red": 0, "yellow": 0, "green": 20}
+
+
+def test_the_case_library_holds_the_seed_articles_reviewed_cases_and_the_training(demo, db):
+    from rectify.cases.models import Attendance, CaseDocument, CaseReview, TrainingSession
+
+    titles = set(CaseDocument.objects.values_list("title", flat=True))
+    assert {"中纪委：云南开展精准问责培训，瑞丽防疫不力成典型案例", "云南12家单位巡视整改不力被约谈",
+            "瑞丽市疫情防控形式主义官僚主义问题问责情况通报"} <= titles
+    assert CaseReview.objects.count() == 4 == demo["cases"]["documents"] - 2
+    session = TrainingSession.objects.get()
+    assert session.venues.count() == 17
+    people = Attendance.objects.filter(session=session).count()
+    assert people == 1386  # "近1400人实时在线参训"
+    assert demo["cases"]["attendance"] == people

@@ -11,6 +11,14 @@ from rectify.audit.models import AuditEvent
 from rectify.core.errors import Conflict, DomainError, PermissionDenied
 from rectify.rectification import services
 from rectify.rectification.models import CloseOutState, Task, TaskStatus
+from tests import factories
+
+
+@pytest.fixture(autouse=True)
+def _clue_concluded(world):  # type: ignore[no-untyped-def]
+    """These tests approve close-outs of problem A: its clue has its concluding result (a clue still being handled
+    holds approval back — tests/rectification/test_clue_results.py)."""
+    factories.conclude(world.clue_a)
 
 
 def _status(task: Task) -> str:

@@ -20,6 +20,13 @@ from tests import factories
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _clue_concluded(world):  # type: ignore[no-untyped-def]
+    """These tests approve close-outs of problem A: its clue has its concluding result (a clue still being handled
+    holds approval back — tests/rectification/test_clue_results.py)."""
+    factories.conclude(world.clue_a)
+
+
 def upload(world, name: str, task=None, description: str = "") -> None:  # type: ignore[no-untyped-def]
     services.evidence_upload(actor=world[Role.UNIT_MEMBER], task_id=(task or world.task_a).pk,
                              file=io.BytesIO(b"%PDF-1.4 " + name.encode()), name=name, description=description)

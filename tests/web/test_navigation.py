@@ -53,17 +53,23 @@ HOME, ROUNDS, LEDGER, CLUES, CLOSE_OUTS = ("工作台", "/"), ("巡视轮次", "
 ORGS = ("系统管理", "/orgs/")
 ACCOUNTABILITY = ("问责", "/accountability/")
 DECIDE_CHANGES, MY_CHANGES = ("变更审批", "/change-requests/"), ("变更申请", "/change-requests/")
+ORDERS = ("督办", "/supervision/orders/")
+INTERVIEWS, RED_FLAGS = ("约谈", "/interviews/"), ("红旗预警", "/red-flags/")
+STATS, ATTENTION = ("统计分析", "/stats/"), ("逾期与黄灯任务", "/attention/")
+CASES, TRAINING = ("案例库", "/cases/library/"), ("培训", "/cases/training/")
 INBOX, NOTIFY_SETTINGS = ("通知", "/notifications/"), ("通知设置", "/notifications/settings/")
 
 
 @pytest.mark.parametrize(("role", "expected"), [
-    (Role.COMMISSION, [HOME, ROUNDS, LEDGER, CLUES, CLOSE_OUTS, DECIDE_CHANGES, ACCOUNTABILITY, INBOX,
-                       NOTIFY_SETTINGS, ORGS]),
-    (Role.INSPECTION_OFFICE, [HOME, ROUNDS, LEDGER, CLOSE_OUTS, DECIDE_CHANGES, INBOX, NOTIFY_SETTINGS, ORGS]),
-    (Role.UNIT_LEAD, [HOME, ROUNDS, LEDGER, MY_CHANGES, INBOX, NOTIFY_SETTINGS, ("系统管理", "/orgs/EDU/")]),
-    (Role.UNIT_MEMBER, [HOME, ROUNDS, LEDGER, INBOX, NOTIFY_SETTINGS]),
-    (Role.LEADER, [HOME, ROUNDS, LEDGER, INBOX, NOTIFY_SETTINGS, ORGS]),
-    (Role.ADMIN, [HOME, ROUNDS, LEDGER, INBOX, NOTIFY_SETTINGS, ORGS]),
+    (Role.COMMISSION, [HOME, ROUNDS, LEDGER, CLUES, CLOSE_OUTS, DECIDE_CHANGES, ORDERS, INTERVIEWS, RED_FLAGS, STATS,
+                       ATTENTION, ACCOUNTABILITY, CASES, TRAINING, INBOX, NOTIFY_SETTINGS, ORGS]),
+    (Role.INSPECTION_OFFICE, [HOME, ROUNDS, LEDGER, CLOSE_OUTS, DECIDE_CHANGES, ORDERS, INTERVIEWS, RED_FLAGS, STATS,
+                              ATTENTION, CASES, TRAINING, INBOX, NOTIFY_SETTINGS, ORGS]),
+    (Role.UNIT_LEAD, [HOME, ROUNDS, LEDGER, MY_CHANGES, ORDERS, STATS, ATTENTION, CASES, TRAINING, INBOX,
+                      NOTIFY_SETTINGS, ("系统管理", "/orgs/EDU/")]),
+    (Role.UNIT_MEMBER, [HOME, ROUNDS, LEDGER, ORDERS, STATS, ATTENTION, CASES, TRAINING, INBOX, NOTIFY_SETTINGS]),
+    (Role.LEADER, [HOME, ROUNDS, LEDGER, ORDERS, STATS, ATTENTION, CASES, TRAINING, INBOX, NOTIFY_SETTINGS, ORGS]),
+    (Role.ADMIN, [HOME, ROUNDS, LEDGER, ORDERS, STATS, ATTENTION, CASES, TRAINING, INBOX, NOTIFY_SETTINGS, ORGS]),
 ])
 def test_each_role_sees_its_entries_in_menu_order(world, role, expected):
     assert entries(client_for(world[role]), reverse("core:home")) == expected
@@ -80,7 +86,13 @@ def test_the_entry_of_the_page_the_user_is_on_is_marked(world):
     assert active(c, reverse("inspections:clue_list")) == ["问题线索"]
     assert active(c, reverse("rectification:review_queue")) == ["销号审核"]
     assert active(c, reverse("orgs:tree")) == ["系统管理"]
+    assert active(c, reverse("cases:library")) == ["案例库"]
+    assert active(c, reverse("cases:upload")) == ["案例库"]
+    assert active(c, reverse("cases:training")) == ["培训"]
     assert active(c, reverse("accountability:catalogue")) == ["问责"]
+    assert active(c, reverse("reports:round", args=[world.round.code])) == ["统计分析"]
+    assert active(c, reverse("reports:cycles", args=[world.round.code])) == ["统计分析"]
+    assert active(c, reverse("reports:tasks")) == ["逾期与黄灯任务"]
     assert active(c, reverse("notifications:inbox")) == ["通知"]
     assert active(c, reverse("notifications:settings")) == ["通知设置"]
     assert active(c, reverse("notifications:ladder", args=[world.round.code])) == ["通知设置"]
@@ -121,12 +133,13 @@ def registered():
 
 
 def test_an_app_adds_its_entry_at_its_place_in_the_menu(world, registered):
-    def orders(request):
-        return [NavItem("督办", "/orders/", match=("/orders/",), badge=3)] if request.user.sees_all_units else []
+    def talks(request):
+        return [NavItem("专项检查", "/checks/", match=("/checks/",), badge=3)] if request.user.sees_all_units else []
 
-    registered(450, orders)  # after 销号审核 (400) and 变更审批 (420), before 系统管理 (1000)
+    registered(450, talks)  # after 销号审核 (400) and 变更审批 (420), before 督办 (500), 约谈 (520) and 系统管理 (1000)
     office = client_for(world[Role.INSPECTION_OFFICE])
     assert entries(office, reverse("core:home")) == [HOME, ROUNDS, LEDGER, CLOSE_OUTS, DECIDE_CHANGES,
-                                                     ("督办", "/orders/"), INBOX, NOTIFY_SETTINGS, ORGS]
-    assert badges(office, reverse("core:home")) == {"督办": "3"}
-    assert ("督办", "/orders/") not in entries(client_for(world[Role.UNIT_MEMBER]), reverse("core:home"))
+                                                     ("专项检查", "/checks/"), ORDERS, INTERVIEWS, RED_FLAGS, STATS,
+                                                     ATTENTION, CASES, TRAINING, INBOX, NOTIFY_SETTINGS, ORGS]
+    assert badges(office, reverse("core:home"))["专项检查"] == "3"
+    assert ("专项检查", "/checks/") not in entries(client_for(world[Role.UNIT_MEMBER]), reverse("core:home"))

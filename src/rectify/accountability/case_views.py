@@ -26,7 +26,7 @@ from rectify.accountability import case_forms as forms
 from rectify.accountability import case_selectors as cs
 from rectify.accountability import case_services as services
 from rectify.accountability import checks as ck
-from rectify.accountability import present
+from rectify.accountability import hooks, present
 from rectify.accountability.case_models import (
     AccountabilityCase,
     Appeal,
@@ -204,8 +204,16 @@ def _step_forms(case: AccountabilityCase) -> dict[str, Any]:
 
 def _case_page(request: HttpRequest, case: AccountabilityCase, *, status: int = 200,
                **bound: Any) -> HttpResponse:
-    context = {**_file(request, case), **_step_forms(case), **bound}
+    context = {**_file(request, case), **_step_forms(case), **bound, "precedents": _precedents(case)}
     return render(request, "accountability/case_detail.html", context, status=status)
+
+
+def _precedents(case: AccountabilityCase) -> list[hooks.Precedent]:
+    """Typical cases like this one (the library registers its provider in ``hooks``): by its words and its
+    circumstance, beside the file so a decision can be compared with precedent."""
+    text = "\n".join(x for x in (case.title, getattr(case, "summary", "")) if x)
+    circumstances = [case.circumstance.code] if case.circumstance_id else []
+    return [p for p in hooks.precedents(text=text, circumstances=circumstances, limit=5) if p.source == "library"]
 
 
 @login_required

@@ -28,7 +28,6 @@ from typing import Any
 
 from django.conf import settings
 from django.urls import reverse
-from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -50,6 +49,7 @@ from rectify.accountability.models import (
     FaultTolerance,
     ResponsibilityTypeCode,
 )
+from rectify.core.dates import span_label
 from rectify.orgs.models import Tenure
 from rectify.orgs.selectors import IN_CHARGE, PRINCIPAL, overlap_days
 
@@ -91,16 +91,6 @@ class Check:
                 "subject_name": self.subject_name or None, "data": self.data}
 
 
-def _day(value: dt.date | None) -> str:
-    return formats.date_format(value, "Y.m.d") if value else _("至今")
-
-
-def _span(start: dt.date | None, end: dt.date | None) -> str:
-    if end is None:
-        return _("%(start)s至今") % {"start": _day(start)}
-    return _("%(start)s至%(end)s") % {"start": _day(start), "end": _day(end)}
-
-
 def _tenure_data(tenure: Tenure, period: tuple[dt.date, dt.date] | None) -> dict[str, Any]:
     return {"post": tenure.seat_title, "areas": tenure.seat_areas, "principal": tenure.seat_is_principal,
             "start": tenure.start.isoformat(), "end": tenure.last_day.isoformat() if tenure.end else None,
@@ -109,7 +99,7 @@ def _tenure_data(tenure: Tenure, period: tuple[dt.date, dt.date] | None) -> dict
 
 
 def _tenure_text(tenure: Tenure) -> str:
-    text = _("%(post)s，%(span)s") % {"post": tenure.seat_title, "span": _span(tenure.start, tenure.last_day)}
+    text = _("%(post)s，%(span)s") % {"post": tenure.seat_title, "span": span_label(tenure.start, tenure.last_day)}
     if tenure.seat_areas:
         text += _("，分管%(areas)s") % {"areas": tenure.seat_areas}
     return text
@@ -227,7 +217,7 @@ def _link_check(facts: ResponsibilityFacts, subject: CaseSubject, st: Standing) 
                     "职务和职责为据。")
     held = "；".join(_tenure_text(t) for t in st.tenures)
     return Check(NO_TENURE_LINK, message % {"name": subject.name, "held": held,
-                                            "period": _span(*period) if period else ""},
+                                            "period": span_label(*period) if period else ""},
                  subject.pk, subject.name, data)
 
 

@@ -17,12 +17,12 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import Q
-from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from rectify.accountability.pool_models import HIERARCHY, KIN, PastEmployment, Specialist, SpecialistRelation
 from rectify.core import clock
+from rectify.core.dates import span_label
 from rectify.inspections.models import add_months
 from rectify.orgs.models import OrgUnit, Tenure
 from rectify.orgs.selectors import seat_annotated
@@ -62,16 +62,6 @@ class Conflict:
 
     def as_json(self) -> dict[str, Any]:
         return {"rule": self.rule, "label": self.label, "message": self.message, "data": self.data}
-
-
-def _day(value: dt.date | None) -> str:
-    return formats.date_format(value, "Y.m.d") if value else _("至今")
-
-
-def _span(start: dt.date | None, end: dt.date | None) -> str:
-    if end is None:
-        return _("%(start)s至今") % {"start": _day(start)}
-    return _("%(start)s至%(end)s") % {"start": _day(start), "end": _day(end)}
 
 
 def _within(unit: OrgUnit, other: OrgUnit | None) -> bool:
@@ -140,8 +130,8 @@ def conflicts_for(specialists: Iterable[Specialist], *, unit: OrgUnit, period: t
             if held:
                 t = held[0]
                 hits.append(Conflict("from_unit", _("问题发生期间（%(period)s），%(name)s在%(unit)s任%(post)s（%(span)s）。")
-                                     % {"period": _span(*period), "name": name, "unit": t.post.unit.name,
-                                        "post": t.seat_title, "span": _span(t.start, t.last_day)},
+                                     % {"period": span_label(*period), "name": name, "unit": t.post.unit.name,
+                                        "post": t.seat_title, "span": span_label(t.start, t.last_day)},
                                      {"tenure": t.pk}))
         # 2. kin among the unit's leadership or staff
         for r in relations[s.pk]:
@@ -160,7 +150,7 @@ def conflicts_for(specialists: Iterable[Specialist], *, unit: OrgUnit, period: t
                 hits.append(Conflict("superior_subordinate",
                                      _("%(name)s近%(years)s年内与%(unit)s的%(relative)s有上下级关系（%(kind)s，%(span)s）。")
                                      % {"name": name, "years": years, "unit": unit.name, "relative": r.name,
-                                        "kind": r.get_kind_display(), "span": _span(r.start, r.end)},
+                                        "kind": r.get_kind_display(), "span": span_label(r.start, r.end)},
                                      {"relation": r.pk, "kind": r.kind}))
         # 3. the same leadership body as one of the unit's current leaders, in the look-back
         for mine in tenures[person.pk]:
@@ -177,8 +167,8 @@ def conflicts_for(specialists: Iterable[Specialist], *, unit: OrgUnit, period: t
                                            "（%(name)s %(mine)s；%(leader)s %(theirs)s）。")
                                          % {"name": name, "years": years, "unit": unit.name,
                                             "leader": theirs.person.name, "body": mine.post.unit.name,
-                                            "mine": _span(mine.start, mine.last_day),
-                                            "theirs": _span(theirs.start, theirs.last_day)},
+                                            "mine": span_label(mine.start, mine.last_day),
+                                            "theirs": span_label(theirs.start, theirs.last_day)},
                                          {"tenure": mine.pk, "other_tenure": theirs.pk}))
                     break
         # 4. worked in the unit in the look-back: tenures there, declared employment there
@@ -187,7 +177,7 @@ def conflicts_for(specialists: Iterable[Specialist], *, unit: OrgUnit, period: t
         worked += [(e.unit, e.position, e.start, e.end) for e in employments[s.pk] if e.end is None or e.end >= cutoff]
         for where, position, start, last in worked[:1]:
             hits.append(Conflict("worked_in_unit", _("%(name)s %(span)s在%(unit)s工作%(position)s，距今不满%(years)s年。")
-                                 % {"name": name, "span": _span(start, last), "unit": where.name,
+                                 % {"name": name, "span": span_label(start, last), "unit": where.name,
                                     "position": f"（{position}）" if position else "", "years": years},
                                  {"unit": where.code, "start": start.isoformat(),
                                   "end": last.isoformat() if last else None}))

@@ -83,6 +83,12 @@ class User(AbstractUser):
         return self.role in REVIEWER_ROLES
 
     @property
+    def sees_red_flags(self) -> bool:
+        """False-rectification red flags, look-back repeat decisions and interviews: supervisors' work (the
+        commission and the inspection office); units never see that a flag exists."""
+        return self.role in REVIEWER_ROLES and self.is_active
+
+    @property
     def can_submit_close_out(self) -> bool:
         return self.role == Role.UNIT_LEAD
 
@@ -108,8 +114,28 @@ class User(AbstractUser):
         return self.role in REVIEWER_ROLES
 
     @property
+    def can_issue_supervision_orders(self) -> bool:
+        """Issue supervision orders and the letters of the escalation ladder to inspected units."""
+        return self.role in REVIEWER_ROLES and self.is_active
+
+    @property
+    def can_answer_supervision_orders(self) -> bool:
+        """Answer an order addressed to one's own unit (scope: the order's unit is in the user's subtree)."""
+        return self.role in (Role.UNIT_LEAD, Role.UNIT_MEMBER) and self.is_active
+
+    @property
+    def can_approve_repeated_extensions(self) -> bool:
+        """Approve a task's second (or later) extension: the commission only (issue 11 §3)."""
+        return self.role == Role.COMMISSION
+
+    @property
     def can_report_progress(self) -> bool:
         return self.role in (Role.UNIT_LEAD, Role.UNIT_MEMBER)
+
+    @property
+    def can_file_unit_report(self) -> bool:
+        """File the unit's periodic progress reports and its rectification report (reports app)."""
+        return self.role == Role.UNIT_LEAD
 
     @property
     def can_manage_rounds(self) -> bool:

@@ -25,7 +25,7 @@ from rectify.accounts import forms, selectors, services, throttle
 from rectify.accounts.models import Role, User
 from rectify.core import clock
 from rectify.core.errors import DomainError, PermissionDenied
-from rectify.core.forms import form_error
+from rectify.core.forms import form_error, form_submit
 from rectify.orgs import selectors as org_selectors
 
 # --- the login page when the throttle refuses ---------------------------------------------------------
@@ -135,21 +135,6 @@ def user_list(request: HttpRequest) -> HttpResponse:
     return _list_page(request)
 
 
-def _form_submit(request: HttpRequest, form: Any, act: Callable[[dict[str, Any]], tuple[str, str]],
-                 page: Callable[..., HttpResponse]) -> HttpResponse:
-    """Validate, run ``act`` (the success message and where to go), or show ``page`` again with the error."""
-    status = 400
-    if form.is_valid():
-        try:
-            message, target = act(form.cleaned_data)
-        except DomainError as error:
-            status = form_error(form, error)
-        else:
-            messages.success(request, message)
-            return redirect(target)
-    return page(status=status, form=form)
-
-
 @require_POST
 @login_required
 def user_create(request: HttpRequest) -> HttpResponse:
@@ -163,7 +148,7 @@ def user_create(request: HttpRequest) -> HttpResponse:
         return (_("已创建用户“%(username)s”。请把临时密码告知本人，首次登录后须修改密码。") % {"username": user.username},
                 reverse("accounts:user_detail", args=[user.pk]))
 
-    return _form_submit(request, forms.UserCreateForm(request.POST), act,
+    return form_submit(request, forms.UserCreateForm(request.POST), act,
                         lambda status, form: _list_page(request, create_form=form, status=status))
 
 
@@ -211,7 +196,7 @@ def user_edit(request: HttpRequest, user_id: int) -> HttpResponse:
                              unit=unit, email=data.get("email"))
         return _("用户信息已保存。"), reverse("accounts:user_detail", args=[subject.pk])
 
-    return _form_submit(request, forms.UserEditForm(request.POST), act,
+    return form_submit(request, forms.UserEditForm(request.POST), act,
                         lambda status, form: _detail_page(request, user_id, status=status, edit_form=form))
 
 
@@ -272,7 +257,7 @@ def user_reset_password(request: HttpRequest, user_id: int) -> HttpResponse:
             message += _("已吊销其 %(count)s 个接口令牌。") % {"count": revoked}
         return message, reverse("accounts:user_detail", args=[subject.pk])
 
-    return _form_submit(request, forms.PasswordResetForm(request.POST), act,
+    return form_submit(request, forms.PasswordResetForm(request.POST), act,
                         lambda status, form: _detail_page(request, user_id, status=status, reset_form=form))
 
 
@@ -288,7 +273,7 @@ def token_create(request: HttpRequest, user_id: int) -> HttpResponse:
         request.session[f"new-token-{subject.pk}"] = key
         return _("已生成接口令牌。"), reverse("accounts:user_detail", args=[subject.pk]) + "#tokens"
 
-    return _form_submit(request, forms.TokenCreateForm(request.POST), act,
+    return form_submit(request, forms.TokenCreateForm(request.POST), act,
                         lambda status, form: _detail_page(request, user_id, status=status, token_form=form))
 
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
+from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 
 from rectify.core.errors import DomainError
@@ -59,3 +60,17 @@ def form_action(request: Any, *, form: Any, act: Callable[[dict[str, Any]], str]
             messages.success(request, message)
             return done()
     return page(status)
+
+
+def form_submit(request: Any, form: Any, act: Callable[[dict[str, Any]], tuple[str, str]],
+                page: Callable[..., Any], form_name: str = "form") -> Any:
+    """``form_action`` for a form whose service call also says where to go: ``act`` returns the success
+    message and the URL to redirect to; on an error ``page`` is shown again with the form as ``form_name``."""
+    target: dict[str, str] = {}
+
+    def run(data: dict[str, Any]) -> str:
+        message, target["url"] = act(data)
+        return message
+
+    return form_action(request, form=form, act=run, done=lambda: redirect(target["url"]),
+                       page=lambda status: page(status=status, **{form_name: form}))

@@ -28,7 +28,14 @@ LEDGER = 300  # rectification: 整改台账
 CLUES = 350  # inspections: 问题线索 (commission only)
 CLOSE_OUTS = 400  # rectification: 销号审核
 CHANGE_REQUESTS = 420  # rectification: 变更审批 / 变更申请
+SUPERVISION_ORDERS = 500  # supervision: 督办 (supervision orders and letters)
+INTERVIEWS = 520  # supervision: 约谈 (supervisors)
+RED_FLAGS = 560  # supervision: 红旗预警 / 虚假整改线索 (supervisors)
+STATISTICS = 600  # reports: 统计分析 (dashboards)
+ATTENTION_TASKS = 610  # reports: 逾期与黄灯任务 (the cross-unit list)
 ACCOUNTABILITY = 700  # accountability: 问责 (commission only)
+CASE_LIBRARY = 800  # cases: 案例库 (every signed-in role)
+TRAINING = 820  # cases: 培训
 NOTIFICATIONS = 900  # notifications: 通知 / 通知设置
 SYSTEM_ADMIN = 1000  # orgs: 系统管理
 

@@ -1,36 +1,55 @@
-"""Working days in China, with the State Council's adjusted holidays (chinese-calendar).
+"""Working days in China: weekends, public holidays and the adjusted working days (调休) from chinese-calendar.
 
-A date outside the years chinese-calendar knows is judged by the weekday alone (Monday–Friday), so a run far
-in the future still works instead of failing.
+chinese-calendar ships the State Council's schedule year by year; for a year it does not know yet (it raises
+NotImplementedError) Monday to Friday count as working days, so deadlines still come out, and the package's
+next release corrects them.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import logging
 
 import chinese_calendar
 
+log = logging.getLogger(__name__)
+_warned: set[int] = set()
 
+
+@functools.lru_cache(maxsize=8192)
 def is_workday(day: dt.date) -> bool:
     try:
         return bool(chinese_calendar.is_workday(day))
-    except NotImplementedError:  # a year the calendar does not cover yet
+    except NotImplementedError:
+        if day.year not in _warned:
+            _warned.add(day.year)
+            log.warning("chinese-calendar has no holiday schedule for %s: Monday to Friday count as working days",
+                        day.year)
         return day.weekday() < 5
 
 
-def add_workdays(start: dt.date, days: int) -> dt.date:
-    """The ``days``-th working day after ``start`` (``start`` itself does not count)."""
-    day, left = start, days
-    while left > 0:
+def next_workday(day: dt.date) -> dt.date:
+    """``day`` itself when it is a working day, else the first working day after it (a deadline that falls on
+    a holiday moves there)."""
+    while not is_workday(day):
+        day += dt.timedelta(days=1)
+    return day
+
+
+def add_workdays(day: dt.date, n: int) -> dt.date:
+    """The ``n``-th working day after ``day`` (``n`` >= 0; 0 gives ``day``)."""
+    while n > 0:
         day += dt.timedelta(days=1)
         if is_workday(day):
-            left -= 1
+            n -= 1
     return day
 
 
 def workdays_between(start: dt.date, end: dt.date) -> int:
-    """Working days after ``start`` up to and including ``end`` (0 when ``end`` is not after ``start``):
-    a close-out submitted on Friday has waited one working day on Monday."""
-    if end <= start:
-        return 0
-    return sum(1 for n in range(1, (end - start).days + 1) if is_workday(start + dt.timedelta(days=n)))
+    """Working days in (start, end]: how many working days ``end`` is after ``start`` (0 when end <= start)."""
+    count, day = 0, start
+    while day < end:
+        day += dt.timedelta(days=1)
+        count += is_workday(day)
+    return count

@@ -35,6 +35,7 @@ __all__ = [
     "CATEGORIES",
     "CLOSE_OUT_NOTES",
     "CLUE_RESULTS",
+    "CLUE_RESULTS_OPEN",
     "CLUE_SUMMARIES",
     "COUNTIES",
     "EVIDENCE_NAMES",
@@ -2520,6 +2521,13 @@ CLUE_RESULTS: dict[str, tuple[str, ...]] = {
     "closed": ("反映问题已在此前处置中查清，无新的实质内容，予以了结。",),
 }
 """What came back from the receiving body, per disposition (办理结果)."""
+
+CLUE_RESULTS_OPEN: frozenset[str] = frozenset({
+    "经初步核实，反映问题基本属实，已按程序立案审查调查。",
+    "反映内容笼统、不具备核查条件，暂存待查，待掌握新情况后再行处置。",
+})
+"""Results that do not conclude the clue (a case under investigation, shelved pending more information): the
+problem's close-outs still wait."""
 
 
 # ---------------------------------------------------------------------------

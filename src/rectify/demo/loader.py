@@ -36,7 +36,11 @@ from rectify.accounts.models import Role, User
 from rectify.audit.services import audit_record
 from rectify.core import clock
 from rectify.demo import corpus
+from rectify.demo import lookback as lookback_demo
 from rectify.demo.accountability import seed_accountability
+from rectify.demo.cases import seed_cases
+from rectify.demo.orders import seed_supervision
+from rectify.demo.reports import seed_report_cycles
 from rectify.inspections.models import (
     Clue,
     ClueDisposition,
@@ -444,23 +448,25 @@ class _History:
 
 
 class _Files:
-    """The demo's evidence files: one real PDF per unit and document name, written once and shared by the
-    unit's tasks (evidence is content-addressed, docs/DECISIONS.md #6), so seeding writes a few hundred
-    small files rather than thousands."""
+    """The demo's evidence files: one real PDF per unit, round and document name, written once and shared by
+    the unit's tasks of that round (evidence is content-addressed, docs/DECISIONS.md #6), so seeding writes a
+    few hundred small files rather than thousands. Each round has its own papers: the same file in two rounds
+    is a red flag (evidence reused), planted on purpose only (``demo.lookback``)."""
 
     def __init__(self) -> None:
-        self.stored: dict[tuple[str, str], tuple[str, str, int]] = {}
+        self.stored: dict[tuple[str, str, str], tuple[str, str, int]] = {}
 
     def evidence(self, task: Task, spec: corpus.UnitSpec, name: str, uploader: User) -> Evidence:
         name = name.rsplit(".", 1)[0] + ".pdf"  # demo files are real PDFs (scanned versions)
-        if (spec.code, name) not in self.stored:
-            content = _pdf(spec.code, name)
+        round_code = task.problem.inspected_unit.round.code
+        if (spec.code, round_code, name) not in self.stored:
+            content = _pdf(f"{spec.code} {round_code}", name)
             sha = hashlib.sha256(content).hexdigest()
             storage_name = f"evidence/{sha[:2]}/{sha}"
             if not default_storage.exists(storage_name):
                 default_storage.save(storage_name, ContentFile(content))
-            self.stored[(spec.code, name)] = (storage_name, sha, len(content))
-        storage_name, sha, size = self.stored[(spec.code, name)]
+            self.stored[(spec.code, round_code, name)] = (storage_name, sha, len(content))
+        storage_name, sha, size = self.stored[(spec.code, round_code, name)]
         return Evidence(task=task, file=storage_name, original_name=name, sha256=sha, size=size,
                         content_type="application/pdf", uploaded_by=uploader)
 
@@ -589,6 +595,7 @@ def _seed_clues(rng: random.Random, *, look_back: list[InspectedUnit], original:
                 number=f"YN-HKK-XS-{serial:03d}", summary=rng.choice(corpus.CLUE_SUMMARIES),
                 registered_on=registered, handed_to=rng.choice(["省纪委监委", "省纪委监委", "省委组织部"]),
                 handed_over_on=handed, disposition=disposition, feedback_on=feedback_on, result=result,
+                concluded=bool(result) and result not in corpus.CLUE_RESULTS_OPEN,
             ))
     serial = 0
     for iu in original:
@@ -601,7 +608,7 @@ def _seed_clues(rng: random.Random, *, look_back: list[InspectedUnit], original:
                 number=f"YN-XS14-XS-{serial:03d}", summary=rng.choice(corpus.CLUE_SUMMARIES),
                 registered_on=iu.round.start_date + _days(rng.randint(5, 45)), handed_to="省纪委监委",
                 handed_over_on=handed, disposition=disposition, feedback_on=handed + _days(rng.randint(20, 90)),
-                result=result,
+                result=result, concluded=result not in corpus.CLUE_RESULTS_OPEN,
             ))
     return clues
 
@@ -687,7 +694,7 @@ def _seed_change_requests(rng: random.Random, seeded: list, *, unit_actor: dict,
         change = ChangeRequest(
             problem_id=task.problem_id, task=task, state=state, source=ChangeRequestSource.PAGE,
             changes={"due_date": {"before": task.due_date.isoformat(), "after": new_due.isoformat()}},
-            reason=rng.choice(EXTENSION_REASONS), requested_by=lead, requested_by_name=str(lead),
+            reason=rng.choice(EXTENSION_REASONS), requested_by=lead, requested_by_name=str(lead), is_extension=True,
             requested_at=requested, decided_by=reviewer if decided else None, decided_at=decided,
             decision_comment={ChangeRequestState.APPROVED: "同意延期，请按新时限完成。",
                               ChangeRequestState.REFUSED: "延期理由不充分，请按原定时限完成整改。"}.get(state, ""))
@@ -817,6 +824,9 @@ def demo_load(*, seed: int = SEED) -> dict[str, Any]:
                       member=member, lead=lead, reviewers=reviewers)
     timeline.settle()
     _sync_closed_at(history)
+    # The look-back's confirmed repeats reopen their earlier tasks; a few red flags are planted (demo.lookback).
+    look_back = lookback_demo.before_write(random.Random(seed + 11), current=current.problems, all_tasks=all_tasks, history=history,
+                                           today=today, now=now)
     Task.objects.bulk_create([t for t, *_ in all_tasks])
     Responsibility.objects.bulk_create(_responsibilities(rng, all_tasks, roster, dept_unit, staff))
     ProgressEntry.objects.bulk_create(history.progress)
@@ -833,6 +843,10 @@ def demo_load(*, seed: int = SEED) -> dict[str, Any]:
     Task.objects.bulk_update([c.task for c in changes if c.state == ChangeRequestState.APPROVED],
                              ["due_date", "deadline_kind", "milestones", "review_months"])
 
+    look_back_summary = lookback_demo.after_write(
+        random.Random(seed + 13), plan=look_back, history=history, all_tasks=all_tasks, today=today, now=now,
+        office=users["xunshiban"], commission=users["jiwei"], inspected=inspected)
+
     rollups.rebuild()  # the read model of everything just written (decision 28)
 
     # --- clues (confidential) ---------------------------------------------------------------------
@@ -842,6 +856,11 @@ def demo_load(*, seed: int = SEED) -> dict[str, Any]:
     clues = Clue.objects.bulk_create(_seed_clues(rng, look_back=inspected, original=original_units,
                                                  problems_by_unit=problems_by_unit, today=today))
 
+    # --- supervision orders, a second extension, a close-out held by its clue (issue 11) --------------
+    supervision = seed_supervision(today=today, seeded=current.tasks, inspected=inspected,
+                                   demo_unit=DEMO_UNIT, users=users, unit_actor=unit_actor, clues=clues,
+                                   changes=changes)
+
     # --- precise accountability: the specialist pool and cases at every stage -----------------------
     accountability = seed_accountability(
         rng=random.Random(seed + 12), today=today, problems=current.problems, original_problems=before.problems,
@@ -849,6 +868,12 @@ def demo_load(*, seed: int = SEED) -> dict[str, Any]:
         jyt_staff=[p for p in staff_rows if p.unit.parent.code == DEMO_UNIT], names=names,
         commission=users["jiwei"], approver=extra_users[-1])
 
+    # --- report cycles: filed, late and missing reports ---------------------------------------------
+    report_cycles = seed_report_cycles(
+        rng=random.Random(seed + 10), look_back=rnd, original=original, look_back_units=inspected,
+        original_units=original_units, unit_actor=unit_actor, demo_unit=DEMO_UNIT, today=today)
+    # --- the typical-case library and the province-wide training ------------------------------------
+    cases = seed_cases(commission=users["jiwei"], today=today, rng=random.Random(seed + 13))
     # --- notifications: addresses, who is who in the roster, the first run's inbox ----------------------
     notified = _seed_notifications(users=[*users.values(), *extra_users], demo_unit=unit_by_code[DEMO_UNIT],
                                    member=users["jyt_member"], today=today)
@@ -862,13 +887,17 @@ def demo_load(*, seed: int = SEED) -> dict[str, Any]:
         "self_found_problems": len(self_found.problems),
         "original_problems": len(before.problems),
         "clues": sum(c.inspected_unit.round_id == rnd.pk for c in clues),
-        "tasks": len(current.tasks),
+        "tasks": len(current.tasks) + look_back_summary["follow_up_tasks"],
         "plans": {state: sum(p.state == state for p in plans if p.inspected_unit.round_id == rnd.pk)
                   for state in PlanState.values},
         "plan_events": len(plan_events),
         "change_requests": {state: sum(c.state == state for c in changes) for state in ChangeRequestState.values},
         "logins": [_login(users[username]) for username, *_ in LOGINS],
         "accountability": accountability,
+        "supervision": supervision,
+        "look_back": look_back_summary,
+        "report_cycles": report_cycles,
+        "cases": cases,
     }
     audit_record(actor=None, action="demo.loaded", object_type="inspections.inspectionround", object_id=rnd.pk,
                  after={k: v for k, v in summary.items() if k not in ("units", "logins")} | {"generated_at": now})

@@ -59,4 +59,7 @@ class ClueResultsForm(forms.Form):
     feedback_on = _date(_("办理结果反馈日期"))
     result = forms.CharField(label=_("办理结果"), widget=forms.Textarea(attrs={"rows": 3}), max_length=10000,
                              error_messages={"required": _("请填写办理结果。")})
+    concluded = forms.BooleanField(label=_("线索已办结"), required=False,
+                                   help_text=_("办理结果了结该线索（如谈话函询后予以了结）时勾选；仍在初步核实或立案审查中的不勾选。"
+                                               "线索办结前，相关问题的销号申请不能批准。"))
     version = forms.IntegerField(widget=forms.HiddenInput)

@@ -97,7 +97,8 @@ def _clue_page(request: HttpRequest, clue_id: int, *, status: int = 200, **forms
         "disposition_form": forms_.get("disposition_form") or clue_forms.ClueDispositionForm(initial={
             **version, "disposition": clue.disposition}),
         "results_form": forms_.get("results_form") or clue_forms.ClueResultsForm(initial={
-            **version, "feedback_on": clue.feedback_on or clock.today(), "result": clue.result}),
+            **version, "feedback_on": clue.feedback_on or clock.today(), "result": clue.result,
+            "concluded": clue.concluded or clue.feedback_on is None}),
     }, status=status)
 
 
@@ -155,8 +156,9 @@ def clue_disposition(request: HttpRequest, clue_id: int) -> HttpResponse:
 def clue_results(request: HttpRequest, clue_id: int) -> HttpResponse:
     def act(data: dict[str, Any]) -> str:
         services.clue_record_results(actor=request.user, clue_id=clue_id, feedback_on=data["feedback_on"],
-                                     result=data["result"], expected_version=data["version"])
-        return _("已记录办理结果。")
+                                     result=data["result"], expected_version=data["version"],
+                                     concluded=data["concluded"])
+        return _("已记录办理结果，线索已办结。") if data["concluded"] else _("已记录办理结果（线索尚未办结）。")
 
     return _clue_action(request, clue_id, form=clue_forms.ClueResultsForm(request.POST), form_name="results_form",
                         act=act)

@@ -235,6 +235,10 @@ class Clue(TimeStampedModel):
     disposition = models.CharField(_("处置方式"), max_length=30, choices=ClueDisposition.choices, blank=True)
     feedback_on = models.DateField(_("办理结果反馈日期"), null=True, blank=True)
     result = models.TextField(_("办理结果"), blank=True)
+    # The recorded result closes the clue (e.g. 谈话函询 answered and 予以了结), as opposed to an interim result
+    # (e.g. 初步核实 under way, 立案审查). While a problem has a clue not concluded, close-outs of its tasks are
+    # not approved (issue 11 §6, scenario 10).
+    concluded = models.BooleanField(_("已办结"), default=False)
     version = models.PositiveIntegerField(default=1)
 
     class Meta:

@@ -166,6 +166,17 @@ def clue_is_overdue(clue: Clue, *, today: dt.date | None = None) -> bool:
     return add_months(clue.handed_over_on, settings.RECTIFY_CLUE_FEEDBACK_MONTHS) <= (today or clock.today())
 
 
+def unconcluded_clues_of(problem_ids: list[int]) -> dict[int, list[str]]:
+    """Problem id -> numbers of its clues without a concluding result. A rule check for the close-out review, not
+    a list a user sees: callers show the numbers only to those who see clues (``user.sees_clues``)."""
+    found: dict[int, list[str]] = {}
+    rows = (Clue.objects.filter(problem_id__in=problem_ids, concluded=False)
+            .order_by("number").values_list("problem_id", "number"))
+    for problem_id, number in rows:
+        found.setdefault(problem_id, []).append(number)
+    return found
+
+
 def problem_in_unit_for(*, user: User, inspected_unit: InspectedUnit, number: str) -> Problem:
     """A problem of the unit by its identifier as written (for linking a clue to it)."""
     try:

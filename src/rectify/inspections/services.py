@@ -527,6 +527,39 @@ def problem_update(
     return problem
 
 
+@transaction.atomic
+def problem_set_repeat(*, actor: User, problem_id: int, earlier_id: int | None) -> Problem:
+    """Link a look-back problem to the earlier round's problem it repeats (or unlink it with None).
+
+    Only the office and the commission decide it; the earlier problem must belong to the round this look-back
+    looks back on. Called by supervision's look-back services, which record the decision and its effects.
+    """
+    if not actor.can_enter_feedback:
+        raise PermissionDenied(_("只有巡视办或纪委监委可以认定重复问题。"), code="supervisors_only")
+    try:
+        problem = (inspection_selectors.problems_in_scope(user=actor)
+                   .select_related("inspected_unit__round").get(pk=problem_id))
+    except Problem.DoesNotExist:
+        raise NotFound(_("未找到该问题，或您无权查看。")) from None
+    earlier_round_id = problem.inspected_unit.round.look_back_of_id
+    if earlier_round_id is None:
+        raise DomainError(_("只有“回头看”轮次的问题才能认定为重复问题。"), code="not_look_back",
+                          details={"field": "problem"})
+    earlier = None
+    if earlier_id is not None:
+        earlier = Problem.objects.filter(pk=earlier_id, inspected_unit__round_id=earlier_round_id).first()
+        if earlier is None:
+            raise DomainError(_("所选原问题不属于本次“回头看”对应的轮次。"), code="invalid_earlier",
+                              details={"field": "earlier"})
+    before = problem.repeats_id
+    Problem.objects.filter(pk=problem.pk).update(repeats=earlier, version=F("version") + 1, updated_at=clock.now())
+    problem.repeats = earlier
+    problem.version += 1
+    audit_record(actor=actor, action="problem.repeat_linked" if earlier else "problem.repeat_unlinked", obj=problem,
+                 before={"repeats": before}, after={"repeats": earlier_id})
+    return problem
+
+
 # --- problems in bulk (the ledger import) --------------------------------------------------------
 
 BATCH = 2000
@@ -591,7 +624,7 @@ def _clue_state(c: Clue) -> dict[str, object]:
     return {
         "number": c.number, "summary": c.summary, "problem": c.problem_id, "registered_on": c.registered_on,
         "handed_to": c.handed_to, "handed_over_on": c.handed_over_on, "disposition": c.disposition,
-        "feedback_on": c.feedback_on, "result": c.result,
+        "feedback_on": c.feedback_on, "result": c.result, "concluded": c.concluded,
     }
 
 
@@ -686,8 +719,11 @@ def clue_record_disposition(*, actor: User | None, clue_id: int, disposition: st
 @transaction.atomic
 def clue_record_results(
     *, actor: User | None, clue_id: int, feedback_on: dt.date, result: str, expected_version: int,
+    concluded: bool = True,
 ) -> Clue:
-    """The date the handling results came back and what they were; this ends the 3-month alert."""
+    """The date the handling results came back and what they were; this ends the 3-month alert. ``concluded``
+    says whether the result closes the clue (then the problem's close-outs may be approved) or is interim (a
+    verification or a case still under way: approval still waits). A later result replaces an interim one."""
     clue = _clue_for_update(actor, clue_id)
     if clue.handed_over_on is None:
         raise Conflict(_("该线索尚未移交，不能记录办理结果。"), code="not_handed_over")
@@ -701,6 +737,7 @@ def clue_record_results(
     if not result:
         raise _invalid(_("请填写办理结果。"), code="result_required", field="result")
     before = _clue_state(clue)
-    _save_clue(clue, expected_version=expected_version, fields={"feedback_on": feedback_on, "result": result})
+    _save_clue(clue, expected_version=expected_version,
+               fields={"feedback_on": feedback_on, "result": result, "concluded": bool(concluded)})
     audit_record(actor=actor, action="clue.results_recorded", obj=clue, before=before, after=_clue_state(clue))
     return clue

@@ -52,7 +52,7 @@ from django.utils.translation import gettext
 
 from rectify.ledger.types import LedgerFileError
 
-__all__ = ["SandboxCrash", "decrypt_if_encrypted", "parse_ledger", "parse_roster"]
+__all__ = ["SandboxCrash", "decrypt_if_encrypted", "parse_ledger", "parse_roster", "register_reader", "run_reader"]
 
 logger = logging.getLogger(__name__)
 
@@ -62,6 +62,27 @@ MB = 1024 * 1024
 _FORWARDED_SETTINGS = ("RECTIFY_SHEET_MAX_FILE_BYTES", "RECTIFY_SHEET_MAX_UNCOMPRESSED_BYTES",
                        "RECTIFY_SHEET_MAX_CELLS", "RECTIFY_SHEET_MAX_COLUMNS")
 _BOOT_MODULE = "rectify.ledger.sandbox_boot"
+#: Readers of the apps above this one (name → "module:function"), registered from their AppConfig.ready(), so
+#: that other hostile files (the case library's PDFs and Word files) are read behind the same limits.
+_READERS: dict[str, str] = {}
+_EXTRA_SETTINGS: list[str] = []
+
+
+def register_reader(name: str, target: str, *, result_types: tuple[tuple[str, str], ...] = (),
+                    settings_names: tuple[str, ...] = ()) -> None:
+    """Make ``target`` ("module:function", called with the request's keyword arguments, raising
+    LedgerFileError for a file it refuses) runnable as ``run_reader(name, ...)``; ``result_types`` are the
+    (module, class) pairs its result may contain beyond plain values; ``settings_names`` reach the child."""
+    _READERS[name] = target
+    _SafeUnpickler.ALLOWED = _SafeUnpickler.ALLOWED | set(result_types)
+    _EXTRA_SETTINGS.extend(n for n in settings_names if n not in _EXTRA_SETTINGS)
+
+
+def run_reader(name: str, kwargs: dict[str, Any], *, filename: str) -> Any:
+    """A registered reader in a child process with the memory and time limits."""
+    if name not in _READERS:
+        raise ValueError(f"unknown reader {name!r}")
+    return run(name, kwargs, filename=filename)[0]
 
 
 class SandboxCrash(RuntimeError):
@@ -144,7 +165,8 @@ def run(reader: str, kwargs: dict[str, Any], *, filename: str,
     timeout = timeout_seconds()
     request = {
         "reader": reader, "kwargs": kwargs, "language": translation.get_language() or settings.LANGUAGE_CODE,
-        "settings": {name: getattr(settings, name) for name in _FORWARDED_SETTINGS if hasattr(settings, name)},
+        "settings": {name: getattr(settings, name) for name in (*_FORWARDED_SETTINGS, *_EXTRA_SETTINGS)
+                     if hasattr(settings, name)},
     }
     ctx = _forkserver()
     parent_end, child_end = ctx.Pipe(duplex=True)
@@ -343,6 +365,11 @@ def _call(reader: str, kwargs: dict[str, Any], conn: Connection) -> Any:
         from rectify.ledger.parsing import decrypt_if_encrypted as decrypt
 
         return decrypt(kwargs["data"], kwargs["password"], filename=kwargs["filename"])
+    if reader in _READERS:
+        from importlib import import_module
+
+        module, function = _READERS[reader].split(":")
+        return getattr(import_module(module), function)(**kwargs)
     raise ValueError(f"unknown reader {reader!r}")
 
 

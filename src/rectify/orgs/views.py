@@ -7,18 +7,17 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from rectify.core import clock
 from rectify.core.errors import DomainError, NotFound
-from rectify.core.forms import form_error
+from rectify.core.forms import form_submit
 from rectify.orgs import forms, hooks, selectors, services
 from rectify.orgs.models import OrgUnit, Post, Tenure
 
@@ -30,22 +29,6 @@ def _parent_from_form(user: Any, code: str) -> OrgUnit:
     except NotFound:
         raise DomainError(_("未找到上级单位“%(code)s”：请输入单位名称或编码，并从下拉结果中选择。") % {"code": code},
                           code="unknown_parent", details={"field": "parent"}) from None
-
-
-def _submit(request: HttpRequest, form: Any, act: Callable[[dict[str, Any]], tuple[str, str]],
-            page: Callable[..., HttpResponse], form_name: str) -> HttpResponse:
-    """Validate ``form``, run ``act`` (returns the success message and where to go), or show ``page``
-    again with the error on that form."""
-    status = 400
-    if form.is_valid():
-        try:
-            message, target = act(form.cleaned_data)
-        except DomainError as error:
-            status = form_error(form, error)
-        else:
-            messages.success(request, message)
-            return redirect(target)
-    return page(status=status, **{form_name: form})
 
 
 def _crumbs(request: HttpRequest, unit: OrgUnit | None, *, last: str | None = None) -> list[tuple[str, str | None]]:
@@ -133,7 +116,7 @@ def unit_create(request: HttpRequest) -> HttpResponse:
         request.GET["parent"] = request.POST.get("parent", "")
         return _tree_page(request, status=status, create_form=create_form)
 
-    return _submit(request, form, act, page, "create_form")
+    return form_submit(request, form, act, page, "create_form")
 
 
 @login_required
@@ -191,7 +174,7 @@ def _roster_action(request: HttpRequest, code: str, form: Any, form_name: str,
     def page(*, status: int, **kw: Any) -> HttpResponse:
         return _roster_page(request, code, status=status, **kw)
 
-    return _submit(request, form, run, page, form_name)
+    return form_submit(request, form, run, page, form_name)
 
 
 @require_POST
@@ -335,7 +318,7 @@ def _post_action(request: HttpRequest, code: str, post_id: int, form: Any, form_
     def page(*, status: int, **kw: Any) -> HttpResponse:
         return _post_page(request, code, post_id, status=status, **kw)
 
-    return _submit(request, form, run, page, form_name)
+    return form_submit(request, form, run, page, form_name)
 
 
 @require_POST
@@ -451,4 +434,4 @@ def person_edit(request: HttpRequest, code: str, person_id: int) -> HttpResponse
     def page(*, status: int, person_form: Any) -> HttpResponse:
         return _person_page(request, code, person_id, status=status, person_form=person_form)
 
-    return _submit(request, forms.PersonForm(request.POST, require_version=True), act, page, "person_form")
+    return form_submit(request, forms.PersonForm(request.POST, require_version=True), act, page, "person_form")

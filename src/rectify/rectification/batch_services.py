@@ -36,6 +36,7 @@ from rectify.rectification.models import (
     ResponsibilityKind,
     Task,
     TaskStatus,
+    is_extension,
 )
 
 BATCH = 2000
@@ -171,7 +172,8 @@ def ledger_apply(*, actor: User | None, batch: LedgerBatch, audit: dict[str, Any
     requester_name = str(actor) if actor is not None else str(cli_operator())
     requests = [ChangeRequest(problem_id=c.problem_id, task_id=c.task_id, changes=c.changes, reason=c.reason,
                               source=ChangeRequestSource.IMPORT, requested_by=saved_actor,
-                              requested_by_name=requester_name, requested_at=now)
+                              requested_by_name=requester_name, requested_at=now,
+                              is_extension=c.task_id is not None and is_extension(c.changes))
                 for c in batch.change_requests]
     try:
         with transaction.atomic():

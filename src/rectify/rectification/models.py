@@ -267,6 +267,14 @@ class ChangeRequestSource(models.TextChoices):
     IMPORT = "import", _("台账导入")
 
 
+def is_extension(changes: dict) -> bool:
+    """A task change that moves the deadline later or converts the task to 长期坚持 is an extension (延期)."""
+    due = changes.get("due_date") or {}
+    if due.get("before") and due.get("after") and due["after"] > due["before"]:  # ISO dates order as strings
+        return True
+    return (changes.get("deadline_kind") or {}).get("after") == DeadlineKind.LONG_TERM
+
+
 class ChangeRequest(models.Model):
     """A request to change what an approved plan fixed: a task's deadline or deadline kind (with a
     long-term task's stage goals and review cycle), or a problem's fed-back text.
@@ -294,6 +302,9 @@ class ChangeRequest(models.Model):
                                    on_delete=models.PROTECT, related_name="+")
     decided_at = models.DateTimeField(_("审批时间"), null=True, blank=True)
     decision_comment = models.TextField(_("审批意见"), blank=True)
+    # What was asked, fixed when filed: a later deadline or a conversion to 长期坚持 (延期申请). A task's second
+    # extension is approved by the commission only.
+    is_extension = models.BooleanField(_("延期申请"), default=False)
 
     class Meta:
         verbose_name = _("变更申请")
@@ -362,6 +373,10 @@ class ProblemRollup(models.Model):
     submitted = models.PositiveIntegerField(default=0)
     closed = models.PositiveIntegerField(default=0)
     extended = models.PositiveIntegerField(default=0)  # tasks whose deadline in force is not the original one
+    # Closed tasks by the Beijing date they were closed ({"YYYY-MM-DD": tasks}; a closed task without a close-out
+    # time is in ``closed`` only), and how many of them were closed by their original deadline (rule 3).
+    closed_days = models.JSONField(default=dict)
+    closed_on_time = models.PositiveIntegerField(default=0)
     status = models.CharField(max_length=20)  # TaskStatus value, from the counts
     completion = models.CharField(max_length=20)  # completed / basic / incomplete
     earliest_open_due = models.DateField(null=True)
@@ -396,6 +411,7 @@ class UnitRollup(models.Model):
     tasks = models.IntegerField(default=0)
     tasks_closed = models.IntegerField(default=0)
     tasks_extended = models.IntegerField(default=0)
+    tasks_closed_on_time = models.IntegerField(default=0)  # closed by their original deadline, Beijing date
     self_found = models.IntegerField(default=0)
     self_found_completed = models.IntegerField(default=0)
     changed_at = models.DateTimeField(null=True)
@@ -408,6 +424,7 @@ class DueMeasure(models.TextChoices):
     PROBLEM = "problem_due", "problem_due"  # fed-back problems by their earliest open deadline
     TASK = "task_due", "task_due"  # open tasks of fed-back problems by their deadline in force
     TASK_ORIGINAL = "task_original_due", "task_original_due"  # the same by their original deadline
+    TASK_CLOSED = "task_closed", "task_closed"  # closed tasks of fed-back problems by the Beijing date closed
 
 
 class UnitDueCount(models.Model):

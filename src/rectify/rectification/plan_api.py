@@ -7,7 +7,7 @@ from typing import Annotated
 from django.http import HttpRequest
 from ninja import Path, Query, Router, Status
 
-from rectify.core.errors import DomainError
+from rectify.core.errors import DomainError, NotFound
 from rectify.core.schemas import READ_ERRORS, WRITE_ERRORS, Code
 from rectify.inspections import selectors as inspection_selectors
 from rectify.rectification import plan_services, schemas, selectors
@@ -20,6 +20,7 @@ UnitCode = Annotated[Code, Path(description="被巡视单位编码")]
 TaskId = Annotated[int, Path(ge=1, le=2**63 - 1, description="任务 ID")]
 ProblemId = Annotated[int, Path(ge=1, le=2**63 - 1, description="问题 ID")]
 ChangeRequestId = Annotated[int, Path(ge=1, le=2**63 - 1, description="变更申请 ID")]
+ExtensionId = Annotated[int, Path(ge=1, le=2**63 - 1, description="延期申请 ID（即其变更申请的 ID）")]
 
 
 def _plan(request: HttpRequest, code: str, unit: str) -> dict:
@@ -77,6 +78,49 @@ def task_change_request(request: HttpRequest, task_id: TaskId, payload: schemas.
         due_date=payload.due_date, deadline_kind=payload.deadline_kind, milestones=payload.milestones,
         review_months=payload.review_months)
     return Status(201, schemas.change_request_out(change))
+
+
+@router.post("/tasks/{task_id}/extension", response={201: schemas.ChangeRequestOut, **WRITE_ERRORS},
+             tags=["延期申请"], summary="申请延期（或转为长期坚持）",
+             description="延期申请是一项变更申请：`due_date` 须晚于现行完成时限（否则 422 `not_extension`），"
+                         "`reason` 必填；转为长期坚持时再给 `deadline_kind: long_term`、`milestones` 阶段目标和"
+                         "`review_months`，`due_date` 为下次评估日期。由巡视办或纪委监委（申请人以外的人员）批准；"
+                         "同一任务的第二次延期须由纪委监委批准。预警按批准后的时限，超期统计按原定完成时限。"
+                         "整改方案批准前也可以申请。")
+def task_extension(request: HttpRequest, task_id: TaskId, payload: schemas.ExtensionIn) -> Status[dict]:
+    change = plan_services.extension_request_create(
+        actor=request.user, task_id=task_id, due_date=payload.due_date, reason=payload.reason,
+        deadline_kind=payload.deadline_kind, milestones=payload.milestones, review_months=payload.review_months,
+        source=ChangeRequestSource.API)
+    return Status(201, schemas.change_request_out(change))
+
+
+def _extension(request: HttpRequest, extension_id: int) -> None:
+    """The id names an extension (a task's change request marked as one), or it is 404."""
+    change = selectors.change_request_get_for(user=request.user, change_request_id=extension_id)
+    if not change.is_extension:
+        raise NotFound("未找到该延期申请，或您无权查看。")
+
+
+@router.post("/extensions/{extension_id}/approve", response={200: schemas.ChangeRequestOut, **WRITE_ERRORS},
+             tags=["延期申请"], summary="批准延期申请",
+             description="巡视办或纪委监委批准；申请人本人不能批准（403 `four_eyes`）；该任务已延期过一次的，"
+                         "只有纪委监委可以批准（403 `second_extension_commission`）。请求体可为空或 `{\"comment\": ...}`。")
+def extension_approve(request: HttpRequest, extension_id: ExtensionId,
+                      payload: schemas.ApproveIn | None = None) -> dict:
+    _extension(request, extension_id)
+    change = plan_services.change_request_approve(actor=request.user, change_request_id=extension_id,
+                                                  comment=payload.comment if payload else "")
+    return schemas.change_request_out(change)
+
+
+@router.post("/extensions/{extension_id}/refuse", response={200: schemas.ChangeRequestOut, **WRITE_ERRORS},
+             tags=["延期申请"], summary="不予批准延期申请", description="须填写理由 `reason`；申请人本人不能处理。")
+def extension_refuse(request: HttpRequest, extension_id: ExtensionId, payload: schemas.ReasonIn) -> dict:
+    _extension(request, extension_id)
+    change = plan_services.change_request_refuse(actor=request.user, change_request_id=extension_id,
+                                                 reason=payload.reason)
+    return schemas.change_request_out(change)
 
 
 @router.post("/problems/{problem_id}/change-requests", response={201: schemas.ChangeRequestOut, **WRITE_ERRORS},

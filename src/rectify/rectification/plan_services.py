@@ -41,6 +41,7 @@ from rectify.rectification.models import (
     PlanState,
     RectificationPlan,
     Task,
+    is_extension,
 )
 from rectify.rectification.services import OPEN_STATES, checked_deadline
 
@@ -212,6 +213,14 @@ def task_change_values(task: Task, requested: dict[str, Any]) -> tuple[dict[str,
     return values, changes
 
 
+def approved_extensions_of(*, task_id: int, exclude: int | None = None) -> int:
+    """How many extensions of the task were approved before (a second one needs the commission)."""
+    qs = ChangeRequest.objects.filter(task_id=task_id, is_extension=True, state=ChangeRequestState.APPROVED)
+    if exclude is not None:
+        qs = qs.exclude(pk=exclude)
+    return qs.count()
+
+
 def _create(*, actor: User | None, problem: Problem, task: Task | None, changes: dict, reason: str,
             source: str) -> ChangeRequest:
     pending = ChangeRequest.objects.filter(problem=problem, task=task, state=ChangeRequestState.PENDING)
@@ -223,19 +232,19 @@ def _create(*, actor: User | None, problem: Problem, task: Task | None, changes:
             request = ChangeRequest.objects.create(
                 problem=problem, task=task, changes=changes, reason=reason, source=source,
                 requested_by=actor if actor is not None else None, requested_by_name=_actor_name(actor),
-                requested_at=clock.now())
+                requested_at=clock.now(), is_extension=task is not None and is_extension(changes))
     except IntegrityError:  # another request was filed at the same moment
         raise Conflict(_("已有一项待审批的变更申请，请等待审批结果或先撤回该申请。"),
                        code="change_request_pending") from None
     audit_record(actor=actor, action="change_request.created", obj=request, before={},
                  after={"problem": problem.pk, "task": task.pk if task else None, "changes": changes,
-                        "reason": reason, "source": source})
+                        "reason": reason, "source": source, "extension": request.is_extension})
     return request
 
 
 @transaction.atomic
 def change_request_create(*, actor: User | None, task_id: int, reason: str, source: str = ChangeRequestSource.PAGE,
-                          **requested: Any) -> ChangeRequest:
+                          require_approved_plan: bool = True, **requested: Any) -> ChangeRequest:
     """Ask to move a task's deadline, change its deadline kind (e.g. convert it to long-term with stage goals
     and a review cycle) or its review cycle. ``actor`` None is the command-line operator (ledger import)."""
     requester = _require_requester(actor)
@@ -244,13 +253,39 @@ def change_request_create(*, actor: User | None, task_id: int, reason: str, sour
     if task.status not in OPEN_STATES:
         raise Conflict(_("任务当前状态为“%(status)s”，不能申请调整。") % {"status": task.get_status_display()},
                        code="task_locked", details={"task": task.pk, "status": task.status})
-    _require_approved_plan(task.problem.inspected_unit_id)
+    if require_approved_plan:
+        _require_approved_plan(task.problem.inspected_unit_id)
     requested = {k: v for k, v in requested.items() if v is not None}
     _values, changes = task_change_values(task, requested)
     if not changes:
         raise DomainError(_("申请的内容与现行的完成时限和整改类型相同，无需变更。"), code="no_change",
                           details={"field": "due_date"}).with_status(422)
     return _create(actor=actor, problem=task.problem, task=task, changes=changes, reason=reason, source=source)
+
+
+@transaction.atomic
+def extension_request_create(*, actor: User | None, task_id: int, due_date: dt.date | None, reason: str,
+                             deadline_kind: str | None = None, milestones: str | None = None,
+                             review_months: int | None = None, source: str = ChangeRequestSource.PAGE
+                             ) -> ChangeRequest:
+    """延期申请: a change request for a later deadline — or, for a long-term conversion (scenario 4), the
+    deadline kind 长期坚持 with its stage goals, review cycle and first review date. Anything else (an earlier
+    date, the same date) is refused here: that is an ordinary change request, not an extension.
+
+    Unlike other change requests an extension may be asked before the plan is approved (the unit lead could
+    edit the date directly, but the request puts a decision by someone else on record, e.g. from an outside
+    system); the plan's approval then fixes the deadline in force as the original one, as for every task."""
+    if due_date is None:
+        raise DomainError(_("请填写申请延期后的完成时限。"), code="due_date_required",
+                          details={"field": "due_date"}).with_status(422)
+    request = change_request_create(actor=actor, task_id=task_id, reason=reason, source=source, due_date=due_date,
+                                    deadline_kind=deadline_kind, milestones=milestones, review_months=review_months,
+                                    require_approved_plan=False)
+    if not request.is_extension:
+        raise DomainError(_("延期申请的完成时限须晚于现行完成时限（%(due)s）；提前或不变的调整请提交变更申请。")
+                          % {"due": request.changes.get("due_date", {}).get("before") or request.task.due_date},
+                          code="not_extension", details={"field": "due_date"}).with_status(422)
+    return request
 
 
 @transaction.atomic
@@ -289,6 +324,12 @@ def _pending_for_decision(actor: User, change_request_id: int) -> ChangeRequest:
     return request
 
 
+def second_extension_needs_commission(request: ChangeRequest) -> bool:
+    """A pending extension of a task that already had one approved: only the commission approves it."""
+    return (request.is_extension and request.task_id is not None
+            and approved_extensions_of(task_id=request.task_id, exclude=request.pk) > 0)
+
+
 def _finish(request: ChangeRequest, *, actor: User, state: str, comment: str) -> None:
     updated = ChangeRequest.objects.filter(pk=request.pk, state=ChangeRequestState.PENDING).update(
         state=state, decided_by=actor, decided_at=clock.now(), decision_comment=comment)
@@ -302,6 +343,9 @@ def change_request_approve(*, actor: User, change_request_id: int, comment: str 
     """Apply the requested change. The original deadline stays: overdue statistics count from it, warnings
     follow the approved date."""
     request = _pending_for_decision(actor, change_request_id)
+    if second_extension_needs_commission(request) and not actor.can_approve_repeated_extensions:
+        raise PermissionDenied(_("该任务已延期过一次，再次延期须由纪委监委审批。"), code="second_extension_commission",
+                               details={"task": request.task_id})
     comment = (comment or "").strip()[:REASON_MAX]
     if request.task_id is None:
         problem = Problem.objects.get(pk=request.problem_id)

@@ -357,6 +357,8 @@ def _change_detail_page(request: HttpRequest, change_request_id: int, *, status:
         "can_decide": (request.user.can_decide_change_requests and change.state == ChangeRequestState.PENDING
                        and change.requested_by_id != request.user.pk),
         "task_open": task is not None and task.status in (TaskStatus.PENDING, TaskStatus.IN_PROGRESS),
+        "earlier_extensions": (plan_services.approved_extensions_of(task_id=change.task_id, exclude=change.pk)
+                               if change.is_extension else 0),
     }, status=status)
 
 

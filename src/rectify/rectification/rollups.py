@@ -47,10 +47,10 @@ from rectify.rectification.models import (
 CHUNK = 2000
 OPEN = (TaskStatus.PENDING, TaskStatus.IN_PROGRESS, TaskStatus.SUBMITTED)
 COUNTERS = ("problems", "pending", "in_progress", "submitted", "closed", "completed", "basic", "incomplete",
-            "tasks", "tasks_closed", "tasks_extended", "self_found", "self_found_completed")
+            "tasks", "tasks_closed", "tasks_extended", "tasks_closed_on_time", "self_found", "self_found_completed")
 ROLLUP_FIELDS = ("inspected_unit_id", "kind", "tasks", "pending", "in_progress", "submitted", "closed", "extended",
                  "status", "completion", "earliest_open_due", "earliest_unsubmitted_due", "latest_progress_at",
-                 "open_dues", "open_original_dues")
+                 "open_dues", "open_original_dues", "closed_days", "closed_on_time")
 
 
 @dataclass(frozen=True)
@@ -96,8 +96,11 @@ class _Facts:
     latest_progress_at: dt.datetime | None = None
     open_dues: Counter = field(default_factory=Counter)
     open_original_dues: Counter = field(default_factory=Counter)
+    closed_days: Counter = field(default_factory=Counter)
+    closed_on_time: int = 0
 
-    def add_task(self, status: str, kind: str, due: dt.date, original: dt.date, waiting: bool = False) -> None:
+    def add_task(self, status: str, kind: str, due: dt.date, original: dt.date,
+                 closed_at: dt.datetime | None = None, waiting: bool = False) -> None:
         """``waiting``: submitted for close-out on or before its deadline — the unit has answered, so while the
         application waits the task is not the unit's overdue (nor yellow): it is the reviewers' turn."""
         self.tasks += 1
@@ -105,6 +108,10 @@ class _Facts:
         if due != original:
             self.extended += 1
         if status == TaskStatus.CLOSED:
+            if closed_at is not None:  # the day people in China saw it closed
+                day = closed_at.astimezone(clock.SHANGHAI).date()
+                self.closed_days[day.isoformat()] += 1
+                self.closed_on_time += day <= original
             return
         if kind != DeadlineKind.LONG_TERM or status == TaskStatus.PENDING:
             self.open_not_basic += 1
@@ -141,7 +148,8 @@ class _Facts:
             extended=self.extended, status=self.status, completion=self.completion,
             earliest_open_due=self.earliest_open_due, earliest_unsubmitted_due=self.earliest_unsubmitted_due,
             latest_progress_at=self.latest_progress_at, open_dues=dict(sorted(self.open_dues.items())),
-            open_original_dues=dict(sorted(self.open_original_dues.items())), changed_at=now)
+            open_original_dues=dict(sorted(self.open_original_dues.items())),
+            closed_days=dict(sorted(self.closed_days.items())), closed_on_time=self.closed_on_time, changed_at=now)
 
 
 def _compute(problem_ids: list[int], m: Models) -> dict[int, ProblemRollup]:
@@ -152,14 +160,15 @@ def _compute(problem_ids: list[int], m: Models) -> dict[int, ProblemRollup]:
     waiting = set(m.CloseOut.objects.filter(task__problem_id__in=problem_ids, state="pending",
                                             submitted_at__date__lte=F("task__due_date"))
                   .values_list("task_id", flat=True))
-    for task_id, problem_id, status, kind, due, original in (
+    for task_id, problem_id, status, kind, due, original, closed_at in (
             m.Task.objects.filter(problem_id__in=problem_ids).order_by()
-            .values_list("pk", "problem_id", "status", "deadline_kind", "due_date", "original_due_date")):
+            .values_list("pk", "problem_id", "status", "deadline_kind", "due_date", "original_due_date",
+                         "closed_at")):
         entry = facts.get(problem_id)
         if entry is None:
             unit, problem_kind = problems[problem_id]
             entry = facts[problem_id] = _Facts(inspected_unit_id=unit, kind=problem_kind)
-        entry.add_task(status, kind, due, original, waiting=task_id in waiting)
+        entry.add_task(status, kind, due, original, closed_at, waiting=task_id in waiting)
     for problem_id, latest in (m.ProgressEntry.objects.filter(task__problem_id__in=list(facts)).order_by()
                                .values("task__problem_id").annotate(latest=Max("created_at"))
                                .values_list("task__problem_id", "latest")):
@@ -187,6 +196,9 @@ class _UnitDelta:
         c["tasks"] += sign * rollup.tasks
         c["tasks_closed"] += sign * rollup.closed
         c["tasks_extended"] += sign * rollup.extended
+        c["tasks_closed_on_time"] += sign * rollup.closed_on_time
+        for day, n in rollup.closed_days.items():
+            self.days[(DueMeasure.TASK_CLOSED, day)] += sign * n
         if rollup.earliest_open_due is not None:
             self.days[(DueMeasure.PROBLEM, _iso(rollup.earliest_open_due))] += sign
         for day, n in rollup.open_dues.items():

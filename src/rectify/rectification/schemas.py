@@ -123,6 +123,14 @@ class ChangeRequestIn(Schema):
     review_months: int | None = Field(None, ge=1, le=60, description="评估周期（月）")
 
 
+class ExtensionIn(Schema):
+    due_date: dt.date = Field(description="申请延期后的完成时限（须晚于现行完成时限；转为长期坚持时为下次评估日期）")
+    reason: Text = Field(max_length=2000, description="延期理由（必填）")
+    deadline_kind: DeadlineKindCode | None = Field(None, description="转为长期坚持时填 long_term，并附 milestones")
+    milestones: Text | None = Field(None, max_length=10000, description="阶段目标（转为长期坚持时必填）")
+    review_months: int | None = Field(None, ge=1, le=60, description="评估周期（月）")
+
+
 class ProblemChangeRequestIn(Schema):
     reason: Text = Field(max_length=2000, description="变更理由（必填）")
     description: Text = Field(max_length=10000, description="更正后的反馈问题表述")
@@ -301,6 +309,7 @@ class ChangeRequestOut(Schema):
     decided_by: str | None
     decided_at: dt.datetime | None
     decision_comment: str
+    is_extension: bool = Field(description="是否延期申请（完成时限推后或转为长期坚持）；同一任务的第二次延期须由纪委监委批准")
 
 
 class ChangeRequestList(Schema):
@@ -423,7 +432,7 @@ def change_request_out(c: ChangeRequest) -> dict:
         "task": c.task_id, "changes": c.changes, "reason": c.reason, "source": c.source,
         "requested_by": c.requested_by_name, "requested_at": c.requested_at,
         "decided_by": str(c.decided_by) if c.decided_by_id else None, "decided_at": c.decided_at,
-        "decision_comment": c.decision_comment,
+        "decision_comment": c.decision_comment, "is_extension": c.is_extension,
     }
 
 

@@ -223,7 +223,7 @@ def prefetch_ledger_rows(problems: list[Problem]) -> list[Problem]:
 
 def problem_get_for(*, user: User, problem_id: int) -> Problem:
     try:
-        problem = problem_list_for(user=user).get(pk=problem_id)
+        problem = problem_list_for(user=user).select_related("repeats__inspected_unit__round").get(pk=problem_id)
     except Problem.DoesNotExist:
         raise NotFound(_("未找到该问题，或您无权查看。")) from None
     prefetch_ledger_rows([problem])

@@ -208,15 +208,41 @@ def _finish_review(close_out: CloseOut, *, actor: User, state: str, comment: str
     close_out.refresh_from_db()
 
 
+def clue_hold_message(*, user: User, problem: Problem, clue_numbers: list[str]) -> str:
+    """Why a close-out of this problem cannot be approved yet, said to a reviewer: the commission (who sees
+    clues) gets the clue numbers, the inspection office only that a clue awaits its result."""
+    if user.sees_clues:
+        return _("问题 %(problem)s 涉及的问题线索（%(clues)s）尚未办结，销号暂不能批准：请先记录线索的办理结果并标记办结，"
+                 "再审核该销号申请（也可以退回）。") % {"problem": problem.number, "clues": "、".join(clue_numbers)}
+    return _("问题 %(problem)s 涉及已移交的问题线索，线索尚未办结，销号暂不能批准：请待纪委监委记录办理结果后再审核"
+             "（也可以退回）。") % {"problem": problem.number}
+
+
+def clue_hold_for(*, user: User, task: Task) -> str:
+    """The reason a reviewer cannot approve the task's close-out yet because of its problem's clues, or ""
+    (issue 11 §6, scenario 10). Unit users are told nothing beyond the problem's "clue handed over" flag."""
+    from rectify.inspections import selectors as inspection_selectors
+
+    numbers = inspection_selectors.unconcluded_clues_of([task.problem_id]).get(task.problem_id)
+    if not numbers or not user.can_review_close_out:
+        return ""
+    return clue_hold_message(user=user, problem=task.problem, clue_numbers=numbers)
+
+
 @transaction.atomic
 def close_out_approve(*, actor: User, close_out_id: int, comment: str = "",
                       execution_proven: bool | None = None) -> CloseOut:
-    """``execution_proven``: the reviewer's answer to the paper-rectification prompt (rule 6), when asked."""
+    """Approve a close-out: the task is closed. Not while the problem has a clue without a concluding result
+    (the close-out may be submitted and returned meanwhile). ``execution_proven``: the reviewer's answer to the
+    paper-rectification prompt (rule 6), when asked; "no" refuses."""
     close_out = _pending_close_out_for_review(actor, close_out_id)
     if execution_proven is False:
         raise DomainError(_("执行情况未得到证明，不能予以销号；请退回并说明须补充的执行证明。"),
                           code="execution_not_proven", details={"field": "execution_proven"})
     task = close_out.task
+    hold = clue_hold_for(user=actor, task=task)
+    if hold:
+        raise Conflict(hold, code="clue_not_concluded", details={"task": task.pk, "problem": task.problem_id})
     _transition(task=task, from_states=[TaskStatus.SUBMITTED], to_state=TaskStatus.CLOSED, closed_at=clock.now())
     _finish_review(close_out, actor=actor, state=CloseOutState.APPROVED, comment=(comment or "").strip(),
                    execution_proven=execution_proven)
@@ -461,6 +487,33 @@ def task_create(*, actor: User, problem_id: int, measure: str, criterion: str, d
     Responsibility.objects.bulk_create(people)
     rollups.refresh([problem.pk])
     audit_record(actor=actor, action="task.created", obj=task, before={}, after=_task_snapshot(task, people))
+    return task
+
+
+@transaction.atomic
+def task_create_follow_up(*, actor: User, problem_id: int, measure: str, criterion: str, deadline_kind: str,
+                          due_date: dt.date | None, source: str) -> Task:
+    """A supervisor adds a follow-up task agreed in an interview (约谈) to the problem's task list, whatever
+    the plan's state: it enters the unit's ledger with the responsibility list of the problem's first task
+    (the unit adjusts it afterwards). ``source`` says where it was agreed, for the audit trail."""
+    _require(actor.can_review_close_out, _("只有巡视办或纪委监委监督人员可以布置约谈后续任务。"))
+    try:
+        problem = selectors.problem_list_for(user=actor).select_related(
+            "inspected_unit__round", "inspected_unit__unit").get(pk=problem_id)
+    except Problem.DoesNotExist:
+        raise NotFound(_("未找到该问题，或您无权查看。")) from None
+    values = checked_task_values(inspected_unit=problem.inspected_unit, measure=measure, criterion=criterion,
+                                 deadline_kind=deadline_kind, due_date=due_date)
+    number = (Task.objects.filter(problem=problem).aggregate(m=models.Max("number"))["m"] or 0) + 1
+    task = Task.objects.create(problem=problem, number=number, original_due_date=values["due_date"], **values)
+    first = Task.objects.filter(problem=problem).exclude(pk=task.pk).order_by("number").first()
+    people = [Responsibility(task=task, kind=r.kind, name=r.name, person_id=r.person_id, tenure_id=r.tenure_id,
+                             department_id=r.department_id, is_lead=r.is_lead)
+              for r in (first.responsibilities.all() if first else [])]
+    Responsibility.objects.bulk_create(people)
+    rollups.refresh([problem.pk])
+    audit_record(actor=actor, action="task.created", obj=task, before={},
+                 after=_task_snapshot(task, people) | {"source": source})
     return task
 
 

@@ -114,6 +114,7 @@ def _task_page(request: HttpRequest, task_id: int, *, status: int = 200, **forms
         "return_form": forms.ReasonForm(),
         "is_open": task.status in (TaskStatus.PENDING, TaskStatus.IN_PROGRESS),
         "is_closed": task.status == TaskStatus.CLOSED,
+        "clue_hold": services.clue_hold_for(user=request.user, task=task) if pending else "",
     }
     return render(request, "rectification/task_detail.html", context, status=status)
 

@@ -9,6 +9,10 @@ class SupervisionConfig(AppConfig):
 
     def ready(self) -> None:
         from rectify.core import navigation
+        from rectify.supervision import lookback_navigation
         from rectify.supervision import navigation as nav
 
         navigation.register(navigation.WORKBENCH, nav.workbench_items)
+        navigation.register(navigation.SUPERVISION_ORDERS, nav.order_items)
+        navigation.register(navigation.INTERVIEWS, lookback_navigation.interview_items)
+        navigation.register(navigation.RED_FLAGS, lookback_navigation.red_flag_items)

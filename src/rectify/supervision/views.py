@@ -9,7 +9,7 @@ from django.shortcuts import render
 
 from rectify.inspections import selectors as inspection_selectors
 from rectify.rectification import selectors as rectification_selectors
-from rectify.supervision import selectors
+from rectify.supervision import order_selectors, selectors
 
 
 @login_required
@@ -26,6 +26,13 @@ def workbench(request: HttpRequest) -> HttpResponse:
         "pending_review_count": rectification_selectors.pending_close_out_count_for(user=user),
         "pending_change_count": rectification_selectors.pending_change_request_count_for(user=user),
     }
+    # 督办: escalated orders (unanswered past their deadline) for the office and the commission; the unit's
+    # unanswered orders for its users.
+    if user.can_issue_supervision_orders:
+        overdue_orders = order_selectors.overdue_orders_for(user=user)
+        context["overdue_orders"], context["overdue_order_count"] = list(overdue_orders[:6]), overdue_orders.count()
+    elif user.can_answer_supervision_orders:
+        context["orders_to_answer"] = list(order_selectors.orders_to_answer_for(user=user)[:6])
     if user.can_review_plan:
         context["plans_to_review"], context["plans_to_review_count"] = \
             rectification_selectors.plans_awaiting_review_for(user=user)

@@ -14,7 +14,7 @@ class Migration(migrations.Migration):
         ('accounts', '0003_token_expiry_required'),
         ('inspections', '0003_problem_identifiers_teams_clues'),
         ('orgs', '0004_tenure_seat_snapshot'),
-        ('rectification', '0008_close_out_execution_proven'),
+        ('rectification', '0011_close_out_execution_proven'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('rectification', '0007_waiting_close_outs_not_overdue'),
+        ('rectification', '0010_waiting_close_outs_not_overdue'),
     ]
 
     operations = [

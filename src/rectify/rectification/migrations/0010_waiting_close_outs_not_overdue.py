@@ -12,6 +12,6 @@ def refill(apps, schema_editor):  # type: ignore[no-untyped-def]
 
 class Migration(migrations.Migration):
 
-    dependencies = [("rectification", "0006_read_indexes")]
+    dependencies = [("rectification", "0009_fill_close_out_days")]
 
     operations = [migrations.RunPython(refill, migrations.RunPython.noop)]

@@ -1,0 +1,562 @@
+"""统计分析: dashboards of a round, a unit, an inspection team, a problem category and the province.
+
+Every figure comes from the read model (``rectification.rollups``: unit rollups and deadline-day counts,
+verified by ``rectify verify-rollups``) or from stored facts (tasks' close-out times and deadlines, pending
+close-outs, problems' categories) aggregated in SQL — never from a counter kept on the side. Each dashboard
+costs a fixed number of queries whatever the number of tasks:
+
+1. the inspected units in scope with their rollup row (which counts, among others, the tasks closed by their
+   original deadline: the on-time ranking) and problem counts;
+2. today's warning and overdue sums over the deadline-day counts (each round's own yellow period);
+3. tasks closed per Beijing day (the burn-down) and 4. open tasks by deadline day (ageing), both day counts of
+   the read model; 5. pending close-outs by day submitted (waiting); 6. problems by category.
+
+Rule 25: nothing here ranks by the number of people held accountable; rankings are by rectification results.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+from urllib.parse import urlencode
+
+from django.db.models import Count, F, Q, QuerySet, Sum
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from rectify.accounts.models import User
+from rectify.core import clock
+from rectify.core.db import ChinaDate, DaysUntil
+from rectify.core.errors import NotFound
+from rectify.inspections import selectors as inspection_selectors
+from rectify.inspections.models import InspectedUnit, InspectionRound, Problem, ProblemCategory, ProblemKind
+from rectify.rectification import selectors as rectification_selectors
+from rectify.rectification.models import CloseOut, CloseOutState, DueMeasure, Task, TaskStatus, UnitDueCount
+from rectify.rectification.selectors import COMPLETION_LABELS, UnitProgress, completion_rate
+from rectify.reports import cycle_selectors
+from rectify.reports.tables import Table
+
+RED, YELLOW, GREEN, GREY, BLUE, TEAL = "#c0392b", "#d4a017", "#2e8b57", "#8c96a0", "#3867d6", "#17a2b8"
+STATUS_COLORS = [GREY, BLUE, TEAL, GREEN]  # pending, in progress, submitted, closed
+AGEING_BUCKETS = ((None, 0, gettext_noop("未到期")), (1, 7, gettext_noop("逾期1–7天")),
+                  (8, 30, gettext_noop("逾期8–30天")), (31, 90, gettext_noop("逾期31–90天")),
+                  (91, None, gettext_noop("逾期90天以上")))
+WAITING_BUCKETS = ((0, 3, gettext_noop("3天以内")), (4, 7, gettext_noop("4–7天")), (8, 14, gettext_noop("8–14天")),
+                   (15, 30, gettext_noop("15–30天")), (31, None, gettext_noop("30天以上")))
+BURN_POINTS = 60  # at most this many points on the burn-down line
+PROVINCE_RANKING = 20  # the province page ranks the units with the lowest rates only
+
+
+@dataclass
+class Card:
+    """A figure at the top of a dashboard: a link to the rows it counts."""
+
+    label: str
+    value: Any
+    url: str | None = None
+    sub: str = ""
+    tone: str = ""
+
+
+@dataclass
+class UnitFacts(UnitProgress):
+    tasks_yellow: int = 0
+    open_tasks: int = 0
+    on_time: int = 0
+    due_or_closed: int = 0  # tasks closed, or whose original deadline has passed
+
+    @property
+    def on_time_rate(self) -> Decimal:
+        return completion_rate(self.on_time, self.due_or_closed)
+
+
+@dataclass
+class Dashboard:
+    title: str
+    scope: str  # round / unit / team / category / province
+    cards: list[Card] = field(default_factory=list)
+    tables: list[Table] = field(default_factory=list)
+    units: list[UnitFacts] = field(default_factory=list)
+    today: dt.date | None = None
+    round: InspectionRound | None = None
+    task_filter: dict[str, str] = field(default_factory=dict)  # the task list's filter for these units
+
+    def table(self, key: str) -> Table:
+        for table in self.tables:
+            if table.key == key:
+                return table
+        raise NotFound(_("没有这张统计表。"), details={"table": key})
+
+
+# --- the facts of a set of inspected units -------------------------------------------------------
+
+def unit_facts(units: QuerySet[InspectedUnit], *, today: dt.date) -> list[UnitFacts]:
+    """Queries 1–2 of the module docstring: each unit's rollup (with its on-time close-outs), today's warnings."""
+    rows = list(rectification_selectors.with_unit_facts(units.select_related("round", "unit", "team"))
+                .order_by("-round__start_date", "unit__path"))
+    facts = {iu.pk: UnitFacts(inspected_unit=iu) for iu in rows}
+    if not facts:
+        return []
+    # unit_facts_into fills the rollup figures; its warning sums assume one yellow period, so they are redone
+    # below with each round's own period (a unit page spans rounds).
+    rectification_selectors.unit_facts_into(facts, yellow_days=0, today=today)  # type: ignore[arg-type]
+    ids = list(facts)
+    left = DaysUntil(F("day"), today)
+    yellow = Q(day__gte=today) & Q(left__lte=F("inspected_unit__round__yellow_days"))
+    sums = (UnitDueCount.objects.filter(inspected_unit_id__in=ids).annotate(left=left).order_by()
+            .values("inspected_unit_id")
+            .annotate(red=Sum("count", filter=Q(measure=DueMeasure.PROBLEM, day__lt=today)),
+                      yellow=Sum("count", filter=Q(measure=DueMeasure.PROBLEM) & yellow),
+                      open_problems=Sum("count", filter=Q(measure=DueMeasure.PROBLEM)),
+                      tasks_yellow=Sum("count", filter=Q(measure=DueMeasure.TASK) & yellow),
+                      open_tasks=Sum("count", filter=Q(measure=DueMeasure.TASK))))
+    for row in sums:
+        f = facts[row["inspected_unit_id"]]
+        red, yel = row["red"] or 0, row["yellow"] or 0
+        green = (row["open_problems"] or 0) - red - yel
+        f.by_warning = {k: v for k, v in (("red", red), ("yellow", yel), ("green", green)) if v}
+        f.tasks_yellow, f.open_tasks = row["tasks_yellow"] or 0, row["open_tasks"] or 0
+    for f in facts.values():  # from the read model: closed by the original deadline, and closed or past it
+        row = getattr(f.inspected_unit, "rollup", None)
+        f.on_time = row.tasks_closed_on_time if row is not None else 0
+        f.due_or_closed = f.tasks_closed + f.tasks_overdue_original
+    return list(facts.values())
+
+
+def _sum(units: list[UnitFacts], name: str) -> int:
+    return sum(getattr(u, name) for u in units)
+
+
+def _burn_down(units: list[UnitFacts], *, today: dt.date) -> Table:
+    """Open tasks of fed-back problems at the end of each day since the first feedback: all tasks less those
+    closed by then (query 3, the read model's close-out day counts). Tasks count from the feedback on; a reopened
+    task counts as open again."""
+    table = Table("burn_down", _("未销号任务数变化（燃尽）"), [_("日期"), _("未销号任务")], chart="line",
+                  colors=[RED], note=_("以反馈日期起的全部整改任务减去截至当日已销号的任务；重新打开的任务重新计为未销号。"))
+    if not units:
+        return table
+    start = min(u.inspected_unit.feedback_date for u in units)
+    if start > today:
+        return table
+    closed = dict(UnitDueCount.objects.filter(inspected_unit_id__in=[u.inspected_unit.pk for u in units],
+                                              measure=DueMeasure.TASK_CLOSED)
+                  .order_by().values("day").annotate(n=Sum("count")).values_list("day", "n"))
+    # closed tasks without a close-out time (e.g. imported as closed) count as closed from the start
+    undated = _sum(units, "tasks_closed") - sum(closed.values())
+    total = _sum(units, "tasks")
+    span = (today - start).days
+    step = max(1, -(-span // BURN_POINTS))
+    days = [start + dt.timedelta(days=d) for d in range(0, span + 1, step)]
+    if days[-1] != today:
+        days.append(today)
+    before = undated + sum(n for day, n in closed.items() if day < start)
+    cumulative, i = before, 0
+    ordered = sorted((d, n) for d, n in closed.items() if d >= start)
+    for day in days:
+        while i < len(ordered) and ordered[i][0] <= day:
+            cumulative += ordered[i][1]
+            i += 1
+        table.add([day.isoformat(), max(0, total - cumulative)])
+    return table
+
+
+def _ageing(units: list[UnitFacts], *, today: dt.date, task_url: str) -> Table:
+    """Open tasks by how long they are past their deadline (query 5: deadline-day counts)."""
+    table = Table("ageing_tasks", _("未销号任务账龄（按逾期天数）"), [_("逾期时长"), _("任务数")], chart="bar",
+                  colors=[RED])
+    counts = [0] * len(AGEING_BUCKETS)
+    rows = (UnitDueCount.objects.filter(inspected_unit_id__in=[u.inspected_unit.pk for u in units],
+                                        measure=DueMeasure.TASK)
+            .order_by().values("day").annotate(n=Sum("count")).values_list("day", "n"))
+    for day, n in rows:
+        late = (today - day).days
+        for index, (low, high, _label) in enumerate(AGEING_BUCKETS):
+            if (low is None or late >= low) and (high is None or late <= high):
+                counts[index] += n
+                break
+    for index, (_low, _high, label) in enumerate(AGEING_BUCKETS):
+        link = _with(task_url, warning="all" if index == 0 else "red")
+        table.add([_(label), counts[index]], link)
+    return table
+
+
+def _waiting(units: list[UnitFacts], *, today: dt.date) -> Table:
+    """Close-outs waiting for review by days waited (query 6)."""
+    table = Table("ageing_close_outs", _("待审核销号申请等待时长"), [_("已等待"), _("申请数")], chart="bar",
+                  colors=[TEAL])
+    counts = [0] * len(WAITING_BUCKETS)
+    rows = (CloseOut.objects.filter(task__problem__inspected_unit_id__in=[u.inspected_unit.pk for u in units],
+                                    state=CloseOutState.PENDING)
+            .annotate(day=ChinaDate("submitted_at")).order_by().values("day").annotate(n=Count("pk"))
+            .values_list("day", "n"))
+    for day, n in rows:
+        waited = (today - day).days
+        for index, (low, high, _label) in enumerate(WAITING_BUCKETS):
+            if waited >= low and (high is None or waited <= high):
+                counts[index] += n
+                break
+    rounds = sorted({u.inspected_unit.round.code for u in units})
+    queue = reverse("rectification:review_queue") + (f"?round={rounds[0]}" if len(rounds) == 1 else "")
+    for index, (_low, _high, label) in enumerate(WAITING_BUCKETS):
+        table.add([_(label), counts[index]], queue)
+    return table
+
+
+def _categories(units: list[UnitFacts], *, category: ProblemCategory | None = None) -> Table:
+    """Problems by level-1 category (or by sub-category inside one category), fed-back and self-found apart,
+    with their completion (query 7, on the problems' rollup rows)."""
+    title = _("问题类别分布") if category is None else _("“%(name)s”下各子类问题") % {"name": category.name}
+    table = Table("categories", title, [_("问题类别"), _("反馈问题"), _("已完成"), _("完成率（%）"), _("自查问题")],
+                  chart="bar", series=[1, 2, 4], colors=[BLUE, GREEN, GREY])
+    qs = Problem.objects.filter(inspected_unit_id__in=[u.inspected_unit.pk for u in units])
+    if category is not None:
+        qs = qs.filter(Q(category=category) | Q(category__parent=category))
+    rows = (qs.order_by().values("kind", "category__code", "category__name", "category__parent__code",
+                                 "category__parent__name")
+            .annotate(n=Count("pk"), done=Count("pk", filter=Q(rollup__completion="completed"))))
+    grouped: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0, 0])
+    for row in rows:
+        if category is None and row["category__parent__code"]:
+            key = (row["category__parent__code"], row["category__parent__name"])
+        elif row["category__code"]:
+            key = (row["category__code"], row["category__name"])
+        else:
+            key = ("~", _("未分类"))
+        if row["kind"] == ProblemKind.SELF_FOUND:
+            grouped[key][2] += row["n"]
+        else:
+            grouped[key][0] += row["n"]
+            grouped[key][1] += row["done"]
+    for (code, name), (n, done, self_found) in sorted(grouped.items()):
+        label = f"{code} {name}" if code != "~" else name
+        link = reverse("reports:category", args=[code]) if code != "~" and category is None else None
+        table.add([label, n, done, completion_rate(done, n), self_found], link)
+    return table
+
+
+def _with(url: str, **params: str) -> str:
+    base, _sep, query = url.partition("?")
+    merged = dict(pair.split("=", 1) for pair in query.split("&") if "=" in pair)
+    merged.update(params)
+    return f"{base}?{urlencode(merged)}"
+
+
+# --- the dashboard ---------------------------------------------------------------------------
+
+def build(*, title: str, scope: str, units: list[UnitFacts], today: dt.date, task_filter: dict[str, str],
+          row_label: str = "unit", category: ProblemCategory | None = None) -> Dashboard:
+    """The cards and tables of a dashboard over ``units``. ``row_label`` names each unit's row by its unit
+    ("unit") or by its round ("round": a unit's page across rounds)."""
+    board = Dashboard(title=title, scope=scope, units=units, today=today, task_filter=task_filter)
+    task_url = f"{reverse('reports:tasks')}?{urlencode(task_filter)}"
+
+    def label(u: UnitFacts) -> str:
+        iu = u.inspected_unit
+        if row_label == "round":
+            return iu.round.name
+        if row_label == "both":
+            return f"{iu.unit.name}（{iu.round.name}）"
+        return iu.unit.name
+
+    def ledger(u: UnitFacts) -> str:
+        iu = u.inspected_unit
+        return reverse("rectification:ledger", args=[iu.round.code, iu.unit.code])
+
+    problems, completed = _sum(units, "problems"), _sum(units, "completed")
+    red = sum(u.by_warning.get("red", 0) for u in units)
+    yellow = sum(u.by_warning.get("yellow", 0) for u in units)
+    green = sum(u.by_warning.get("green", 0) for u in units)
+    waiting = _waiting(units, today=today)
+    board.cards = [
+        Card(_("被巡视单位"), len(units), url=None),
+        Card(_("反馈问题"), problems, sub=_("整改任务 %(n)s 项") % {"n": _sum(units, "tasks")}),
+        Card(_("整改完成率"), f"{completion_rate(completed, problems)}%", tone="success",
+             sub=_("已完成 %(c)s · 基本完成 %(b)s · 未完成 %(i)s") % {
+                 "c": completed, "b": _sum(units, "basic"), "i": _sum(units, "incomplete")}),
+        Card(_("逾期任务"), _sum(units, "tasks_overdue"), url=_with(task_url, warning="red"), tone="danger",
+             sub=_("红灯问题 %(n)s 个") % {"n": red}),
+        Card(_("黄灯任务"), _sum(units, "tasks_yellow"), url=_with(task_url, warning="yellow"), tone="warning",
+             sub=_("黄灯问题 %(n)s 个") % {"n": yellow}),
+        Card(_("经批准延期的任务"), _sum(units, "tasks_extended"), url=_with(task_url, warning="all", extended="1"),
+             sub=_("按原定时限逾期 %(n)s 项，单独统计") % {"n": _sum(units, "tasks_overdue_original")}),
+        Card(_("待审核的销号申请"), sum(row[1] for row in waiting.rows), url=waiting.links[0] if waiting.links else None,
+             sub=_("已等待 15 天以上 %(n)s 项") % {"n": sum(row[1] for row in waiting.rows[-2:])}),
+        Card(_("自查问题"), _sum(units, "self_found"),
+             sub=_("已完成 %(n)s，不计入完成率") % {"n": _sum(units, "self_found_completed")}),
+    ]
+    colours = cycle_selectors.report_colours(units=[u.inspected_unit for u in units], today=today)
+    rounds = {u.inspected_unit.round.code for u in units}
+    cycles_url = (reverse("reports:cycles", args=[rounds.pop()]) if len(rounds) == 1
+                  else reverse("reports:cycles_index"))
+    board.cards.append(Card(_("报告逾期未报的单位"), colours["red"] + colours["yellow"], url=cycles_url,
+                            tone="danger" if colours["red"] else "warning",
+                            sub=_("超过宽限期 %(red)s · 宽限期内 %(yellow)s") % colours))
+
+    progress = Table("progress", _("各单位问题整改状态"), [
+        _("单位"), str(TaskStatus.PENDING.label), str(TaskStatus.IN_PROGRESS.label), str(TaskStatus.SUBMITTED.label),
+        str(TaskStatus.CLOSED.label), _("完成率（%）")], chart="stacked", series=[1, 2, 3, 4], colors=STATUS_COLORS,
+        note=_("问题状态由其整改任务得出：全部销号为已销号；未销号任务均已申请销号为申请销号；均未开始为待整改。"))
+    warnings = Table("warnings", _("预警分布（问题）"), [_("单位"), _("红灯"), _("黄灯"), _("绿灯")], chart="stacked",
+                     colors=[RED, YELLOW, GREEN], note=_("按问题未销号任务中最早的完成时限：已过期为红灯，进入黄灯期为黄灯。"))
+    kinds = Table("kinds", _("反馈问题与自查问题"), [_("单位"), _("反馈问题"), _("其中已完成"), _("自查问题"),
+                                                 _("其中已完成")], chart="bar", colors=[BLUE, GREEN, GREY, TEAL],
+                  note=_("自查问题（举一反三）单独统计，不计入反馈问题完成率。"))
+    extended = Table("extended", _("逾期与延期任务"), [_("单位"), _("逾期任务（按现行时限）"),
+                                                  _("逾期任务（按原定时限）"), _("经批准延期")], chart="bar",
+                     colors=[RED, "#e67e22", GREY], note=_("延期任务单独统计：按原定时限的逾期数保留延期前的记录（规则3）。"))
+    for u in units:
+        link = ledger(u)
+        status = [u.by_status.get(s, 0) for s in TaskStatus.values]
+        progress.add([label(u), *status, u.rate], link)
+        warnings.add([label(u), u.by_warning.get("red", 0), u.by_warning.get("yellow", 0),
+                      u.by_warning.get("green", 0)], link + "?warning=red")
+        kinds.add([label(u), u.problems, u.completed, u.self_found, u.self_found_completed],
+                  link)
+        extended.add([label(u), u.tasks_overdue, u.tasks_overdue_original, u.tasks_extended],
+                      _with(task_url, inspected_unit=str(u.inspected_unit.pk), warning="red"))
+    progress.total = [_("合计"), *[sum(u.by_status.get(s, 0) for u in units) for s in TaskStatus.values],
+                      completion_rate(completed, problems)]
+    warnings.total = [_("合计"), red, yellow, green]
+    kinds.total = [_("合计"), problems, completed, _sum(units, "self_found"), _sum(units, "self_found_completed")]
+    extended.total = [_("合计"), _sum(units, "tasks_overdue"), _sum(units, "tasks_overdue_original"),
+                      _sum(units, "tasks_extended")]
+
+    ranking = Table("on_time", _("按期销号率排名"), [_("单位"), _("按期销号率（%）"), _("按期销号任务"),
+                                                 _("已销号或已到原定时限的任务"), _("问题完成率（%）")], chart="hbar",
+                    series=[1], colors=[GREEN],
+                    note=_("按期销号率 = 在原定完成时限当日或之前销号的任务 ÷ 已销号或原定时限已过的任务。"
+                           "排名只看整改成效，不以问责人数排名（规则25）。"))
+    ranked = sorted(units, key=lambda u: (-u.on_time_rate, -u.rate, label(u)))
+    if scope == "province" and len(ranked) > PROVINCE_RANKING:
+        ranked = sorted(units, key=lambda u: (u.on_time_rate, u.rate, label(u)))[:PROVINCE_RANKING][::-1]
+        ranking.title = _("按期销号率最低的%(n)s个单位") % {"n": PROVINCE_RANKING}
+    for u in ranked:
+        ranking.add([label(u), u.on_time_rate, u.on_time, u.due_or_closed, u.rate], ledger(u))
+
+    board.tables = [progress, warnings, _burn_down(units, today=today), ranking,
+                    _ageing(units, today=today, task_url=task_url), waiting,
+                    _categories(units, category=category), kinds, extended]
+    return board
+
+
+# --- the pages' selections ------------------------------------------------------------------
+
+def round_dashboard_for(*, user: User, code: str, today: dt.date | None = None) -> Dashboard:
+    today = today or clock.today()
+    rnd = inspection_selectors.round_get_for(user=user, code=code)
+    units = unit_facts(inspection_selectors.inspected_units_of_round_for(user=user, round=rnd), today=today)
+    board = build(title=rnd.name, scope="round", units=units, today=today, task_filter={"round": rnd.code})
+    board.round = rnd
+    return board
+
+
+def unit_dashboard_for(*, user: User, unit_code: str, today: dt.date | None = None) -> Dashboard:
+    """One organisation across every round that inspected it (rows by round)."""
+    today = today or clock.today()
+    qs = inspection_selectors.inspected_units_for(user=user).filter(unit__code=unit_code)
+    units = unit_facts(qs, today=today)
+    if not units:
+        raise NotFound(_("未找到单位“%(code)s”的巡视整改记录，或您无权查看。") % {"code": unit_code})
+    return build(title=units[0].inspected_unit.unit.name, scope="unit", units=units, today=today,
+                 task_filter={"unit": unit_code}, row_label="round")
+
+
+def team_dashboard_for(*, user: User, round_code: str, team_id: int, today: dt.date | None = None) -> Dashboard:
+    today = today or clock.today()
+    rnd = inspection_selectors.round_get_for(user=user, code=round_code)
+    team = inspection_selectors.team_get_for(user=user, round=rnd, team_id=team_id)
+    qs = inspection_selectors.inspected_units_of_round_for(user=user, round=rnd).filter(team=team)
+    board = build(title=f"{rnd.name} · {team.name}", scope="team", units=unit_facts(qs, today=today), today=today,
+                  task_filter={"round": rnd.code, "team": str(team.pk)})
+    board.round = rnd
+    return board
+
+
+def category_dashboard_for(*, user: User, code: str, round_code: str = "",
+                           today: dt.date | None = None) -> Dashboard:
+    """A problem category: its problems per unit (of one round, or of every round in scope)."""
+    today = today or clock.today()
+    category = ProblemCategory.objects.filter(code=code).select_related("parent").first()
+    if category is None:
+        raise NotFound(_("未找到问题类别“%(code)s”。") % {"code": code})
+    qs = inspection_selectors.inspected_units_for(user=user)
+    rnd = None
+    if round_code:
+        rnd = inspection_selectors.round_get_for(user=user, code=round_code)
+        qs = qs.filter(round=rnd)
+    wanted = Problem.objects.filter(Q(category=category) | Q(category__parent=category)).values("inspected_unit_id")
+    units = unit_facts(qs.filter(pk__in=wanted), today=today)
+    task_filter = {"category": category.code, **({"round": rnd.code} if rnd else {})}
+    row_label = "unit" if rnd else "both"
+    board = Dashboard(title=f"{category.code} {category.name}", scope="category", units=units, today=today,
+                      task_filter=task_filter, round=rnd)
+    per_unit = _category_units(units, category=category, row_label=row_label)
+    sub = _categories(units, category=category)
+    problems, done = sum(r[1] for r in per_unit.rows), sum(r[2] for r in per_unit.rows)
+    task_url = f"{reverse('reports:tasks')}?{urlencode(task_filter)}"
+    overdue = task_list_for(user=user, filters=TaskFilters(warning="red", category=category.code,
+                                                            round=rnd.code if rnd else ""), today=today).count()
+    board.cards = [
+        Card(_("涉及单位"), len(units)),
+        Card(_("该类反馈问题"), problems, sub=_("另有自查问题 %(n)s 个") % {"n": sum(r[4] for r in sub.rows)}),
+        Card(_("整改完成率"), f"{completion_rate(done, problems)}%", tone="success",
+             sub=_("已完成 %(n)s 个") % {"n": done}),
+        Card(_("红灯问题"), sum(r[4] for r in per_unit.rows), tone="danger"),
+        Card(_("逾期任务"), overdue, url=_with(task_url, warning="red"), tone="danger"),
+    ]
+    board.tables = [per_unit, sub]
+    return board
+
+
+def _category_units(units: list[UnitFacts], *, category: ProblemCategory, row_label: str) -> Table:
+    """This category's problems per unit, with completion and red (one query on the problems' rollups)."""
+    table = Table("category_units", _("各单位该类问题"), [_("单位"), _("该类反馈问题"), _("已完成"), _("完成率（%）"),
+                                                   _("红灯问题")], chart="bar", series=[1, 2, 4],
+                  colors=[BLUE, GREEN, RED])
+    today = clock.today()
+    rows = {r["inspected_unit_id"]: r for r in (
+        Problem.objects.filter(inspected_unit_id__in=[u.inspected_unit.pk for u in units], kind=ProblemKind.FEEDBACK)
+        .filter(Q(category=category) | Q(category__parent=category)).order_by().values("inspected_unit_id")
+        .annotate(n=Count("pk"), done=Count("pk", filter=Q(rollup__completion="completed")),
+                  red=Count("pk", filter=Q(rollup__earliest_open_due__lt=today))))}
+    for u in units:
+        iu = u.inspected_unit
+        row = rows.get(iu.pk, {"n": 0, "done": 0, "red": 0})
+        name = iu.unit.name if row_label == "unit" else f"{iu.unit.name}（{iu.round.name}）"
+        link = reverse("rectification:ledger", args=[iu.round.code, iu.unit.code]) + f"?category={category.code}"
+        table.add([name, row["n"], row["done"], completion_rate(row["done"], row["n"]), row["red"]], link)
+    return table
+
+
+@dataclass
+class RoundLine:
+    round: InspectionRound
+    units: int
+    problems: int
+    completed: int
+    rate: Decimal
+    red: int
+    tasks_overdue: int
+    on_time_rate: Decimal
+
+
+def province_dashboard_for(*, user: User, today: dt.date | None = None) -> tuple[Dashboard, Table]:
+    """The leader's one page: every round in scope summarised, and every unit's figures (units with the
+    lowest on-time rate ranked)."""
+    today = today or clock.today()
+    units = unit_facts(inspection_selectors.inspected_units_for(user=user), today=today)
+    board = build(title=_("全省整改总览"), scope="province", units=units, today=today, task_filter={},
+                  row_label="both")
+    rounds = Table("rounds", _("各轮次整改情况"), [_("轮次"), _("被巡视单位"), _("反馈问题"), _("已完成"),
+                                             _("完成率（%）"), _("红灯问题"), _("逾期任务"), _("按期销号率（%）")],
+                   chart="bar", series=[4, 7], colors=[GREEN, BLUE])
+    grouped: dict[int, list[UnitFacts]] = defaultdict(list)
+    for u in units:
+        grouped[u.inspected_unit.round_id].append(u)
+    for members in grouped.values():
+        rnd = members[0].inspected_unit.round
+        problems, completed = _sum(members, "problems"), _sum(members, "completed")
+        rounds.add([rnd.name, len(members), problems, completed, completion_rate(completed, problems),
+                    sum(u.by_warning.get("red", 0) for u in members), _sum(members, "tasks_overdue"),
+                    completion_rate(_sum(members, "on_time"), _sum(members, "due_or_closed"))],
+                   reverse("reports:round", args=[rnd.code]))
+    # The per-unit tables of a whole province are long: the page keeps the round summary, the rankings and the
+    # distributions; per-unit status and warnings are on each round's page.
+    board.tables = [rounds] + [t for t in board.tables if t.key not in ("progress", "warnings", "kinds", "extended")]
+    return board, rounds
+
+
+def completion_labels() -> dict[str, str]:
+    return {k: _(v) for k, v in COMPLETION_LABELS.items()}
+
+
+# --- the cross-unit list of overdue and yellow tasks -------------------------------------------
+
+WARNING_FILTERS = ("attention", "red", "yellow", "all")
+
+
+@dataclass(frozen=True)
+class TaskFilters:
+    """``warning``: "attention" (red and yellow, the default), "red", "yellow", or "all" open tasks; with
+    ``extended`` only tasks whose deadline was extended (then closed ones too when warning is "all")."""
+
+    warning: str = "attention"
+    round: str = ""
+    unit: str = ""
+    inspected_unit: int | None = None
+    team: int | None = None
+    category: str = ""
+    extended: bool = False
+    query: str = ""
+    kind: str = ProblemKind.FEEDBACK  # feedback (counted like every figure), self_found, or "" for both
+
+
+def task_count_from_rollups(*, user: User, filters: TaskFilters, today: dt.date | None = None) -> int | None:
+    """The number of tasks ``task_list_for`` gives, from the deadline-day counts (one query), when the filters
+    are ones those counts know (fed-back problems' open tasks by unit and deadline); None otherwise."""
+    if filters.kind != ProblemKind.FEEDBACK or filters.extended or filters.category or filters.query:
+        return None
+    today = today or clock.today()
+    units = inspection_selectors.inspected_units_for(user=user)
+    if filters.round:
+        units = units.filter(round__code=filters.round)
+    if filters.unit:
+        units = units.filter(unit__code=filters.unit)
+    if filters.inspected_unit:
+        units = units.filter(pk=filters.inspected_unit)
+    if filters.team:
+        units = units.filter(team_id=filters.team)
+    red = Q(day__lt=today)
+    yellow = Q(day__gte=today) & Q(left__lte=F("inspected_unit__round__yellow_days"))
+    wanted = {"red": red, "yellow": yellow, "attention": red | yellow, "all": Q()}[filters.warning]
+    total = (UnitDueCount.objects.filter(inspected_unit__in=units.values("pk"), measure=DueMeasure.TASK)
+             .annotate(left=DaysUntil(F("day"), today)).filter(wanted).aggregate(n=Sum("count"))["n"])
+    return total or 0
+
+
+def task_list_for(*, user: User, filters: TaskFilters, today: dt.date | None = None) -> QuerySet[Task]:
+    """Tasks in scope with their warning, most urgent first. Red and yellow are bounded by the deadline
+    (today plus the widest yellow period of any round), so the (status, due date) index gives the rows."""
+    today = today or clock.today()
+    qs = rectification_selectors.tasks_in_scope(user=user)
+    open_states = [TaskStatus.PENDING, TaskStatus.IN_PROGRESS, TaskStatus.SUBMITTED]
+    if filters.warning != "all" or not filters.extended:
+        qs = qs.filter(status__in=open_states)
+    if filters.warning == "red":
+        qs = qs.filter(due_date__lt=today)
+    elif filters.warning in ("attention", "yellow"):
+        widest = InspectionRound.objects.order_by("-yellow_days").values_list("yellow_days", flat=True).first() or 0
+        qs = qs.filter(due_date__lte=today + dt.timedelta(days=widest))
+        if filters.warning == "yellow":
+            qs = qs.filter(due_date__gte=today)
+    if filters.round:
+        qs = qs.filter(problem__inspected_unit__round__code=filters.round)
+    if filters.unit:
+        qs = qs.filter(problem__inspected_unit__unit__code=filters.unit)
+    if filters.inspected_unit:
+        qs = qs.filter(problem__inspected_unit_id=filters.inspected_unit)
+    if filters.team:
+        qs = qs.filter(problem__inspected_unit__team_id=filters.team)
+    if filters.category:
+        qs = qs.filter(Q(problem__category__code=filters.category) | Q(problem__category__parent__code=filters.category))
+    if filters.extended:
+        qs = qs.exclude(due_date=F("original_due_date"))
+    if filters.query:
+        qs = qs.filter(Q(measure__icontains=filters.query) | Q(problem__description__icontains=filters.query))
+    if filters.kind:
+        qs = qs.filter(problem__kind=filters.kind)
+    qs = rectification_selectors.annotate_task_state(qs, today=today)
+    if filters.warning in ("attention", "yellow"):
+        qs = qs.filter(warning__in=["red", "yellow"] if filters.warning == "attention" else ["yellow"])
+    return (qs.select_related("problem__inspected_unit__unit", "problem__inspected_unit__round",
+                              "problem__inspected_unit__team", "problem__category")
+            .order_by("due_date", "id"))
+
+
+def task_rows(tasks: list[Task]) -> dict[int, dict[str, list[str]]]:
+    """The responsibility list's names of these tasks (one query)."""
+    return rectification_selectors.responsible_names(tasks=Q(task_id__in=[t.pk for t in tasks]))

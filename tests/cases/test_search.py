@@ -1,0 +1,116 @@
+"""Chinese full-text search of the library, on SQLite (FTS5) and PostgreSQL (tsvector): queries that need
+word segmentation, ranking (title before body), highlighted and escaped snippets, the filters, the API for
+every signed-in role and 401 without a login."""
+
+from __future__ import annotations
+
+import pytest
+
+from rectify.accountability.catalogue_seed import catalogue_ensure
+from rectify.accountability.models import AccountabilityForm, Circumstance
+from rectify.accounts.models import Role
+from rectify.cases.selectors import Filters, document_search_for
+from rectify.cases.services import review_save
+from tests.api.conftest import ApiClient, api  # noqa: F401  (the api fixture)
+from tests.cases.library import build
+
+
+@pytest.fixture
+def library(world, seed_bytes):  # type: ignore[no-untyped-def]
+    catalogue_ensure()
+    return build(seed_bytes)
+
+
+def _ids(found) -> list[int]:  # type: ignore[no-untyped-def]
+    return [h.document.pk for h in found.hits]
+
+
+def test_a_query_is_cut_into_words_so_words_apart_in_the_text_still_match(library, world):
+    # "瑞丽形式主义" never occurs as such; jieba cuts it into 瑞丽 + 形式主义, both in two documents.
+    found = document_search_for(user=world[Role.UNIT_MEMBER], query="瑞丽形式主义")
+    assert set(_ids(found)) == {library.ruili.pk, library.training.pk}
+    assert found.tokens == ["瑞丽", "形式主义"]
+    # and a word inside a longer one: 主义 is in 形式主义 and 官僚主义 (jieba's search mode indexes both)
+    assert library.ruili.pk in _ids(document_search_for(user=world[Role.UNIT_MEMBER], query="官僚"))
+
+
+def test_every_word_is_required(library, world):
+    found = document_search_for(user=world[Role.LEADER], query="口罩 种茶")
+    assert _ids(found) == [library.training.pk]  # only the training article names both cases
+
+
+def test_a_title_match_ranks_before_a_body_match(library, world):
+    found = document_search_for(user=world[Role.LEADER], query="截留口罩")
+    assert _ids(found)[0] == library.masks.pk
+    assert library.training.pk in _ids(found)
+    assert found.hits[0].score > found.hits[-1].score
+    assert found.count == len(found.hits) == 2
+
+
+def test_snippets_mark_the_words_and_escape_the_text(library, world):
+    [hit] = document_search_for(user=world[Role.LEADER], query="作假材料").hits
+    assert hit.document.pk == library.water.pk
+    assert "<mark>作假</mark>" in hit.snippet and "<mark>材料</mark>" in hit.snippet
+    assert "&lt;script&gt;" in hit.snippet and "<script>" not in hit.snippet
+    assert "<mark>" not in hit.title_marked  # the title says 造假, not 作假
+    hit = document_search_for(user=world[Role.LEADER], query="饮水工程造假").hits[0]  # the training article too
+    assert hit.document.pk == library.water.pk
+    assert "<mark>造假</mark>" in hit.title_marked and "<mark>饮水" in hit.title_marked
+
+
+def test_the_review_is_searched_too(library, world):
+    assert document_search_for(user=world[Role.LEADER], query="层层加码").count == 0
+    review_save(actor=world[Role.COMMISSION], document=library.masks, expected_version=None,
+                lessons="防疫物资调配不得层层加码、各自为政。")
+    found = document_search_for(user=world[Role.LEADER], query="层层加码")
+    assert _ids(found) == [library.masks.pk]
+
+
+def test_filters_by_year_region_category_circumstance_and_form(library, world):
+    user = world[Role.COMMISSION]
+    lax = Circumstance.objects.filter(parent__isnull=True).order_by("sort_order").first()
+    warning = AccountabilityForm.objects.filter(parent__isnull=True).order_by("sort_order").first()
+    review_save(actor=user, document=library.ruili, expected_version=None, circumstance=lax, forms=[warning],
+                what_happened="边境管控存在漏洞")
+    assert set(_ids(document_search_for(user=user, query="问责", filters=Filters(year=2021)))) == {
+        library.ruili.pk, library.tea.pk, library.training.pk}
+    assert _ids(document_search_for(user=user, query="问责", filters=Filters(region="大理州"))) == [library.masks.pk]
+    assert set(_ids(document_search_for(user=user, query="问责", filters=Filters(category="金融")))) == {
+        library.training.pk}
+    assert _ids(document_search_for(user=user, query="问责", filters=Filters(circumstance=lax.code))) == [
+        library.ruili.pk]
+    assert _ids(document_search_for(user=user, query="问责", filters=Filters(form=warning.code, year=2021))) == [
+        library.ruili.pk]
+    assert document_search_for(user=user, query="问责", filters=Filters(form=warning.code, year=2020)).count == 0
+
+
+def test_the_api_answers_every_signed_in_role_with_items_and_count(library, api):  # noqa: F811
+    for role in (Role.UNIT_MEMBER, Role.LEADER, Role.COMMISSION, Role.ADMIN):
+        response = api(role).get("/cases/search", {"q": "截留口罩"})
+        assert response.status_code == 200
+        body = response.json()
+        assert body["count"] == 2
+        assert body["items"][0]["id"] == library.masks.pk
+        first = body["items"][0]
+        assert set(first) == {"id", "title", "date", "snippet", "score"}
+        assert first["title"] == "大理州违规截留口罩事件处理情况" and first["date"] == "2020-02-10"
+        assert "<mark>" in first["snippet"] and first["score"] > 0
+    filtered = api(Role.LEADER).get("/cases/search", {"q": "问责", "year": "2020", "region": ""}).json()
+    assert {i["id"] for i in filtered["items"]} == {library.masks.pk, library.water.pk}
+
+
+def test_the_api_without_a_login_is_401(library):
+    response = ApiClient(None).get("/cases/search", {"q": "口罩"})
+    assert response.status_code == 401
+    assert response.json()["code"] == "unauthorized"
+
+
+def test_a_bad_filter_is_422_not_500(library, api):  # noqa: F811
+    assert api(Role.LEADER).get("/cases/search", {"q": "口罩", "year": "二〇二一"}).status_code == 422
+
+
+def test_search_queries_do_not_grow_with_the_results(library, world, django_assert_max_num_queries):
+    user = world[Role.LEADER]
+    with django_assert_max_num_queries(3):
+        found = document_search_for(user=user, query="问责", filters=Filters(year=2021))
+    assert found.count >= 3

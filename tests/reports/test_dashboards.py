@@ -1,0 +1,244 @@
+"""统计分析: the dashboards' figures come from the read model and stored facts, each chart is a table that
+exports to Excel, figure cards link to the rows they count, and the pages cost the same queries at any size."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from rectify.accounts.models import Role
+from rectify.core.errors import NotFound
+from rectify.inspections.models import Problem
+from rectify.rectification.models import Task, TaskStatus
+from rectify.reports import selectors
+from tests import factories
+
+TODAY = dt.date(2026, 7, 10)
+
+
+@pytest.fixture
+def round_with_history(world, frozen_today):
+    """Unit A: a task closed on time (before 07-31), one closed late (due 06-30, closed 07-05), one red
+    (due 07-01), one yellow (due 07-15) and one extended (due 08-31, originally 07-05: red by the original)."""
+    frozen_today(TODAY)
+    a = world.iu_a
+    on_time = factories.task(prob=factories.problem(iu=a), status=TaskStatus.CLOSED)
+    late = factories.task(prob=factories.problem(iu=a), status=TaskStatus.CLOSED, due=dt.date(2026, 6, 30))
+    Task.objects.filter(pk=on_time.pk).update(closed_at=dt.datetime(2026, 6, 1, 9, tzinfo=dt.UTC))
+    Task.objects.filter(pk=late.pk).update(closed_at=dt.datetime(2026, 7, 5, 9, tzinfo=dt.UTC))
+    factories.refresh_rollups([on_time.problem_id, late.problem_id])  # as the close-out service would
+    factories.task(prob=factories.problem(iu=a, category_code="3.2"), due=dt.date(2026, 7, 1))
+    factories.task(prob=factories.problem(iu=a), due=dt.date(2026, 7, 15))
+    ext = factories.task(prob=factories.problem(iu=a), due=dt.date(2026, 8, 31))
+    Task.objects.filter(pk=ext.pk).update(original_due_date=dt.date(2026, 7, 5))
+    factories.refresh_rollups([ext.problem_id])
+    return world
+
+
+def _card(board, label):
+    return next(c for c in board.cards if c.label == label)
+
+
+def test_the_round_dashboard_counts_from_the_rollups(round_with_history):
+    w = round_with_history
+    board = selectors.round_dashboard_for(user=w[Role.COMMISSION], code=w.round.code)
+    assert _card(board, "反馈问题").value == 7  # A: 6 problems, B: 1
+    assert _card(board, "逾期任务").value == 1  # the 07-01 task; the extended one is due 08-31
+    assert _card(board, "黄灯任务").value == 1  # due 07-15, within 10 days
+    assert _card(board, "经批准延期的任务").value == 1
+    assert _card(board, "整改完成率").value == "28.57%"  # 2 of 7 problems closed
+    progress = board.table("progress")
+    assert progress.total == ["合计", 5, 0, 0, 2, Decimal("28.57")]
+    warnings = board.table("warnings")
+    assert warnings.total == ["合计", 1, 1, 3]
+
+
+def test_the_red_card_links_to_exactly_the_tasks_it_counts(round_with_history, client):
+    w = round_with_history
+    board = selectors.round_dashboard_for(user=w[Role.COMMISSION], code=w.round.code)
+    red = _card(board, "逾期任务")
+    client.force_login(w[Role.COMMISSION])
+    page = client.get(red.url)
+    assert page.status_code == 200
+    assert page.context["page_obj"].paginator.count == red.value
+    yellow = _card(board, "黄灯任务")
+    assert client.get(yellow.url).context["page_obj"].paginator.count == yellow.value
+    extended = _card(board, "经批准延期的任务")
+    assert client.get(extended.url).context["page_obj"].paginator.count == extended.value
+
+
+def test_on_time_close_out_rate_compares_with_the_original_deadline(round_with_history):
+    w = round_with_history
+    board = selectors.round_dashboard_for(user=w[Role.COMMISSION], code=w.round.code)
+    a = next(u for u in board.units if u.inspected_unit == w.iu_a)
+    # closed on time 1; closed late 1; the red task (07-01) and the extended one (originally 07-05) are due
+    assert (a.on_time, a.due_or_closed, str(a.on_time_rate)) == (1, 4, "25.00")
+    ranking = board.table("on_time")
+    assert ranking.rows[0][0] == "省教育厅"  # B has nothing due: 0 %
+    assert "问责" not in "".join(ranking.columns)  # rule 25: never ranked by people held accountable
+
+
+def test_the_burn_down_follows_the_close_out_history(round_with_history):
+    w = round_with_history
+    board = selectors.round_dashboard_for(user=w[Role.COMMISSION], code=w.round.code)
+    line = dict(board.table("burn_down").rows)
+    assert line["2026-05-01"] == 7  # every task open at the feedback
+    assert line["2026-07-10"] == 5  # two closed since
+
+
+def test_ageing_and_categories(round_with_history):
+    w = round_with_history
+    board = selectors.round_dashboard_for(user=w[Role.COMMISSION], code=w.round.code)
+    ageing = dict(board.table("ageing_tasks").rows)
+    assert ageing["逾期8–30天"] == 1 and ageing["未到期"] == 4
+    categories = {row[0].split()[0]: row for row in board.table("categories").rows}
+    assert categories["2"][1] == 5 and categories["3"][1] == 2  # 2.x five problems, 3.2 two
+
+
+def test_a_unit_sees_only_its_own_figures(round_with_history, client):
+    w = round_with_history
+    board = selectors.round_dashboard_for(user=w[Role.UNIT_LEAD], code=w.round.code)
+    assert [u.inspected_unit for u in board.units] == [w.iu_a]
+    with pytest.raises(NotFound):
+        selectors.unit_dashboard_for(user=w[Role.UNIT_LEAD], unit_code=w.unit_b.code)
+    client.force_login(w[Role.UNIT_LEAD])
+    assert client.get(reverse("reports:unit", args=[w.unit_b.code])).status_code == 404
+    listed = client.get(reverse("reports:tasks") + "?warning=all").context["page_obj"].paginator.count
+    assert listed == 4  # unit A's open tasks only (B's task is open too, but out of scope)
+
+
+@pytest.mark.parametrize("name", ["index", "province"])
+def test_every_dashboard_page_renders_with_charts_served_locally(round_with_history, client, name):
+    w = round_with_history
+    client.force_login(w[Role.LEADER])
+    html = client.get(reverse(f"reports:{name}")).content.decode()
+    assert re.search(r'<script src="/static/vendor/echarts/echarts\.min\.js"', html)
+    assert not re.search(r'(src|href)="(https?:)?//', html)  # nothing from the internet (intranet)
+    assert "chart-data-on_time" in html
+
+
+def test_team_unit_and_category_pages(round_with_history, client):
+    w = round_with_history
+    client.force_login(w[Role.COMMISSION])
+    team = w.iu_a.team
+    for url in (reverse("reports:team", args=[w.round.code, team.pk]), reverse("reports:unit", args=[w.unit_a.code]),
+                reverse("reports:category", args=["3"]) + f"?round={w.round.code}", reverse("reports:category", args=["2"])):
+        response = client.get(url)
+        assert response.status_code == 200, url
+    board = selectors.category_dashboard_for(user=w[Role.COMMISSION], code="3", round_code=w.round.code)
+    rows = {row[0]: row for row in board.table("category_units").rows}
+    assert rows["省教育厅"][1:3] == [1, 0] and rows["省财政厅"][1] == 1
+    overdue = _card(board, "逾期任务")
+    assert overdue.value == 1  # the red task is unit A's 3.2 problem
+    assert client.get(overdue.url).context["page_obj"].paginator.count == 1
+
+
+def test_each_table_exports_to_excel_as_shown(round_with_history, client):
+    w = round_with_history
+    client.force_login(w[Role.COMMISSION])
+    response = client.get(reverse("reports:round", args=[w.round.code]) + "?export=warnings")
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    sheet = load_workbook(io.BytesIO(response.content)).worksheets[0]
+    values = [[c.value for c in row] for row in sheet.iter_rows(min_row=2)]
+    assert values[0] == ["单位", "红灯", "黄灯", "绿灯"]
+    assert ["合计", 1, 1, 3] in values
+    everything = load_workbook(io.BytesIO(client.get(reverse("reports:round", args=[w.round.code])
+                                                     + "?export=all").content))
+    assert len(everything.worksheets) == 9
+    tasks = load_workbook(io.BytesIO(client.get(reverse("reports:tasks") + "?warning=red&export=xlsx").content))
+    rows = list(tasks.worksheets[0].iter_rows(values_only=True))
+    assert len(rows) == 2 and rows[1][8] == "红灯"
+
+
+def test_the_api_docs_page_loads_nothing_from_the_internet(client, world):
+    html = client.get("/api/v1/docs").content.decode()
+    assert "swagger-ui-bundle.js" in html
+    assert not re.search(r'(src|href)="(https?:)?//', html)
+
+
+def _queries(client, url, django_assert_max_num_queries, budget):
+    with django_assert_max_num_queries(budget):
+        assert client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize("url_name", ["round", "tasks", "province"])
+def test_query_counts_do_not_grow_with_the_data(world, client, frozen_today, django_assert_num_queries, url_name):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    frozen_today(TODAY)
+    client.force_login(world[Role.COMMISSION])
+    url = {"round": reverse("reports:round", args=[world.round.code]), "tasks": reverse("reports:tasks"),
+           "province": reverse("reports:province")}[url_name]
+    counts = []
+    for _ in range(2):
+        unit = factories.org_unit(parent=world.unit_a.parent)
+        iu = factories.inspected_unit(rnd=world.round, unit=unit)
+        factories.problems_bulk(iu=iu, count=30, due=dt.date(2026, 7, 1), with_responsibilities=True)
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        counts.append(len(ctx.captured_queries))
+    assert counts[0] == counts[1], counts
+    assert counts[0] <= 22, counts  # the page and one query per menu badge
+
+
+def test_a_close_out_late_in_the_evening_of_the_deadline_in_beijing_is_on_time(world):
+    """Dates are Beijing dates: 23:30 on the deadline is on time, 00:10 the next day is late (both are the
+    previous day in UTC)."""
+    from rectify.core import clock
+
+    on_time = factories.task(prob=factories.problem(iu=world.iu_b), status=TaskStatus.CLOSED, due=dt.date(2026, 6, 30))
+    late = factories.task(prob=factories.problem(iu=world.iu_b), status=TaskStatus.CLOSED, due=dt.date(2026, 6, 30))
+    Task.objects.filter(pk=on_time.pk).update(closed_at=dt.datetime(2026, 6, 30, 23, 30, tzinfo=clock.SHANGHAI))
+    Task.objects.filter(pk=late.pk).update(closed_at=dt.datetime(2026, 7, 1, 0, 10, tzinfo=clock.SHANGHAI))
+    factories.refresh_rollups([on_time.problem_id, late.problem_id])
+    with clock.frozen(dt.date(2026, 7, 2)):
+        board = selectors.round_dashboard_for(user=world[Role.COMMISSION], code=world.round.code)
+    b = next(u for u in board.units if u.inspected_unit == world.iu_b)
+    assert (b.on_time, b.due_or_closed) == (1, 2)
+    line = dict(board.table("burn_down").rows)
+    assert line["2026-06-30"] - line["2026-07-02"] == 1  # each counted on the Beijing date it was closed
+
+
+@pytest.mark.parametrize("query", ["", "?warning=red", "?warning=yellow", "?warning=all", "?warning=red&round=R-TEST",
+                                   "?warning=all&kind=all", "?warning=attention&category=2"])
+def test_the_task_list_count_from_the_read_model_is_the_number_of_rows(round_with_history, client, query):
+    """Counts come from the deadline-day counts where they can; they must equal the rows listed."""
+    w = round_with_history
+    self_found = factories.problem(iu=w.iu_a)
+    Problem.objects.filter(pk=self_found.pk).update(kind="self_found")
+    factories.task(prob=self_found, due=dt.date(2026, 7, 2))
+    client.force_login(w[Role.COMMISSION])
+    page = client.get(reverse("reports:tasks") + query)
+    filters = page.context["filters"]
+    rows = selectors.task_list_for(user=w[Role.COMMISSION], filters=filters)
+    assert page.context["page_obj"].paginator.count == len(list(rows))
+
+
+def test_a_close_out_approved_through_the_services_counts_on_time_and_in_the_burn_down(world):
+    import io
+
+    from rectify.core import clock
+    from rectify.rectification import services
+    from rectify.rectification.models import CloseOut
+    from tests import factories
+
+    factories.conclude(world.clue_a)  # the clue handed over on problem A no longer holds its close-outs
+    with clock.frozen(dt.datetime(2026, 7, 31, 23, 50, tzinfo=clock.SHANGHAI)):  # the deadline's last minutes
+        services.evidence_upload(actor=world[Role.UNIT_MEMBER], task_id=world.task_a.pk,
+                                 file=io.BytesIO(b"%PDF-1.4 proof"), name="proof.pdf")
+        services.close_out_submit(actor=world[Role.UNIT_LEAD], task_id=world.task_a.pk)
+        services.close_out_approve(actor=world[Role.INSPECTION_OFFICE],
+                                   close_out_id=CloseOut.objects.get(task=world.task_a).pk)
+    with clock.frozen(dt.date(2026, 8, 2)):
+        board = selectors.round_dashboard_for(user=world[Role.COMMISSION], code=world.round.code)
+    a = next(u for u in board.units if u.inspected_unit == world.iu_a)
+    assert (a.on_time, a.due_or_closed) == (1, 1)
+    line = dict(board.table("burn_down").rows)
+    assert line["2026-05-01"] == 2 and line["2026-08-02"] == 1
