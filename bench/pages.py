@@ -116,6 +116,12 @@ def page_list(round_code: str, unit: str, task, problem) -> list[tuple[str, str,
         ("xunshiban", "/api/v1/supervision-orders", "API supervision orders"),
         ("jiwei", f"/api/v1/red-flags?round={r}", "API red flags"),
         ("jiwei", "/api/v1/cases/search?q=整改", "API case search"),
+        ("jyt_lead", "/notifications/", "inbox (unit lead)"),
+        ("xunshiban", "/notifications/", "inbox (office)"),
+        ("jyt_lead", "/notifications/settings/", "notification settings"),
+        ("xunshiban", "/notifications/webhooks/", "group robots"),
+        ("xunshiban", f"/notifications/ladder/{r}/", "escalation ladder"),
+        ("xunshiban", "/close-outs/?order=newest", "review queue, newest"),
     ]
 
 

@@ -38,6 +38,7 @@ def _parser() -> argparse.ArgumentParser:
     createuser.add_argument("--unit", help="单位编码（单位用户必填）")
     createuser.add_argument("--password", required=True)
     createuser.add_argument("--display-name", default="")
+    createuser.add_argument("--email", default="", help="电子邮箱（接收每日通知摘要）")
 
     token = sub.add_parser("token", help="为用户生成新的接口令牌（只在标准输出打印令牌）；--list 列出、--revoke 吊销")
     token.add_argument("username")
@@ -101,6 +102,16 @@ def _parser() -> argparse.ArgumentParser:
 
     worker = sub.add_parser("worker", help="运行后台任务（台账导入等）；serve 会自动启动一个并在它退出时重新启动")
     worker.add_argument("--parent", type=int, default=None, help=argparse.SUPPRESS)  # serve's pid: stop when it is gone
+    notify = sub.add_parser("notify", help="发送到期、预警、逾期、告诫、待审核和退回通知（每人每天一封邮件摘要；可重复运行）")
+    notify.add_argument("--json", action="store_true", help="只输出 {\"notifications\": n, \"emails\": n, \"webhooks\": n}")
+    webhook = sub.add_parser("webhook", help="群机器人：添加企业微信或钉钉群机器人（add）")
+    webhook_sub = webhook.add_subparsers(dest="webhook_command", metavar="ACTION", required=True)
+    wa = webhook_sub.add_parser("add", help="添加群机器人，按轮次或单位推送通知摘要")
+    wa.add_argument("url")
+    wa.add_argument("--kind", required=True, choices=["wecom", "dingtalk"])
+    wa.add_argument("--round", dest="round_code", default=None, help="轮次编码")
+    wa.add_argument("--unit", dest="unit_code", default=None, help="单位编码（含下级单位）")
+    wa.add_argument("--secret-file", default=None, help="钉钉机器人“加签”密钥所在的文件（不在命令行上写密钥）")
     sub.add_parser("verify-audit", help="校验审计日志哈希链是否完整")
     sub.add_parser("verify-rollups", help="按源数据重新计算统计汇总，与已存的逐项比对；不一致时指出第一处并返回非零")
     sub.add_parser("rebuild-rollups", help="按源数据重新生成全部统计汇总（批量导入数据库之后使用）")
@@ -195,7 +206,7 @@ def cmd_createuser(args: argparse.Namespace) -> int:
 
     try:
         user = user_create(actor=None, username=args.username, role=args.role, password=args.password,
-                           unit_code=args.unit, display_name=args.display_name)
+                           unit_code=args.unit, display_name=args.display_name, email=args.email)
     except DomainError as error:
         return _fail(error.message)
     print(f"已创建用户 {user.username}（{user.get_role_display()}）")
@@ -525,15 +536,49 @@ def cmd_worker(args: argparse.Namespace) -> int:
     from django.core.management import call_command
 
     from rectify.ledger.jobs import start_recovery
+    from rectify.notifications.schedule import start_daily_notify
 
     # Beside django-tasks' worker loop: take back the jobs of workers that died (expired leases), now and
-    # periodically, and — when serve started us — stop when serve is gone.
+    # periodically, and — when serve started us — stop when serve is gone; and send the notifications daily.
     stop = threading.Event()
     start_recovery(stop, parent_pid=args.parent)
+    start_daily_notify(stop)
     try:
         call_command("db_worker", queue_name="*", interval=1, reload=False)
     finally:
         stop.set()
+    return 0
+
+
+def cmd_notify(args: argparse.Namespace) -> int:
+    from rectify.notifications.services import notify_run
+
+    result = notify_run()
+    if args.json:
+        print(json.dumps(result.as_json()))
+        return 0
+    print(f"新通知事项 {result.alerts} 个，站内通知 {result.notifications} 条，邮件 {result.emails} 封"
+          f"{f'（失败 {result.email_failures} 封）' if result.email_failures else ''}，"
+          f"群机器人推送 {result.webhooks} 次{f'（失败 {result.webhook_failures} 次）' if result.webhook_failures else ''}。")
+    return 0
+
+
+def cmd_webhook(args: argparse.Namespace) -> int:
+    from rectify.core.errors import DomainError
+    from rectify.notifications.services import webhook_add
+
+    secret = ""
+    if args.secret_file:
+        try:
+            secret = Path(args.secret_file).read_text(encoding="utf-8").strip()
+        except OSError as error:
+            return _fail(f"无法读取加签密钥文件：{error}")
+    try:
+        hook = webhook_add(actor=None, url=args.url, kind=args.kind, round_code=args.round_code,
+                           unit_code=args.unit_code, secret=secret)
+    except DomainError as error:
+        return _fail(error.message)
+    print(f"已添加群机器人 #{hook.pk}（{hook.get_kind_display()}）：{hook.url}")
     return 0
 
 
@@ -625,6 +670,8 @@ COMMANDS = {
     "round": cmd_round,
     "worker": cmd_worker,
     "verify-audit": cmd_verify_audit,
+    "notify": cmd_notify,
+    "webhook": cmd_webhook,
     "verify-rollups": cmd_verify_rollups,
     "rebuild-rollups": cmd_rebuild_rollups,
     "migrate": lambda args: 0,

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "rectify.inspections",
     "rectify.rectification",
     "rectify.supervision",
+    "rectify.notifications",
     "rectify.accountability",
     "rectify.ledger",
     "rectify.reports",
@@ -89,6 +90,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "rectify.core.context_processors.navigation",
+                "rectify.notifications.context_processors.inbox",
             ],
         },
     }
@@ -254,6 +256,22 @@ RECTIFY_CONFLICT_YEARS = env_int("RECTIFY_CONFLICT_YEARS", 3, minimum=1)
 RECTIFY_RED_FLAG_LAST_MINUTE_DAYS = env_int("RECTIFY_RED_FLAG_LAST_MINUTE_DAYS", 3, minimum=1)
 RECTIFY_RED_FLAG_LAST_MINUTE_COUNT = env_int("RECTIFY_RED_FLAG_LAST_MINUTE_COUNT", 5, minimum=2)
 RECTIFY_RED_FLAG_LAST_MINUTE_SHARE = env_int("RECTIFY_RED_FLAG_LAST_MINUTE_SHARE", 50, minimum=1)
+
+# Notifications (DECISIONS 35). E-mail goes out over SMTP only when RECTIFY_SMTP_HOST is set; the inbox always.
+EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+EMAIL_HOST = env_str("RECTIFY_SMTP_HOST", "")
+EMAIL_PORT = env_int("RECTIFY_SMTP_PORT", 25, minimum=1)
+EMAIL_HOST_USER = env_str("RECTIFY_SMTP_USER", "")
+EMAIL_HOST_PASSWORD = env_str("RECTIFY_SMTP_PASSWORD", "")  # or RECTIFY_SMTP_PASSWORD_FILE
+EMAIL_USE_TLS = env_bool("RECTIFY_SMTP_TLS", False)
+EMAIL_TIMEOUT = env_int("RECTIFY_SMTP_TIMEOUT", 20, minimum=1)
+DEFAULT_FROM_EMAIL = env_str("RECTIFY_MAIL_FROM", "rectify@localhost")
+RECTIFY_EMAIL_ENABLED = bool(EMAIL_HOST)
+RECTIFY_NOTIFY_HOUR = env_int("RECTIFY_NOTIFY_HOUR", 8, minimum=0)  # the worker's daily run, local time
+RECTIFY_WEBHOOK_TIMEOUT = env_int("RECTIFY_WEBHOOK_TIMEOUT", 10, minimum=1)
+RECTIFY_ADMONITION_DAYS = env_int("RECTIFY_ADMONITION_DAYS", 15, minimum=1)
+RECTIFY_ADMONITION_FINAL_WORKING_DAYS = env_int("RECTIFY_ADMONITION_FINAL_WORKING_DAYS", 10, minimum=1)
+RECTIFY_REVIEW_WARNING_WORKING_DAYS = env_int("RECTIFY_REVIEW_WARNING_WORKING_DAYS", 5, minimum=1)
 
 LOGGING = {
     "version": 1,

@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("rectify.supervision.lookback_urls")),
     path("", include("rectify.reports.urls")),
     path("", include("rectify.cases.urls")),
+    path("notifications/", include("rectify.notifications.urls")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),  # set_language: the 中文 / English switch
 ]

@@ -51,7 +51,15 @@ def test_close_out_submitted_with_evidence_then_approved(live_server, world, pag
     page.get_by_role("link", name=re.compile("销号审核")).click()
     row = page.locator("tr", has_text="违规发放的津贴补贴已全部清退")
     page.screenshot(path=str(shots / "review-queue.png"), full_page=True)
-    row.get_by_role("button", name="通过").click()
+    assert row.get_by_role("button", name="通过").count() == 0  # no approval from the list (issue 10 §5)
+    row.get_by_role("link", name="查阅材料并审核").click()
+    page.get_by_role("button", name="审核通过，予以销号").click()  # evidence not opened, nothing confirmed
+    page.get_by_text("请先打开查阅全部佐证材料").wait_for()
+    with page.expect_download():
+        page.get_by_role("link", name="津贴补贴清退凭证.pdf").click()
+    page.reload()
+    page.get_by_text("您已打开查阅本次申请的全部佐证材料").wait_for()
+    page.get_by_role("button", name="审核通过，予以销号").click()
     page.get_by_text("予以销号").first.wait_for()
 
     page.goto(base + reverse("rectification:ledger", args=[world.round.code, world.unit_a.code]))

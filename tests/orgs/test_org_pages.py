@@ -218,7 +218,7 @@ def test_tree_page_query_count_does_not_grow_with_units(world, settings):
                                      for i in range(30)])
     large = _count(c, reverse("orgs:tree"), {"parent": "PROV"})
     assert small == large
-    assert large <= 9, large  # session, user, 4 for the page, 4 badges (close-outs, change requests, 督办, repeat notices)
+    assert large <= 10, large  # session, user, 4 for the page, 5 badges (close-outs, change requests, 督办, repeat notices, unread)
 
 
 def test_roster_page_query_count_does_not_grow_with_posts_and_tenures(world, settings):
@@ -234,4 +234,4 @@ def test_roster_page_query_count_does_not_grow_with_posts_and_tenures(world, set
             factories.led_task(prob=world.problem_a, tenure=tenure)  # each shows its open tasks
     large = _count(c, url)
     assert small == large
-    assert large <= 11, large  # one of them counts the open tasks every tenure on the page leads (+1: 督办 badge)
+    assert large <= 12, large  # one of them counts the open tasks every tenure on the page leads (+1: 督办 badge, +1: unread)

@@ -180,7 +180,7 @@ def test_plan_and_change_request_pages_cost_constant_queries(w, name, args, djan
                                             due_date=dt.date(2026, 8, 30))
     office = client_for(w[Role.INSPECTION_OFFICE])
     url = reverse(name, args=args(w))
-    with django_assert_max_num_queries(13):  # the page, and one per menu badge (close-outs, change requests, 督办, repeat notices)
+    with django_assert_max_num_queries(14):  # the page, and one per menu badge (close-outs, change requests, 督办, repeat notices, unread notifications)
         assert office.get(url).status_code == 200
 
 

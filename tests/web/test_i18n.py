@@ -158,7 +158,7 @@ def test_review_queue_in_english(world):
     services.evidence_upload(actor=world[Role.UNIT_MEMBER], task_id=world.task_a.pk, file=_file(), name="凭证.pdf")
     services.close_out_submit(actor=world[Role.UNIT_LEAD], task_id=world.task_a.pk, note="违规津贴已全部清退")
     body = page(english(world[Role.INSPECTION_OFFICE]), reverse("rectification:review_queue"))
-    for label in ("Close-out review", "Pending review", "Returned", "Submitted by", "Approve", "Return…"):
+    for label in ("Close-out review", "Pending review", "Returned", "Submitted by", "Check evidence and review"):
         assert label in body, label
     for label in ("待审核", "申请人", ">通过<", "退回…"):
         assert label not in body, label

@@ -57,18 +57,19 @@ ORDERS = ("督办", "/supervision/orders/")
 INTERVIEWS, RED_FLAGS = ("约谈", "/interviews/"), ("红旗预警", "/red-flags/")
 STATS, ATTENTION = ("统计分析", "/stats/"), ("逾期与黄灯任务", "/attention/")
 CASES, TRAINING = ("案例库", "/cases/library/"), ("培训", "/cases/training/")
+INBOX, NOTIFY_SETTINGS = ("通知", "/notifications/"), ("通知设置", "/notifications/settings/")
 
 
 @pytest.mark.parametrize(("role", "expected"), [
     (Role.COMMISSION, [HOME, ROUNDS, LEDGER, CLUES, CLOSE_OUTS, DECIDE_CHANGES, ORDERS, INTERVIEWS, RED_FLAGS, STATS,
-                       ATTENTION, ACCOUNTABILITY, CASES, TRAINING, ORGS]),
+                       ATTENTION, ACCOUNTABILITY, CASES, TRAINING, INBOX, NOTIFY_SETTINGS, ORGS]),
     (Role.INSPECTION_OFFICE, [HOME, ROUNDS, LEDGER, CLOSE_OUTS, DECIDE_CHANGES, ORDERS, INTERVIEWS, RED_FLAGS, STATS,
-                              ATTENTION, CASES, TRAINING, ORGS]),
-    (Role.UNIT_LEAD, [HOME, ROUNDS, LEDGER, MY_CHANGES, ORDERS, STATS, ATTENTION, CASES, TRAINING,
-                      ("系统管理", "/orgs/EDU/")]),
-    (Role.UNIT_MEMBER, [HOME, ROUNDS, LEDGER, ORDERS, STATS, ATTENTION, CASES, TRAINING]),
-    (Role.LEADER, [HOME, ROUNDS, LEDGER, ORDERS, STATS, ATTENTION, CASES, TRAINING, ORGS]),
-    (Role.ADMIN, [HOME, ROUNDS, LEDGER, ORDERS, STATS, ATTENTION, CASES, TRAINING, ORGS]),
+                              ATTENTION, CASES, TRAINING, INBOX, NOTIFY_SETTINGS, ORGS]),
+    (Role.UNIT_LEAD, [HOME, ROUNDS, LEDGER, MY_CHANGES, ORDERS, STATS, ATTENTION, CASES, TRAINING, INBOX,
+                      NOTIFY_SETTINGS, ("系统管理", "/orgs/EDU/")]),
+    (Role.UNIT_MEMBER, [HOME, ROUNDS, LEDGER, ORDERS, STATS, ATTENTION, CASES, TRAINING, INBOX, NOTIFY_SETTINGS]),
+    (Role.LEADER, [HOME, ROUNDS, LEDGER, ORDERS, STATS, ATTENTION, CASES, TRAINING, INBOX, NOTIFY_SETTINGS, ORGS]),
+    (Role.ADMIN, [HOME, ROUNDS, LEDGER, ORDERS, STATS, ATTENTION, CASES, TRAINING, INBOX, NOTIFY_SETTINGS, ORGS]),
 ])
 def test_each_role_sees_its_entries_in_menu_order(world, role, expected):
     assert entries(client_for(world[role]), reverse("core:home")) == expected
@@ -92,6 +93,9 @@ def test_the_entry_of_the_page_the_user_is_on_is_marked(world):
     assert active(c, reverse("reports:round", args=[world.round.code])) == ["统计分析"]
     assert active(c, reverse("reports:cycles", args=[world.round.code])) == ["统计分析"]
     assert active(c, reverse("reports:tasks")) == ["逾期与黄灯任务"]
+    assert active(c, reverse("notifications:inbox")) == ["通知"]
+    assert active(c, reverse("notifications:settings")) == ["通知设置"]
+    assert active(c, reverse("notifications:ladder", args=[world.round.code])) == ["通知设置"]
 
 
 def test_reviewers_see_how_many_close_outs_wait(world):
@@ -136,6 +140,6 @@ def test_an_app_adds_its_entry_at_its_place_in_the_menu(world, registered):
     office = client_for(world[Role.INSPECTION_OFFICE])
     assert entries(office, reverse("core:home")) == [HOME, ROUNDS, LEDGER, CLOSE_OUTS, DECIDE_CHANGES,
                                                      ("专项检查", "/checks/"), ORDERS, INTERVIEWS, RED_FLAGS, STATS,
-                                                     ATTENTION, CASES, TRAINING, ORGS]
+                                                     ATTENTION, CASES, TRAINING, INBOX, NOTIFY_SETTINGS, ORGS]
     assert badges(office, reverse("core:home"))["专项检查"] == "3"
     assert ("专项检查", "/checks/") not in entries(client_for(world[Role.UNIT_MEMBER]), reverse("core:home"))

@@ -40,6 +40,8 @@ class _UnitPick(forms.Form):
     role = forms.ChoiceField(label=_("角色"), choices=Role.choices, error_messages={"required": _("请选择角色。")})
     display_name = forms.CharField(label=_("姓名"), max_length=50, required=False,
                                    help_text=_("显示在页面顶部和操作记录中；不填则用用户名。"))
+    email = forms.EmailField(label=_("电子邮箱"), required=False, help_text=_("接收每日通知摘要；不填则只有站内通知。"),
+                             error_messages={"invalid": _("请填写有效的电子邮箱地址。")})
 
 
 class UserCreateForm(_UnitPick, _TwoPasswords):
@@ -49,7 +51,7 @@ class UserCreateForm(_UnitPick, _TwoPasswords):
     password1 = _password(_("临时密码"), help_text=_("至少 8 位。用户首次登录后必须修改。"))
     password2 = _password(_("再次输入临时密码"))
 
-    field_order = ["username", "display_name", "role", "unit", "password1", "password2"]
+    field_order = ["username", "display_name", "email", "role", "unit", "password1", "password2"]
 
 
 class UserEditForm(_UnitPick):

@@ -56,7 +56,7 @@ def _unit_for(role: str, unit: OrgUnit | None) -> OrgUnit | None:
 
 def _user_facts(user: User) -> dict:
     return {"username": user.username, "display_name": user.display_name, "role": user.role,
-            "unit": user.unit.code if user.unit_id else None, "is_active": user.is_active}
+            "unit": user.unit.code if user.unit_id else None, "is_active": user.is_active, "email": user.email}
 
 
 # --- users ----------------------------------------------------------------------------------------
@@ -65,7 +65,7 @@ def _user_facts(user: User) -> dict:
 def user_create(
     *, actor: User | None, username: str, role: str, password: str, unit_code: str | None = None,
     unit: OrgUnit | None = None, display_name: str = "", check_password: bool = True,
-    must_change_password: bool = False,
+    must_change_password: bool = False, email: str = "",
 ) -> User:
     """A new user. On the admin pages the password is a temporary one the user must change at the first
     login (``must_change_password``); the command line sets a final one."""
@@ -86,7 +86,7 @@ def user_create(
     if User.objects.filter(username=username).exists():
         raise duplicate
     user = User(username=username, role=role, unit=unit, display_name=(display_name or "").strip() or username,
-                must_change_password=must_change_password)
+                must_change_password=must_change_password, email=(email or "").strip())
     if check_password:
         _check_password(password, user)
     user.set_password(password)
@@ -120,8 +120,8 @@ def _last_admin_guard(actor: User | None, user: User, *, losing_admin: bool) -> 
 
 @transaction.atomic
 def user_update(*, actor: User | None, user: User, display_name: str, role: str,
-                unit: OrgUnit | None) -> User:
-    """Display name, role and unit scope. Only fields that change are written."""
+                unit: OrgUnit | None, email: str | None = None) -> User:
+    """Display name, role, unit scope and (when given) e-mail address. Only fields that change are written."""
     _require_user_manager(actor)
     user = User.objects.select_for_update(of=("self",)).select_related("unit").get(pk=user.pk)
     unit = _unit_for(role, unit)
@@ -131,10 +131,12 @@ def user_update(*, actor: User | None, user: User, display_name: str, role: str,
     user.role = role
     user.unit = unit
     user.is_staff = role == Role.ADMIN
+    if email is not None:
+        user.email = email.strip()
     after = _user_facts(user)
     if after == before:
         return user
-    user.save(update_fields=["display_name", "role", "unit", "is_staff"])
+    user.save(update_fields=["display_name", "role", "unit", "is_staff", "email"])
     changed = [key for key in after if after[key] != before[key]]
     audit_record(actor=actor, action="user.updated", obj=user, before={k: before[k] for k in changed},
                  after={k: after[k] for k in changed})

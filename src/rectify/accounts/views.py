@@ -144,7 +144,7 @@ def user_create(request: HttpRequest) -> HttpResponse:
         user = services.user_create(
             actor=request.user, username=data["username"], role=data["role"], password=data["password1"],
             unit=_unit_from_form(request, data["unit"]), display_name=data["display_name"],
-            must_change_password=True)
+            must_change_password=True, email=data.get("email") or "")
         return (_("已创建用户“%(username)s”。请把临时密码告知本人，首次登录后须修改密码。") % {"username": user.username},
                 reverse("accounts:user_detail", args=[user.pk]))
 
@@ -156,7 +156,8 @@ def _detail_page(request: HttpRequest, user_id: int, *, status: int = 200, **bou
     _require_admin(request)
     subject = selectors.user_get_for(user=request.user, user_id=user_id)
     edit_form = bound.get("edit_form") or forms.UserEditForm(
-        initial={"display_name": subject.display_name, "role": subject.role, "unit": subject.unit_id})
+        initial={"display_name": subject.display_name, "email": subject.email, "role": subject.role,
+                 "unit": subject.unit_id})
     lock = selectors.lockouts_for(user=request.user, usernames=[subject.username])["accounts"].get(subject.username)
     return render(request, "accounts/user_detail.html", {
         "subject": subject, "is_self": subject.pk == request.user.pk,
@@ -192,7 +193,7 @@ def user_edit(request: HttpRequest, user_id: int) -> HttpResponse:
         # The unit the user already has stays pickable even if it was deactivated since.
         unit = subject.unit if data["unit"] and data["unit"] == subject.unit_id else _unit_from_form(request, data["unit"])
         services.user_update(actor=request.user, user=subject, display_name=data["display_name"], role=data["role"],
-                             unit=unit)
+                             unit=unit, email=data.get("email"))
         return _("用户信息已保存。"), reverse("accounts:user_detail", args=[subject.pk])
 
     return form_submit(request, forms.UserEditForm(request.POST), act,

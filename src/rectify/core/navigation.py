@@ -36,6 +36,7 @@ ATTENTION_TASKS = 610  # reports: 逾期与黄灯任务 (the cross-unit list)
 ACCOUNTABILITY = 700  # accountability: 问责 (commission only)
 CASE_LIBRARY = 800  # cases: 案例库 (every signed-in role)
 TRAINING = 820  # cases: 培训
+NOTIFICATIONS = 900  # notifications: 通知 / 通知设置
 SYSTEM_ADMIN = 1000  # orgs: 系统管理
 
 

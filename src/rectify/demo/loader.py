@@ -874,8 +874,12 @@ def demo_load(*, seed: int = SEED) -> dict[str, Any]:
         original_units=original_units, unit_actor=unit_actor, demo_unit=DEMO_UNIT, today=today)
     # --- the typical-case library and the province-wide training ------------------------------------
     cases = seed_cases(commission=users["jiwei"], today=today, rng=random.Random(seed + 13))
+    # --- notifications: addresses, who is who in the roster, the first run's inbox ----------------------
+    notified = _seed_notifications(users=[*users.values(), *extra_users], demo_unit=unit_by_code[DEMO_UNIT],
+                                   member=users["jyt_member"], today=today)
 
     summary = {
+        "notifications": notified,
         "round": rnd.code,
         "original_round": original.code,
         "units": [{"code": u.code, "name": u.name, "kind": u.kind} for u in units],
@@ -898,3 +902,39 @@ def demo_load(*, seed: int = SEED) -> dict[str, Any]:
     audit_record(actor=None, action="demo.loaded", object_type="inspections.inspectionround", object_id=rnd.pk,
                  after={k: v for k, v in summary.items() if k not in ("units", "logins")} | {"generated_at": now})
     return summary
+
+
+def _seed_notifications(*, users: list[User], demo_unit: OrgUnit, member: User, today: dt.date) -> int:
+    """Every demo user gets an e-mail address; the demo unit's member is the responsible person of most of its
+    tasks, and accounts (no demo logins) are made for its principal and its busiest leader in charge, so the
+    escalation ladder reaches people. Then one notify run fills the inboxes (e-mail only with an SMTP server)."""
+    from django.db.models import Count
+
+    from rectify.notifications.models import Preference
+    from rectify.notifications.services import notify_run
+
+    for u in users:
+        u.email = f"{u.username.replace('_', '.')}@demo.rectify.example"
+    User.objects.bulk_update(users, ["email"])
+    unit_tasks = Responsibility.objects.filter(task__problem__inspected_unit__unit=demo_unit)
+    links: list[tuple[User, int]] = []
+    person = (unit_tasks.filter(kind=ResponsibilityKind.PERSON, person__isnull=False).values("person_id")
+              .annotate(n=Count("pk")).order_by("-n", "person_id").values_list("person_id", flat=True).first())
+    if person:
+        links.append((member, person))
+    leader = (unit_tasks.filter(kind=ResponsibilityKind.LEADER, tenure__isnull=False).values("tenure__person_id")
+              .annotate(n=Count("pk")).order_by("-n", "tenure__person_id")
+              .values_list("tenure__person_id", flat=True).first())
+    principal = (Tenure.objects.filter(post__unit=demo_unit, post__is_principal=True, end__isnull=True)
+                 .values_list("person_id", flat=True).first())
+    for username, person_id in (("jyt_fenguan", leader), ("jyt_shuji", principal)):
+        if not person_id:
+            continue
+        name = Person.objects.get(pk=person_id).name
+        u = User(username=username, role=Role.UNIT_MEMBER, unit=demo_unit, display_name=name,
+                 email=f"{username.replace('_', '.')}@demo.rectify.example")
+        u.set_unusable_password()
+        u.save()
+        links.append((u, person_id))
+    Preference.objects.bulk_create([Preference(user=u, person_id=p) for u, p in links])
+    return notify_run(today=today).notifications

@@ -32,6 +32,10 @@ class ReasonForm(forms.Form):
 
 class ReviewForm(forms.Form):
     comment = forms.CharField(label=_("审核意见"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    confirm_evidence = forms.BooleanField(label=_("我已查阅全部佐证材料（或已核实无佐证材料的原因）"), required=False)
+    execution_proven = forms.ChoiceField(
+        label=_("执行情况是否已得到证明？"), required=False, widget=forms.RadioSelect,
+        choices=[("yes", _("是，已有执行情况的证明")), ("no", _("否，只有通知或制度文件，未见执行"))])
 
 
 class LedgerFilterForm(forms.Form):

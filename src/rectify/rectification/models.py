@@ -162,6 +162,8 @@ class CloseOut(models.Model):
                                     on_delete=models.PROTECT, related_name="+")
     reviewed_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
     review_comment = models.TextField(_("审核意见"), blank=True)
+    # Rule 6: the reviewer's answer to the "paper rectification" prompt (null: not asked, or reviewed by API).
+    execution_proven = models.BooleanField(_("执行情况已证明"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("销号申请")

@@ -28,11 +28,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import F, Max
 
 from rectify.core import clock
 from rectify.inspections.models import Problem, ProblemKind
 from rectify.rectification.models import (
+    CloseOut,
     DeadlineKind,
     DueMeasure,
     ProblemRollup,
@@ -63,17 +64,18 @@ class Models:
     ProblemRollup: Any
     UnitRollup: Any
     UnitDueCount: Any
+    CloseOut: Any
 
     @classmethod
     def current(cls) -> Models:
-        return cls(Problem, Task, ProgressEntry, ProblemRollup, UnitRollup, UnitDueCount)
+        return cls(Problem, Task, ProgressEntry, ProblemRollup, UnitRollup, UnitDueCount, CloseOut)
 
     @classmethod
     def from_apps(cls, apps: Any) -> Models:
         get = apps.get_model
         return cls(get("inspections", "Problem"), get("rectification", "Task"), get("rectification", "ProgressEntry"),
                    get("rectification", "ProblemRollup"), get("rectification", "UnitRollup"),
-                   get("rectification", "UnitDueCount"))
+                   get("rectification", "UnitDueCount"), get("rectification", "CloseOut"))
 
 
 # --- one problem ---------------------------------------------------------------------------------
@@ -98,7 +100,9 @@ class _Facts:
     closed_on_time: int = 0
 
     def add_task(self, status: str, kind: str, due: dt.date, original: dt.date,
-                 closed_at: dt.datetime | None = None) -> None:
+                 closed_at: dt.datetime | None = None, waiting: bool = False) -> None:
+        """``waiting``: submitted for close-out on or before its deadline — the unit has answered, so while the
+        application waits the task is not the unit's overdue (nor yellow): it is the reviewers' turn."""
         self.tasks += 1
         setattr(self, status, getattr(self, status) + 1)
         if due != original:
@@ -109,13 +113,15 @@ class _Facts:
                 self.closed_days[day.isoformat()] += 1
                 self.closed_on_time += day <= original
             return
+        if kind != DeadlineKind.LONG_TERM or status == TaskStatus.PENDING:
+            self.open_not_basic += 1
+        if status == TaskStatus.SUBMITTED and waiting:
+            return
         self.open_dues[due.isoformat()] += 1
         self.open_original_dues[original.isoformat()] += 1
         self.earliest_open_due = min(filter(None, (self.earliest_open_due, due)))
         if status != TaskStatus.SUBMITTED:
             self.earliest_unsubmitted_due = min(filter(None, (self.earliest_unsubmitted_due, due)))
-        if kind != DeadlineKind.LONG_TERM or status == TaskStatus.PENDING:
-            self.open_not_basic += 1
 
     @property
     def status(self) -> str:
@@ -151,14 +157,18 @@ def _compute(problem_ids: list[int], m: Models) -> dict[int, ProblemRollup]:
     facts: dict[int, _Facts] = {}
     problems = {pk: (unit, kind) for pk, unit, kind in
                 m.Problem.objects.filter(pk__in=problem_ids).values_list("pk", "inspected_unit_id", "kind")}
-    for problem_id, status, kind, due, original, closed_at in (
+    waiting = set(m.CloseOut.objects.filter(task__problem_id__in=problem_ids, state="pending",
+                                            submitted_at__date__lte=F("task__due_date"))
+                  .values_list("task_id", flat=True))
+    for task_id, problem_id, status, kind, due, original, closed_at in (
             m.Task.objects.filter(problem_id__in=problem_ids).order_by()
-            .values_list("problem_id", "status", "deadline_kind", "due_date", "original_due_date", "closed_at")):
+            .values_list("pk", "problem_id", "status", "deadline_kind", "due_date", "original_due_date",
+                         "closed_at")):
         entry = facts.get(problem_id)
         if entry is None:
             unit, problem_kind = problems[problem_id]
             entry = facts[problem_id] = _Facts(inspected_unit_id=unit, kind=problem_kind)
-        entry.add_task(status, kind, due, original, closed_at)
+        entry.add_task(status, kind, due, original, closed_at, waiting=task_id in waiting)
     for problem_id, latest in (m.ProgressEntry.objects.filter(task__problem_id__in=list(facts)).order_by()
                                .values("task__problem_id").annotate(latest=Max("created_at"))
                                .values_list("task__problem_id", "latest")):

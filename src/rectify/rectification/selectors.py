@@ -2,7 +2,8 @@
 
 Derived state is computed in SQL when read (never stored):
 
-* task warning — closed: none; due date passed: red; due within the round's ``yellow_days``
+* task warning — closed: none; submitted for close-out by its deadline and still pending (waiting for
+  review): none; due date passed: red; due within the round's ``yellow_days``
   (inclusive, so "due today" is yellow): yellow; otherwise green;
 * problem status — from its tasks: all closed → closed; every open task submitted → submitted;
   none started → pending; otherwise in_progress (a problem without tasks is pending);
@@ -44,7 +45,7 @@ from django.utils.translation import gettext_noop, pgettext
 
 from rectify.accounts.models import User
 from rectify.accounts.selectors import unit_scope_q
-from rectify.core import clock
+from rectify.core import clock, workdays
 from rectify.core.db import DaysUntil
 from rectify.core.errors import NotFound
 from rectify.inspections import selectors as inspection_selectors
@@ -83,6 +84,13 @@ PROBLEM_STATUS_LABELS = dict(TaskStatus.choices)
 
 # --- derived state, as SQL -----------------------------------------------------------------------
 
+def waiting_for_review() -> Exists:
+    """The task was submitted for close-out on or before its deadline and the application is still pending: the
+    unit has answered, the task is not its overdue (no colour) while the reviewers decide."""
+    return Exists(CloseOut.objects.filter(task=OuterRef("pk"), state=CloseOutState.PENDING,
+                                          submitted_at__date__lte=OuterRef("due_date")))
+
+
 def annotate_task_state(qs: QuerySet[Task], *, today: dt.date | None = None) -> QuerySet[Task]:
     today = today or clock.today()
     return qs.annotate(
@@ -90,6 +98,7 @@ def annotate_task_state(qs: QuerySet[Task], *, today: dt.date | None = None) -> 
     ).annotate(
         warning=Case(
             When(status=TaskStatus.CLOSED, then=Value(None)),
+            When(Q(status=TaskStatus.SUBMITTED) & waiting_for_review(), then=Value(None)),
             When(due_date__lt=today, then=Value("red")),
             When(days_left__lte=F("problem__inspected_unit__round__yellow_days"), then=Value("yellow")),
             default=Value("green"),
@@ -387,12 +396,23 @@ def close_outs_in_scope(*, user: User) -> QuerySet[CloseOut]:
     return CloseOut.objects.filter(unit_scope_q(user, unit_path_field="task__problem__inspected_unit__unit__path"))
 
 
-def close_out_queue_for(*, user: User, state: str = CloseOutState.PENDING) -> QuerySet[CloseOut]:
-    """The review queue: pending close-outs in scope, oldest first (first come, first reviewed)."""
+def close_out_queue_for(*, user: User, state: str = CloseOutState.PENDING, round_code: str | None = None,
+                        unit: str | None = None, order: str = "oldest") -> QuerySet[CloseOut]:
+    """The review queue: close-outs in scope in one state, optionally of one round and of one unit (its code, or a
+    part of its name). Pending ones longest waiting first (first come, first reviewed) or, with ``order``
+    "newest", newest first; reviewed ones latest review first."""
+    qs = close_outs_in_scope(user=user).filter(state=state)
+    if round_code:
+        qs = qs.filter(task__problem__inspected_unit__round__code=round_code)
+    if unit:
+        qs = qs.filter(Q(task__problem__inspected_unit__unit__code=unit)
+                       | Q(task__problem__inspected_unit__unit__name__contains=unit))
+    if state == CloseOutState.PENDING:
+        ordering = ("-submitted_at", "-id") if order == "newest" else ("submitted_at", "id")
+    else:
+        ordering = ("-reviewed_at", "id")
     return (
-        close_outs_in_scope(user=user)
-        .filter(state=state)
-        .select_related(
+        qs.select_related(
             "submitted_by", "reviewed_by", "task__problem__inspected_unit__unit", "task__problem__inspected_unit__round"
         )
         # A correlated count, not Count("evidence"): a join would GROUP BY every selected column and sort the
@@ -400,8 +420,40 @@ def close_out_queue_for(*, user: User, state: str = CloseOutState.PENDING) -> Qu
         .annotate(evidence_count=Coalesce(Subquery(
             CloseOut.evidence.through.objects.filter(closeout_id=OuterRef("pk")).order_by()
             .values("closeout_id").annotate(n=Count("pk")).values("n"), output_field=IntegerField()), 0))
-        .order_by("submitted_at" if state == CloseOutState.PENDING else "-reviewed_at", "id")
+        .order_by(*ordering)
     )
+
+
+@dataclass
+class WaitingRow:
+    close_out: CloseOut
+    days: int  # calendar days since the application
+    workdays: int  # working days waited (China's adjusted holidays)
+    warning: str | None  # the reviewers' own warning: yellow, then red at RECTIFY_REVIEW_WARNING_WORKING_DAYS
+
+
+def review_warning(workdays_waited: int) -> str | None:
+    """Red once the application has waited the configured working days; yellow two working days before."""
+    from django.conf import settings
+
+    limit = settings.RECTIFY_REVIEW_WARNING_WORKING_DAYS
+    if workdays_waited >= limit:
+        return "red"
+    if workdays_waited >= max(1, limit - 2):
+        return "yellow"
+    return None
+
+
+def with_waiting(close_outs: list[CloseOut], *, today: dt.date | None = None) -> list[WaitingRow]:
+    """How long each application of a page has waited (no query)."""
+    today = today or clock.today()
+    rows = []
+    for c in close_outs:
+        submitted = c.submitted_at.astimezone(clock.SHANGHAI).date()
+        waited = workdays.workdays_between(submitted, today)
+        rows.append(WaitingRow(close_out=c, days=max(0, (today - submitted).days), workdays=waited,
+                               warning=review_warning(waited)))
+    return rows
 
 
 def close_out_get_for(*, user: User, close_out_id: int) -> CloseOut:

@@ -197,9 +197,11 @@ def _pending_close_out_for_review(actor: User, close_out_id: int) -> CloseOut:
     return close_out
 
 
-def _finish_review(close_out: CloseOut, *, actor: User, state: str, comment: str) -> None:
+def _finish_review(close_out: CloseOut, *, actor: User, state: str, comment: str,
+                   execution_proven: bool | None = None) -> None:
     updated = CloseOut.objects.filter(pk=close_out.pk, state=CloseOutState.PENDING).update(
-        state=state, reviewed_by=actor, reviewed_at=clock.now(), review_comment=comment
+        state=state, reviewed_by=actor, reviewed_at=clock.now(), review_comment=comment,
+        execution_proven=execution_proven,
     )
     if updated != 1:
         raise Conflict(_("该销号申请已被他人审核，请刷新页面。"))
@@ -228,24 +230,32 @@ def clue_hold_for(*, user: User, task: Task) -> str:
 
 
 @transaction.atomic
-def close_out_approve(*, actor: User, close_out_id: int, comment: str = "") -> CloseOut:
+def close_out_approve(*, actor: User, close_out_id: int, comment: str = "",
+                      execution_proven: bool | None = None) -> CloseOut:
     """Approve a close-out: the task is closed. Not while the problem has a clue without a concluding result
-    (the close-out may be submitted and returned meanwhile)."""
+    (the close-out may be submitted and returned meanwhile). ``execution_proven``: the reviewer's answer to the
+    paper-rectification prompt (rule 6), when asked; "no" refuses."""
     close_out = _pending_close_out_for_review(actor, close_out_id)
+    if execution_proven is False:
+        raise DomainError(_("执行情况未得到证明，不能予以销号；请退回并说明须补充的执行证明。"),
+                          code="execution_not_proven", details={"field": "execution_proven"})
     task = close_out.task
     hold = clue_hold_for(user=actor, task=task)
     if hold:
         raise Conflict(hold, code="clue_not_concluded", details={"task": task.pk, "problem": task.problem_id})
     _transition(task=task, from_states=[TaskStatus.SUBMITTED], to_state=TaskStatus.CLOSED, closed_at=clock.now())
-    _finish_review(close_out, actor=actor, state=CloseOutState.APPROVED, comment=(comment or "").strip())
+    _finish_review(close_out, actor=actor, state=CloseOutState.APPROVED, comment=(comment or "").strip(),
+                   execution_proven=execution_proven)
     rollups.refresh([task.problem_id])
     audit_record(actor=actor, action="close_out.approved", obj=task, before={"status": TaskStatus.SUBMITTED},
-                 after={"status": task.status, "close_out": close_out.pk, "comment": close_out.review_comment})
+                 after={"status": task.status, "close_out": close_out.pk, "comment": close_out.review_comment,
+                        **({"execution_proven": execution_proven} if execution_proven is not None else {})})
     return close_out
 
 
 @transaction.atomic
-def close_out_return(*, actor: User, close_out_id: int, reason: str) -> CloseOut:
+def close_out_return(*, actor: User, close_out_id: int, reason: str,
+                     execution_proven: bool | None = None) -> CloseOut:
     reason = (reason or "").strip()
     if not reason:
         raise DomainError(_("退回销号申请须填写退回理由，说明还需补充或整改的内容。"), code="reason_required",
@@ -253,10 +263,12 @@ def close_out_return(*, actor: User, close_out_id: int, reason: str) -> CloseOut
     close_out = _pending_close_out_for_review(actor, close_out_id)
     task = close_out.task
     _transition(task=task, from_states=[TaskStatus.SUBMITTED], to_state=TaskStatus.IN_PROGRESS)
-    _finish_review(close_out, actor=actor, state=CloseOutState.RETURNED, comment=reason)
+    _finish_review(close_out, actor=actor, state=CloseOutState.RETURNED, comment=reason,
+                   execution_proven=execution_proven)
     rollups.refresh([task.problem_id])
     audit_record(actor=actor, action="close_out.returned", obj=task, before={"status": TaskStatus.SUBMITTED},
-                 after={"status": task.status, "close_out": close_out.pk, "reason": reason})
+                 after={"status": task.status, "close_out": close_out.pk, "reason": reason,
+                        **({"execution_proven": execution_proven} if execution_proven is not None else {})})
     return close_out
 
 

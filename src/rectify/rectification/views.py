@@ -23,7 +23,7 @@ from rectify.inspections import selectors as inspection_selectors
 from rectify.inspections import services as inspection_services
 from rectify.inspections.models import ProblemKind
 from rectify.orgs import selectors as org_selectors
-from rectify.rectification import forms, plan_services, selectors, services
+from rectify.rectification import forms, plan_services, review_rules, selectors, services
 from rectify.rectification.models import ChangeRequestState, CloseOutState, PlanState, TaskStatus
 
 
@@ -109,6 +109,8 @@ def _task_page(request: HttpRequest, task_id: int, *, status: int = 200, **forms
         "close_out_form": forms_.get("close_out_form") or forms.CloseOutForm(initial={"version": task.version}),
         "reopen_form": forms_.get("reopen_form") or forms.ReasonForm(),
         "review_form": forms.ReviewForm(),
+        "paper_prompt": pending is not None and review_rules.is_paper_only(pending.evidence.all()),
+        "evidence_opened": pending is not None and review_rules.all_opened(request, pending.evidence.all()),
         "return_form": forms.ReasonForm(),
         "is_open": task.status in (TaskStatus.PENDING, TaskStatus.IN_PROGRESS),
         "is_closed": task.status == TaskStatus.CLOSED,
@@ -179,6 +181,8 @@ def task_reopen(request: HttpRequest, task_id: int) -> HttpResponse:
 @login_required
 def evidence_download(request: HttpRequest, evidence_id: int) -> FileResponse:
     evidence, handle = selectors.evidence_open_for(user=request.user, evidence_id=evidence_id)
+    if request.user.can_review_close_out:
+        review_rules.note_opened(request, evidence.pk)  # approval on the page needs the evidence opened
     return FileResponse(handle, as_attachment=True, filename=evidence.original_name,
                         content_type=evidence.content_type)
 
@@ -192,11 +196,22 @@ def review_queue(request: HttpRequest) -> HttpResponse:
     state = request.GET.get("state", CloseOutState.PENDING)
     if state not in CloseOutState.values:
         state = CloseOutState.PENDING
-    paginator = Paginator(selectors.close_out_queue_for(user=request.user, state=state), settings.RECTIFY_PAGE_SIZE)
+    order = request.GET.get("order", "oldest")
+    if order not in ("oldest", "newest"):
+        order = "oldest"
+    round_code = (request.GET.get("round") or "").strip()
+    unit = (request.GET.get("unit") or "").strip()
+    queue = selectors.close_out_queue_for(user=request.user, state=state, round_code=round_code or None,
+                                          unit=unit or None, order=order)
+    paginator = Paginator(queue, settings.RECTIFY_PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
+    rows = selectors.with_waiting(list(page.object_list)) if state == CloseOutState.PENDING else []
     return render(request, "rectification/review_queue.html", {
-        "page_obj": page, "state": state, "states": CloseOutState.choices,
-        "querystring": urlencode({"state": state}), "return_form": forms.ReasonForm(),
+        "page_obj": page, "state": state, "states": CloseOutState.choices, "order": order,
+        "round_code": round_code, "unit": unit, "rounds": inspection_selectors.round_list_for(user=request.user)[:50],
+        "rows": rows, "review_days": settings.RECTIFY_REVIEW_WARNING_WORKING_DAYS,
+        "querystring": urlencode({k: v for k, v in (("state", state), ("order", order), ("round", round_code),
+                                                    ("unit", unit)) if v}),
     })
 
 
@@ -210,11 +225,28 @@ def _after_review(request: HttpRequest) -> HttpResponse:
 @require_POST
 @login_required
 def close_out_approve(request: HttpRequest, close_out_id: int) -> HttpResponse:
+    """Approval on the page (issue 10 §5): only with the evidence opened or explicitly confirmed, and with an
+    answer to the paper-rectification prompt when the evidence is only notices or new rules (rule 6)."""
     form = forms.ReviewForm(request.POST)
     form.is_valid()
+    data = form.cleaned_data
+    pending = selectors.close_out_get_for(user=request.user, close_out_id=close_out_id)
+    evidence = list(pending.evidence.all())
+    reviewable = (request.user.can_review_close_out and pending.state == CloseOutState.PENDING
+                  and pending.submitted_by_id != request.user.pk)  # otherwise the service says why not
+    if reviewable and not (data.get("confirm_evidence") or review_rules.all_opened(request, evidence)):
+        messages.error(request, _("请先打开查阅全部佐证材料，或勾选“我已查阅全部佐证材料”后再审核通过。"))
+        return redirect(reverse("rectification:task_detail", args=[pending.task_id]) + "#review")
+    execution_proven = None
+    if reviewable and review_rules.is_paper_only(evidence):
+        answer = data.get("execution_proven") or ""
+        if answer not in ("yes", "no"):
+            messages.error(request, _("佐证材料只有会议通知或新印发的制度文件（可能是形式整改），请回答执行情况是否已得到证明。"))
+            return redirect(reverse("rectification:task_detail", args=[pending.task_id]) + "#review")
+        execution_proven = answer == "yes"
     try:
         close_out = services.close_out_approve(actor=request.user, close_out_id=close_out_id,
-                                               comment=form.cleaned_data.get("comment", ""))
+                                               comment=data.get("comment", ""), execution_proven=execution_proven)
     except DomainError as error:
         if error.status == 404:
             raise
@@ -230,12 +262,15 @@ def close_out_return(request: HttpRequest, close_out_id: int) -> HttpResponse:
     form = forms.ReasonForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
     try:
-        close_out = services.close_out_return(actor=request.user, close_out_id=close_out_id, reason=reason)
+        answer = request.POST.get("execution_proven", "")
+        close_out = services.close_out_return(actor=request.user, close_out_id=close_out_id, reason=reason,
+                                              execution_proven={"yes": True, "no": False}.get(answer))
     except DomainError as error:
         if error.status == 404:
             raise
         messages.error(request, error.message)
     else:
+        # The next notify run tells the unit lead, the applicant and the responsible person, with the reason.
         messages.success(request, _("已退回任务“%(task)s”的销号申请，单位将收到退回理由。") % {"task": close_out.task})
     return _after_review(request)
 
