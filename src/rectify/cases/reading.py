@@ -33,6 +33,8 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from rectify.core.text import decode_text
+
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 MB = 1024 * 1024
 
@@ -350,30 +352,6 @@ def _date_from_body(doc: ParsedDocument) -> None:
                 return
             except ValueError:
                 continue
-
-
-def decode_text(data: bytes) -> str | None:
-    """UTF-8 (with or without BOM), UTF-16 with BOM or GBK/GB18030 text; None for binary content."""
-    text: str | None = None
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            text = data.decode("utf-16")
-        except UnicodeDecodeError:
-            return None
-    else:
-        for encoding in ("utf-8-sig", "gb18030"):
-            try:
-                text = data.decode(encoding)
-                break
-            except UnicodeDecodeError:
-                continue
-    if text is None:
-        return None
-    sample = text[:8192]
-    controls = sum(1 for ch in sample if ch < " " and ch not in "\t\r\n\f")
-    if "\x00" in sample or controls > len(sample) // 100:
-        return None
-    return text
 
 
 # =========================================================================== .docx

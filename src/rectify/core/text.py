@@ -29,3 +29,28 @@ def natural_sort_key(identifier: str) -> str:
     text = _CN_NUMBER.sub(cn, text)
     return _DIGITS.sub(lambda m: m.group(0).lstrip("0").zfill(12) if len(m.group(0)) <= 12 else m.group(0), text)[
         :SORT_KEY_LENGTH]
+
+
+def decode_text(data: bytes) -> str | None:
+    """Text from an uploaded file as Chinese offices save it: UTF-8 (with or without BOM), UTF-16 with BOM or
+    GBK/GB18030; None for binary content (NUL bytes, or more than 1% control characters)."""
+    text: str | None = None
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            text = data.decode("utf-16")
+        except UnicodeDecodeError:
+            return None
+    else:
+        for encoding in ("utf-8-sig", "gb18030"):
+            try:
+                text = data.decode(encoding)
+                break
+            except UnicodeDecodeError:
+                continue
+    if text is None:
+        return None
+    sample = text[:8192]
+    controls = sum(1 for ch in sample if ch < " " and ch not in "\t\r\n\f")
+    if "\x00" in sample or controls > len(sample) // 100:
+        return None
+    return text

@@ -34,6 +34,7 @@ from pathlib import PurePath
 from django.utils.translation import gettext, gettext_noop
 from python_calamine import CalamineError, CalamineWorkbook, PasswordError, SheetTypeEnum, SheetVisibleEnum
 
+from rectify.core.text import decode_text
 from rectify.ledger import guard
 from rectify.ledger.cells import (
     DEADLINE,
@@ -151,7 +152,7 @@ def _open(data: bytes, filename: str, password: str | None) -> list[_Source]:
         return _open_ole(data, filename, password)
     if data.startswith(b"PK\x03\x04"):
         return _open_zip(data, filename)
-    text = _decode_text(data)
+    text = decode_text(data)
     if text is None:
         raise _unsupported(filename)
     head = text.lstrip()[:200].lower()
@@ -339,29 +340,6 @@ def _calamine_rows(sheet) -> Callable[[], Iterator[tuple[int, list[object]]]]:  
             yield i, (pad + row) if col_off else row
 
     return rows
-
-
-def _decode_text(data: bytes) -> str | None:
-    text: str | None = None
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            text = data.decode("utf-16")
-        except UnicodeDecodeError:
-            return None
-    else:
-        for encoding in ("utf-8-sig", "gb18030"):
-            try:
-                text = data.decode(encoding)
-                break
-            except UnicodeDecodeError:
-                continue
-    if text is None:
-        return None
-    sample = text[:8192]
-    controls = sum(1 for ch in sample if ch < " " and ch not in "\t\r\n")
-    if "\x00" in sample or controls > len(sample) // 100:
-        return None
-    return text
 
 
 def _csv_source(text: str, filename: str) -> _Source:
