@@ -114,7 +114,9 @@ def before_write(rng: random.Random, *, current: list[Problem], all_tasks: list,
             continue
         plan.approvers[id(task)] = approved[id(task)].reviewed_by
         task.status, task.closed_at = TaskStatus.IN_PROGRESS, None
-        task.due_date = look_back.inspected_unit.rectification_end  # the re-check is due with the look-back
+        # The re-check is a new obligation due with the look-back, not an extension of the old deadline: both the
+        # deadline in force and the original one move, so extension counts stay those of approved requests.
+        task.due_date = task.original_due_date = look_back.inspected_unit.rectification_end
         plan.reopened.setdefault(task.problem.pk, []).append(task)
 
     by_task: dict[int, list[CloseOut]] = defaultdict(list)

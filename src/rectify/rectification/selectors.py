@@ -670,7 +670,7 @@ def returned_close_outs_for(*, user: User, limit: int = 8) -> list[CloseOut]:
         close_outs_in_scope(user=user)
         .filter(state=CloseOutState.RETURNED, task__status=TaskStatus.IN_PROGRESS)
         .exclude(task__close_outs__state=CloseOutState.PENDING)
-        .select_related("task__problem__inspected_unit__unit", "reviewed_by")
+        .select_related("task__problem__inspected_unit__unit", "task__problem__inspected_unit__round", "reviewed_by")
         .order_by("-reviewed_at")
     )
     return list(qs[:limit])

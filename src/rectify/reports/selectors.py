@@ -272,7 +272,7 @@ def build(*, title: str, scope: str, units: list[UnitFacts], today: dt.date, tas
     green = sum(u.by_warning.get("green", 0) for u in units)
     waiting = _waiting(units, today=today)
     board.cards = [
-        Card(_("被巡视单位"), len(units), url=None),
+        Card(_("被巡视单位（次）"), len(units), url=None),  # a unit inspected in two rounds counts twice
         Card(_("反馈问题"), problems, sub=_("整改任务 %(n)s 项") % {"n": _sum(units, "tasks")}),
         Card(_("整改完成率"), f"{completion_rate(completed, problems)}%", tone="success",
              sub=_("已完成 %(c)s · 基本完成 %(b)s · 未完成 %(i)s") % {

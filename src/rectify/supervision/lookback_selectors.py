@@ -13,7 +13,7 @@ from rectify.accounts.models import User
 from rectify.core.errors import DomainError, NotFound
 from rectify.inspections import selectors as inspection_selectors
 from rectify.inspections.models import InspectedUnit, InspectionRound, Problem, ProblemKind
-from rectify.rectification.models import TaskStatus
+from rectify.rectification.models import Task, TaskStatus
 from rectify.supervision import similarity
 from rectify.supervision.models import (
     FalseRectificationAssessment,
@@ -181,6 +181,17 @@ def assessments_for(*, user: User, round: InspectionRound | None = None, open_on
     if open_only:
         qs = qs.filter(conclusion="")
     return qs
+
+
+def with_reopened_numbers(assessments: list[FalseRectificationAssessment]) -> list[FalseRectificationAssessment]:
+    """Give each assessment ``reopened``: (task id, number as the ledger writes it, e.g. 12.2) of the tasks it
+    reopened, read in one query for the whole list."""
+    ids = {pk for a in assessments for pk in a.reopened_tasks}
+    numbers = {t["id"]: f'{t["problem__number"]}.{t["number"]}'
+               for t in Task.objects.filter(pk__in=ids).values("id", "number", "problem__number")}
+    for a in assessments:
+        a.reopened = [(pk, numbers.get(pk, f"#{pk}")) for pk in a.reopened_tasks]
+    return assessments
 
 
 def assessment_get_for(*, user: User, assessment_id: int) -> FalseRectificationAssessment:

@@ -130,7 +130,8 @@ def look_back(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "supervision/look_back.html", {
         "round": rnd, "split": split, "page_obj": page, "querystring": urlencode(query), "unit": unit,
         "state": state, "states": LOOK_BACK_STATES,
-        "assessments": list(lookback_selectors.assessments_for(user=request.user, round=rnd)[:20]),
+        "assessments": lookback_selectors.with_reopened_numbers(
+            list(lookback_selectors.assessments_for(user=request.user, round=rnd)[:20])),
         "assessment_conclusions": AssessmentConclusion.choices,
     })
 

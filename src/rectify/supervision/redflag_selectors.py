@@ -231,7 +231,8 @@ def _reappeared(rnd: InspectionRound) -> list[RedFlag]:
         reason = _("%(round)s 问题 %(problem)s 的 %(closed)d 项任务已销号，但该问题在“回头看”中再次出现（%(again)s）。") % {
             "round": first["problem__inspected_unit__round__code"], "problem": first["problem__number"],
             "closed": len(items),
-            "again": "、".join(f"{p['inspected_unit__round__code']} 问题 {p['number']}" for p in back)}
+            "again": "、".join(_("%(round)s 问题 %(problem)s") % {"round": p["inspected_unit__round__code"],
+                                                                 "problem": p["number"]} for p in back)}
         if reopened:
             reason += _("其中 %(n)d 项已重新打开。") % {"n": reopened}
         flags.append(RedFlag(
