@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import email
 import json
+import logging
 import socket
 import threading
 from email.header import decode_header, make_header
@@ -54,6 +55,10 @@ def free_port() -> int:
 
 @pytest.fixture
 def smtp(settings):  # type: ignore[no-untyped-def]
+    # aiosmtpd logs each session from its own thread on "mail.log"; keep that out of handlers an earlier test
+    # attached to a stream pytest has since closed (it printed "--- Logging error ---" in the full run).
+    mail_log = logging.getLogger("mail.log")
+    mail_log.propagate, mail_log.disabled = False, True
     handler = Inbox()
     port = free_port()
     controller = Controller(handler, hostname="127.0.0.1", port=port)
@@ -65,6 +70,7 @@ def smtp(settings):  # type: ignore[no-untyped-def]
     settings.DEFAULT_FROM_EMAIL = "rectify@xunshi.gov.cn"
     yield handler
     controller.stop()
+    mail_log.propagate, mail_log.disabled = True, False
 
 
 class Robot(BaseHTTPRequestHandler):
