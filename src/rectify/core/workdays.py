@@ -47,9 +47,29 @@ def add_workdays(day: dt.date, n: int) -> dt.date:
 
 
 def workdays_between(start: dt.date, end: dt.date) -> int:
-    """Working days in (start, end]: how many working days ``end`` is after ``start`` (0 when end <= start)."""
-    count, day = 0, start
-    while day < end:
-        day += dt.timedelta(days=1)
+    """Working days in (start, end]: how many working days ``end`` is after ``start`` (0 when end <= start).
+
+    Read from per-year running totals (computed once per year and kept), so a span of years costs a few lookups
+    rather than a walk over every day: dashboards judge thousands of report cycles per page."""
+    if end <= start:
+        return 0
+    if start.year == end.year:
+        return _through(end) - _through(start)
+    years = sum(_year_running(year)[-1] for year in range(start.year + 1, end.year))
+    return _year_running(start.year)[-1] - _through(start) + years + _through(end)
+
+
+def _through(day: dt.date) -> int:
+    """Working days from 1 January of ``day``'s year up to and including ``day``."""
+    return _year_running(day.year)[day.timetuple().tm_yday - 1]
+
+
+@functools.lru_cache(maxsize=256)
+def _year_running(year: int) -> tuple[int, ...]:
+    """The running count of working days through each day of ``year`` (index 0 is 1 January)."""
+    day, end, count, totals = dt.date(year, 1, 1), dt.date(year, 12, 31), 0, []
+    while day <= end:
         count += is_workday(day)
-    return count
+        totals.append(count)
+        day += dt.timedelta(days=1)
+    return tuple(totals)
