@@ -10,7 +10,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet
 from django.utils.translation import gettext as _
 
 from rectify.cases import search as search_module
-from rectify.cases.models import CaseCategory, CaseDocument, CaseFact, CaseReview
+from rectify.cases.models import CaseCategory, CaseDocument, CaseFact, CaseReview, CourseItem
 from rectify.core.errors import NotFound
 
 if TYPE_CHECKING:
@@ -79,6 +79,13 @@ def document_get_for(*, user: User, document_id: int) -> CaseDocument:
     if document is None:
         raise NotFound(_("该案例不存在。"))
     return document
+
+
+def course_items_for(*, user: User, limit: int = 200) -> list[CourseItem]:
+    """The latest courses' outline items, for adding a case to a course from its page (every signed-in role
+    reads the library and its courses)."""
+    _require_user(user)
+    return list(CourseItem.objects.select_related("course").order_by("-course_id", "position")[:limit])
 
 
 def filter_options() -> dict[str, Any]:

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods
 from rectify.accountability import selectors as catalogue_selectors
 from rectify.cases import precedents, selectors, services
 from rectify.cases.api import categories_of, import_files
-from rectify.cases.models import CaseReview, CourseItem, Precision
+from rectify.cases.models import CaseReview, Precision
 from rectify.core.errors import Conflict, DomainError, NotFound
 from rectify.core.uploads import refused_uploads
 
@@ -85,7 +85,7 @@ def document(request: HttpRequest, document_id: int) -> HttpResponse:
         "categories": categories_of(doc),
         "similar": precedents.similar_documents(doc, limit=6),
         "can_manage": services.can_manage_library(request.user),
-        "course_items": list(CourseItem.objects.select_related("course").order_by("-course_id", "position")[:200]),
+        "course_items": selectors.course_items_for(user=request.user),
     })
 
 
