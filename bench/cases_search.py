@@ -3,6 +3,7 @@
     .venv/bin/python bench/cases_search.py                       # SQLite, 100,000 documents
     .venv/bin/python bench/cases_search.py --db postgres --docs 100000
     .venv/bin/python bench/cases_search.py --db both --docs 20000
+    .venv/bin/python bench/cases_search.py --db postgres --existing   # search again, on the documents generated last
 
 1. generate: documents of ~150 words (a title of 6–10) drawn from jieba's dictionary with a Zipf-like
    distribution over its 20,000 most frequent 2–4 character words, plus the domain's words (问责、整改、约谈 …)
@@ -143,18 +144,28 @@ def measure(vocab: list[str]) -> dict:
     return report
 
 
-def run(db: str, docs: int) -> dict:
-    home = tempfile.mkdtemp(prefix="rectify-bench-cases-")
+def run(db: str, docs: int, *, existing: bool = False) -> dict:
+    home = os.environ.get("RECTIFY_BENCH_CASES_HOME") or str(Path(tempfile.gettempdir()) / "rectify-bench-cases")
+    Path(home).mkdir(exist_ok=True)
     url = None
     if db == "postgres":
         import psycopg
 
-        with psycopg.connect(PG_URL.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
-            conn.execute("DROP DATABASE IF EXISTS rectify_bench_cases")
-            conn.execute("CREATE DATABASE rectify_bench_cases")
+        if not existing:
+            with psycopg.connect(PG_URL.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
+                conn.execute("DROP DATABASE IF EXISTS rectify_bench_cases")
+                conn.execute("CREATE DATABASE rectify_bench_cases")
         url = PG_URL
+    elif not existing:
+        (Path(home) / "rectify.sqlite3").unlink(missing_ok=True)
     _setup(home, url)
-    vocab, _w = generate(docs)
+    if existing:
+        from rectify.cases.models import CaseDocument
+
+        docs = CaseDocument.objects.count()
+        vocab, _w = _vocabulary()
+    else:
+        vocab, _w = generate(docs)
     if db == "postgres":
         from django.db import connection
 
@@ -167,14 +178,16 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--docs", type=int, default=100_000)
     parser.add_argument("--db", choices=["sqlite", "postgres", "both"], default="sqlite")
+    parser.add_argument("--existing", action="store_true", help="search the documents a previous run generated")
     args = parser.parse_args()
     if args.db == "both":  # each backend in its own process: Django is set up once per process
         import subprocess
 
         for db in ("sqlite", "postgres"):
-            subprocess.run([sys.executable, __file__, "--docs", str(args.docs), "--db", db], check=True)
+            subprocess.run([sys.executable, __file__, "--docs", str(args.docs), "--db", db,
+                            *(["--existing"] if args.existing else [])], check=True)
         return
-    print(json.dumps(run(args.db, args.docs), ensure_ascii=False, indent=1))
+    print(json.dumps(run(args.db, args.docs, existing=args.existing), ensure_ascii=False, indent=1))
 
 
 if __name__ == "__main__":

@@ -5,6 +5,8 @@ every signed-in role and 401 without a login."""
 from __future__ import annotations
 
 import pytest
+from django.db import connection
+from django.urls import reverse
 
 from rectify.accountability.catalogue_seed import catalogue_ensure
 from rectify.accountability.models import AccountabilityForm, Circumstance
@@ -114,3 +116,82 @@ def test_search_queries_do_not_grow_with_the_results(library, world, django_asse
     with django_assert_max_num_queries(3):
         found = document_search_for(user=user, query="问责", filters=Filters(year=2021))
     assert found.count >= 3
+
+
+def test_past_the_cap_the_count_says_more_than(library, world, monkeypatch, client):
+    from rectify.cases import search
+
+    monkeypatch.setattr(search, "COUNT_CAP", 2)
+    found = document_search_for(user=world[Role.LEADER], query="问责", limit=1)
+    assert found.count == 2 and not found.count_exact  # five documents say 问责
+    assert len(found.hits) == 1
+    exact = document_search_for(user=world[Role.LEADER], query="截留口罩", limit=1)
+    assert exact.count == 2 and exact.count_exact  # exactly two: said as a plain count
+    filtered = document_search_for(user=world[Role.LEADER], query="问责", filters=Filters(region="大理州"), limit=1)
+    assert (filtered.count, filtered.count_exact) == (1, True)  # the filters count too
+    filtered = document_search_for(user=world[Role.LEADER], query="问责", filters=Filters(year=2020), limit=1)
+    assert (filtered.count, filtered.count_exact) == (2, True)
+    monkeypatch.setattr(search, "COUNT_CAP", 1)
+    filtered = document_search_for(user=world[Role.LEADER], query="问责", filters=Filters(year=2020), limit=1)
+    assert (filtered.count, filtered.count_exact) == (1, False)
+    monkeypatch.setattr(search, "COUNT_CAP", 2)
+    client.force_login(world[Role.LEADER])
+    page = client.get(reverse("cases:library"), {"q": "问责"}).content.decode()
+    assert "的检索结果：5 篇" in page and "篇以上" not in page  # one page of 20 holds all five: counted
+    monkeypatch.setattr("rectify.cases.views.PAGE_SIZE", 1)
+    page = client.get(reverse("cases:library"), {"q": "问责"}).content.decode()
+    assert "的检索结果：2 篇以上" in page
+
+
+def test_the_api_says_whether_the_count_is_exact(library, api, monkeypatch):  # noqa: F811
+    from rectify.cases import search
+
+    body = api(Role.LEADER).get("/cases/search", {"q": "问责", "limit": 1}).json()
+    assert body["count"] == 5 and body["count_exact"] is True
+    monkeypatch.setattr(search, "COUNT_CAP", 3)
+    body = api(Role.LEADER).get("/cases/search", {"q": "问责", "limit": 1}).json()
+    assert body["count"] == 3 and body["count_exact"] is False
+
+
+postgresql_only = pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's two ranking paths")
+
+
+def _pg_plan(sql: str, params: tuple) -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN " + sql, params)
+        return "\n".join(r[0] for r in cursor.fetchall())
+
+
+@postgresql_only
+def test_postgresql_ranks_in_the_rum_index_where_the_extension_is_installed(library, world):
+    from rectify.cases import search
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT EXISTS (SELECT 1 FROM pg_available_extensions WHERE name = 'rum')")
+        available = cursor.fetchone()[0]
+    if not available:
+        pytest.skip("the RUM extension is not installed on this server (the search uses GIN)")
+    assert search.uses_rum()
+    with connection.cursor() as cursor:  # five documents: the planner would rather read them all; at 10^5 it
+        cursor.execute("SET LOCAL enable_seqscan = off")  # does not (bench/cases_search.py)
+    plan = _pg_plan("SELECT d.id FROM cases_casedocument d, plainto_tsquery('simple', %s) q "
+                    "WHERE d.search_vector @@ q ORDER BY d.search_vector <=> q LIMIT 20", ("问责",))
+    assert search.RUM_INDEX in plan and "Order By" in plan, plan  # best first from the index, no sort of all
+
+
+@postgresql_only
+def test_postgresql_ranks_alike_with_and_without_the_rum_index(library, world):
+    from rectify.cases import search
+    from rectify.cases.tokens import query_tokens
+
+    for query in ("问责", "截留口罩", "瑞丽形式主义", "饮水工程造假"):
+        tokens = query_tokens(query)
+        if not search.uses_rum():
+            pytest.skip("the RUM extension is not installed on this server")
+        by_rum, n_rum, _e = search.ranked_ids(tokens, None, limit=20, rum=True)
+        by_gin, n_gin, _e = search.ranked_ids(tokens, None, limit=20, rum=False)
+        assert n_rum == n_gin and {i for i, _s in by_rum} == {i for i, _s in by_gin}
+        gin_score = {i: round(s, 6) for i, s in by_gin}
+        along_rum = [gin_score[i] for i, _s in by_rum]
+        assert along_rum == sorted(along_rum, reverse=True)  # the same order; ties may fall either way
+        assert all(s > 0 for _i, s in by_rum + by_gin)

@@ -56,7 +56,8 @@ class SearchItem(Schema):
 
 class SearchOut(Schema):
     items: list[SearchItem]
-    count: int
+    count: int = Field(description="命中篇数；超过 10,000 篇时为 10,000，且 count_exact 为 false")
+    count_exact: bool = Field(True, description="count 是否为确数（false：多于 count 篇）")
 
 
 class SearchFilters(Schema):
@@ -81,7 +82,7 @@ def search(request: HttpRequest, filters: Query[SearchFilters]) -> dict[str, Any
     return {"items": [{"id": h.document.pk, "title": h.document.title,
                        "date": h.document.date.isoformat() if h.document.date else None,
                        "snippet": str(h.snippet), "score": h.score} for h in found.hits],
-            "count": found.count}
+            "count": found.count, "count_exact": found.count_exact}
 
 
 class FactOut(Schema):

@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from rectify.accountability.hooks import Precedent
 from rectify.cases.models import CaseDocument, CaseReview
+from rectify.cases.search import pg_ranked
 from rectify.cases.tokens import _jieba, _keep
 
 TEXT_WEIGHT = 1.0
@@ -39,10 +40,7 @@ def _any_match(terms: list[str], limit: int) -> dict[int, float]:
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             query = " | ".join("'" + t.replace("'", "''") + "'" for t in terms)
-            cursor.execute("SELECT d.id, ts_rank_cd(d.search_vector, q) AS s FROM cases_casedocument d, "
-                           "to_tsquery('simple', %s) q WHERE d.search_vector @@ q ORDER BY s DESC, d.id DESC LIMIT %s",
-                           (query, limit))
-            rows = [(r[0], float(r[1])) for r in cursor.fetchall()]
+            rows = pg_ranked("to_tsquery('simple', %s)", query, limit=limit)
         else:
             match = " OR ".join('"' + t.replace('"', '""') + '"' for t in terms)
             cursor.execute("SELECT rowid, -bm25(cases_fts, 4.0, 1.0) AS s FROM cases_fts WHERE cases_fts MATCH %s "

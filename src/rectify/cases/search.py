@@ -5,7 +5,15 @@ The words are jieba's (``tokens``); the database only matches and ranks whitespa
 - SQLite: the FTS5 table ``cases_fts`` (external content over ``cases_casedocument``, kept by triggers), ranked
   by ``bm25`` with the title weighted 4:1 over body and review;
 - PostgreSQL: the generated column ``search_vector`` (``'simple'`` configuration: no stemming or stop words, the
-  tokens stay jieba's; title weight A, body B) with a GIN index, ranked by ``ts_rank_cd``.
+  tokens stay jieba's; title weight A, body B), ranked by ``ts_rank``. With the RUM extension installed (migration
+  0003) a RUM index keeps each word's positions and hands back the best matches in order (``<=>`` is the
+  inverse of RUM's score, ``ts_rank``'s for one word and close to it for several), so ranking never reads the
+  matches' stored vectors; without it a GIN index finds the matches and ``ts_rank`` scores each of them (the
+  same order, but a word in half of 10^5 documents takes about a second).
+
+Counts are exact up to ``COUNT_CAP`` matches; beyond, the search says "more than" (``count_exact`` False), as
+Elasticsearch's ``track_total_hits`` does: counting every match of a word found in most documents costs more
+than the ranked page itself, and nobody pages through more than 500 pages of 20.
 
 Filters (year, region, category, circumstance, form) are an ordinary queryset whose SQL is used as
 ``id IN (…)`` inside the ranked query, so the database ranks only what passes them. Snippets are cut from the
@@ -16,9 +24,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
-from django.db import connection
-from django.db.models import QuerySet
+from django.db import connection, transaction
+from django.db.models import BooleanField, QuerySet
+from django.db.models.expressions import RawSQL
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -27,6 +37,8 @@ from rectify.cases.tokens import highlight_terms, query_tokens
 
 SNIPPET_BEFORE = 24
 SNIPPET_LENGTH = 110
+COUNT_CAP = 10_000
+RUM_INDEX = "cases_casedocument_search_rum"
 
 
 @dataclass
@@ -40,48 +52,96 @@ class Hit:
 @dataclass
 class Found:
     hits: list[Hit]
-    count: int
+    count: int  # exact when count_exact, else COUNT_CAP: "more than"
     tokens: list[str]
+    count_exact: bool = True
 
 
 def _match_expression(tokens: list[str]) -> str:
     return " ".join('"' + t.replace('"', '""') + '"' for t in tokens)
 
 
+@lru_cache(maxsize=8)
+def _rum_in(database: str) -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT EXISTS (SELECT 1 FROM pg_class c JOIN pg_am a ON a.oid = c.relam "
+                       "WHERE c.relname = %s AND a.amname = 'rum')", (RUM_INDEX,))
+        return bool(cursor.fetchone()[0])
+
+
+def uses_rum() -> bool:
+    """Whether this PostgreSQL database ranks in its RUM index (checked once per database and process)."""
+    return connection.vendor == "postgresql" and _rum_in(connection.settings_dict["NAME"])
+
+
+def pg_ranked(tsquery: str, query: str, *, where: str = "", params: tuple = (), limit: int, offset: int = 0,
+              rum: bool | None = None) -> list[tuple[int, float]]:
+    """(id, score) of the documents matching ``tsquery`` (an SQL expression of one parameter, ``query``), best
+    first — in the RUM index's order when there is one, else scored one by one. ``where`` adds conditions on
+    ``d``. Shared by the search and the similar cases."""
+    base = f"FROM cases_casedocument d, {tsquery} q WHERE d.search_vector @@ q{where}"
+    with connection.cursor() as cursor:
+        if uses_rum() if rum is None else rum:
+            # Ties keep the index's order: a second sort key would make PostgreSQL score every match again.
+            cursor.execute(f"SELECT d.id, d.search_vector <=> q AS distance {base} ORDER BY d.search_vector <=> q "
+                           "LIMIT %s OFFSET %s", (query, *params, limit, offset))
+            return [(r[0], 1.0 / float(r[1]) if r[1] else 0.0) for r in cursor.fetchall()]
+        cursor.execute(f"SELECT d.id, ts_rank(d.search_vector, q) AS s {base} ORDER BY s DESC, d.id DESC "
+                       "LIMIT %s OFFSET %s", (query, *params, limit, offset))
+        return [(r[0], float(r[1])) for r in cursor.fetchall()]
+
+
+def _capped_count(cursor, sql: str, params: tuple) -> tuple[int, bool]:
+    """count(*) of ``sql``'s rows, stopping at COUNT_CAP + 1: (count, exact)."""
+    cursor.execute(f"SELECT count(*) FROM ({sql} LIMIT {COUNT_CAP + 1}) AS matches", params)
+    n = cursor.fetchone()[0]
+    return (n, True) if n <= COUNT_CAP else (COUNT_CAP, False)
+
+
 def ranked_ids(tokens: list[str], scope: QuerySet[CaseDocument] | None, *, limit: int,
-               offset: int = 0) -> tuple[list[tuple[int, float]], int]:
-    """(id, score) of the best matches, best first, and how many match in all."""
+               offset: int = 0, rum: bool | None = None) -> tuple[list[tuple[int, float]], int, bool]:
+    """(id, score) of the best matches, best first; how many match in all (up to COUNT_CAP) and whether that
+    count is exact."""
     if not tokens:
-        return [], 0
+        return [], 0, True
     inner, inner_params = ("", ())
     if scope is not None:
         sub_sql, sub_params = scope.order_by().values("id").query.sql_with_params()  # no ORDER BY inside IN
         inner, inner_params = sub_sql, tuple(sub_params)
+    if connection.vendor == "postgresql":
+        where = f" AND d.id IN ({inner})" if inner else ""
+        query = " ".join(tokens)
+        rows = pg_ranked("plainto_tsquery('simple', %s)", query, where=where, params=inner_params, limit=limit,
+                         offset=offset, rum=rum)
+        if len(rows) < limit and (rows or offset == 0):
+            return rows, offset + len(rows), True
+        # The count is the filters' queryset with the match as one more condition on the same table, so the
+        # planner can intersect the index's matches with the filter's rows. Left alone it would scan the table
+        # and match every row's stored vector (a second at 10^5 documents; it does not know what reading one
+        # costs): the index answers the match by itself. The setting is the transaction's and is put back.
+        matching = (scope if scope is not None else CaseDocument.objects.all()).filter(RawSQL(
+            "cases_casedocument.search_vector @@ plainto_tsquery('simple', %s)", (query,), output_field=BooleanField()))
+        with transaction.atomic(savepoint=False), connection.cursor() as cursor:
+            cursor.execute("SELECT current_setting('enable_seqscan'), set_config('enable_seqscan', 'off', true)")
+            before = cursor.fetchone()[0]
+            sql, params = matching.order_by().values("id").query.sql_with_params()
+            count, exact = _capped_count(cursor, sql, tuple(params))
+            cursor.execute("SELECT set_config('enable_seqscan', %s, true)", (before,))
+        return rows, count, exact
+    # "+rowid" keeps the filter away from FTS5's planner: given "rowid IN (…)" it would probe the index once
+    # per filtered row; as a plain expression it is checked on the matches, and bm25 is computed only for
+    # the matches that pass it.
+    match = _match_expression(tokens)
+    where = "cases_fts MATCH %s" + (f" AND +rowid IN ({inner})" if inner else "")
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            where = "d.search_vector @@ q" + (f" AND d.id IN ({inner})" if inner else "")
-            base = f"FROM cases_casedocument d, plainto_tsquery('simple', %s) q WHERE {where}"
-            query = " ".join(tokens)
-            cursor.execute(f"SELECT d.id, ts_rank_cd(d.search_vector, q) AS s {base} ORDER BY s DESC, d.id DESC "
-                           "LIMIT %s OFFSET %s", (query, *inner_params, limit, offset))
-            rows = [(r[0], float(r[1])) for r in cursor.fetchall()]
-            if len(rows) < limit and (rows or offset == 0):
-                return rows, offset + len(rows)
-            cursor.execute(f"SELECT count(*) {base}", (query, *inner_params))
-            return rows, cursor.fetchone()[0]
-        # "+rowid" keeps the filter away from FTS5's planner: given "rowid IN (…)" it would probe the index once
-        # per filtered row; as a plain expression it is checked on the matches, and bm25 is computed only for
-        # the matches that pass it.
-        match = _match_expression(tokens)
-        where = "cases_fts MATCH %s" + (f" AND +rowid IN ({inner})" if inner else "")
         cursor.execute(f"SELECT rowid, -bm25(cases_fts, 4.0, 1.0) FROM cases_fts WHERE {where} "
                        "ORDER BY bm25(cases_fts, 4.0, 1.0), rowid DESC LIMIT %s OFFSET %s",
                        (match, *inner_params, limit, offset))
         rows = [(r[0], float(r[1])) for r in cursor.fetchall()]
         if len(rows) < limit and (rows or offset == 0):
-            return rows, offset + len(rows)
-        cursor.execute(f"SELECT count(*) FROM cases_fts WHERE {where}", (match, *inner_params))  # no ranking
-        return rows, cursor.fetchone()[0]
+            return rows, offset + len(rows), True
+        count, exact = _capped_count(cursor, f"SELECT 1 FROM cases_fts WHERE {where}", (match, *inner_params))
+        return rows, count, exact
 
 
 def _pattern(terms: list[str]) -> re.Pattern[str] | None:
@@ -130,10 +190,10 @@ def search(scope: QuerySet[CaseDocument], query: str, *, limit: int = 20, offset
     """Ranked matches of ``query`` within ``scope`` (a queryset of the documents that pass the filters; with
     ``filtered`` False it is the whole library and no ``IN`` is added)."""
     tokens = query_tokens(query)
-    rows, count = ranked_ids(tokens, scope if filtered else None, limit=limit, offset=offset)
+    rows, count, exact = ranked_ids(tokens, scope if filtered else None, limit=limit, offset=offset)
     documents = CaseDocument.objects.in_bulk([doc_id for doc_id, _s in rows])
     terms = highlight_terms(tokens)
     hits = [Hit(document=documents[doc_id], score=round(score, 6),
                 snippet=snippet(documents[doc_id].paragraphs, terms), title_marked=mark(documents[doc_id].title, terms))
             for doc_id, score in rows if doc_id in documents]
-    return Found(hits=hits, count=count, tokens=tokens)
+    return Found(hits=hits, count=count, tokens=tokens, count_exact=exact)

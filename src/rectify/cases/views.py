@@ -51,11 +51,11 @@ def library(request: HttpRequest) -> HttpResponse:
     filters = _filters(request)
     q = (request.GET.get("q") or "").strip()[:200]
     page_number = max(1, _int(request.GET.get("page")) or 1)
-    hits, page_obj, count = None, None, 0
+    hits, page_obj, count, count_exact = None, None, 0, True
     if q:
         found = selectors.document_search_for(user=request.user, query=q, filters=filters, limit=PAGE_SIZE,
                                               offset=(page_number - 1) * PAGE_SIZE)
-        hits, count = found.hits, found.count
+        hits, count, count_exact = found.hits, found.count, found.count_exact
         page_obj = Paginator(range(count), PAGE_SIZE).get_page(page_number) if count else None
     else:
         page_obj = Paginator(selectors.document_list_for(user=request.user, filters=filters), PAGE_SIZE).get_page(
@@ -65,6 +65,7 @@ def library(request: HttpRequest) -> HttpResponse:
     query = {**filters.as_query(), **({"q": q} if q else {})}
     return render(request, "cases/library.html", {
         "crumbs": _crumbs(), "q": q, "filters": filters, "hits": hits, "page_obj": page_obj, "count": count,
+        "count_exact": count_exact,
         "options": selectors.filter_options(), "circumstances": catalogue.circumstances, "forms": catalogue.forms,
         "querystring": urlencode(query), "can_manage": services.can_manage_library(request.user),
     })
