@@ -76,7 +76,7 @@ def test_the_red_card_links_to_exactly_the_tasks_it_counts(round_with_history, c
 def test_on_time_close_out_rate_compares_with_the_original_deadline(round_with_history):
     w = round_with_history
     board = selectors.round_dashboard_for(user=w[Role.COMMISSION], code=w.round.code)
-    a = next(u for u in board.units if u.inspected_unit == w.iu_a)
+    a = next(u for u in board.units if u.inspected_unit.pk == w.iu_a.pk)
     # closed on time 1; closed late 1; the red task (07-01) and the extended one (originally 07-05) are due
     assert (a.on_time, a.due_or_closed, str(a.on_time_rate)) == (1, 4, "25.00")
     ranking = board.table("on_time")
@@ -104,7 +104,7 @@ def test_ageing_and_categories(round_with_history):
 def test_a_unit_sees_only_its_own_figures(round_with_history, client):
     w = round_with_history
     board = selectors.round_dashboard_for(user=w[Role.UNIT_LEAD], code=w.round.code)
-    assert [u.inspected_unit for u in board.units] == [w.iu_a]
+    assert [u.inspected_unit.pk for u in board.units] == [w.iu_a.pk]
     with pytest.raises(NotFound):
         selectors.unit_dashboard_for(user=w[Role.UNIT_LEAD], unit_code=w.unit_b.code)
     client.force_login(w[Role.UNIT_LEAD])
@@ -200,7 +200,7 @@ def test_a_close_out_late_in_the_evening_of_the_deadline_in_beijing_is_on_time(w
     factories.refresh_rollups([on_time.problem_id, late.problem_id])
     with clock.frozen(dt.date(2026, 7, 2)):
         board = selectors.round_dashboard_for(user=world[Role.COMMISSION], code=world.round.code)
-    b = next(u for u in board.units if u.inspected_unit == world.iu_b)
+    b = next(u for u in board.units if u.inspected_unit.pk == world.iu_b.pk)
     assert (b.on_time, b.due_or_closed) == (1, 2)
     line = dict(board.table("burn_down").rows)
     assert line["2026-06-30"] - line["2026-07-02"] == 1  # each counted on the Beijing date it was closed
@@ -238,7 +238,7 @@ def test_a_close_out_approved_through_the_services_counts_on_time_and_in_the_bur
                                    close_out_id=CloseOut.objects.get(task=world.task_a).pk)
     with clock.frozen(dt.date(2026, 8, 2)):
         board = selectors.round_dashboard_for(user=world[Role.COMMISSION], code=world.round.code)
-    a = next(u for u in board.units if u.inspected_unit == world.iu_a)
+    a = next(u for u in board.units if u.inspected_unit.pk == world.iu_a.pk)
     assert (a.on_time, a.due_or_closed) == (1, 1)
     line = dict(board.table("burn_down").rows)
     assert line["2026-05-01"] == 2 and line["2026-08-02"] == 1

@@ -7,13 +7,22 @@ import datetime as dt
 
 import pytest
 from django.urls import reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from rectify.accounts.models import Role
 from rectify.core.errors import Conflict, DomainError, PermissionDenied
 from rectify.inspections.models import InspectedUnit
 from rectify.rectification.models import Task, TaskStatus
 from rectify.reports import cycle_selectors, services
-from rectify.reports.cycles import default_policy, progress_cycles, rectification_cycle
+from rectify.reports.cycles import (
+    all_cycles,
+    default_policy,
+    progress_cycles,
+    rectification_cycle,
+    unit_colour,
+    unit_cycles,
+)
 from rectify.reports.models import Cadence, ReportPolicy, UnitReport
 from tests import factories
 
@@ -167,3 +176,25 @@ def test_the_round_policy_is_set_by_the_office_only(world, client):
         ("weekly", 3, True, False)
     client.force_login(world[Role.UNIT_LEAD])
     assert client.get(url).status_code == 403
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(cadence=st.sampled_from(list(Cadence.values)), weekly_first_month=st.booleans(), shift=st.booleans(),
+       grace=st.integers(0, 10), filed_share=st.floats(0, 1), seed=st.integers(0, 10_000),
+       day_offset=st.integers(-10, 160))
+def test_the_dashboard_colour_is_the_colour_of_every_cycle_judged(world, cadence, weekly_first_month, shift, grace,
+                                                                    filed_share, seed, day_offset):
+    """The dashboards' card judges only the earliest missing report (cycles.unit_colour); it must agree with
+    judging every cycle (unit_cycles(…).colour), whatever the cadence, the reports filed and the day."""
+    import random
+
+    policy = ReportPolicy(round=world.round, cadence=cadence, weekly_first_month=weekly_first_month,
+                          shift_to_workday=shift, grace_workdays=grace)
+    cycles = all_cycles(world.iu_a, policy)
+    rng = random.Random(seed)
+    filed = [c for c in cycles if rng.random() < filed_share]
+    reports = [UnitReport(inspected_unit=world.iu_a, kind=c.kind, cycle=c.number, due_date=c.due,
+                          filed_at=dt.datetime.combine(c.due, dt.time(2), tzinfo=dt.UTC)) for c in filed]
+    today = world.iu_a.feedback_date + dt.timedelta(days=day_offset)
+    assert unit_colour(cycles, {c.key for c in filed}, policy=policy, today=today) == unit_cycles(
+        world.iu_a, reports, policy=policy, today=today).colour

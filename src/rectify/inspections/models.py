@@ -24,6 +24,11 @@ def add_months(day: dt.date, months: int) -> dt.date:
     return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
+def rectification_end(feedback_date: dt.date, rectification_months: int) -> dt.date:
+    """Last day of the concentrated rectification period of a unit fed back on ``feedback_date``."""
+    return add_months(feedback_date, rectification_months) - dt.timedelta(days=1)
+
+
 class RoundKind(models.TextChoices):
     REGULAR = "regular", _("常规巡视")
     SPECIAL = "special", _("专项巡视")
@@ -128,7 +133,7 @@ class InspectedUnit(TimeStampedModel):
     @property
     def rectification_end(self) -> dt.date:
         """Last day of the concentrated rectification period."""
-        return add_months(self.feedback_date, self.round.rectification_months) - dt.timedelta(days=1)
+        return rectification_end(self.feedback_date, self.round.rectification_months)
 
     @property
     def report_due(self) -> dt.date:

@@ -15,7 +15,7 @@ Derived state is computed in SQL when read (never stored):
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import IO
@@ -558,6 +558,25 @@ def with_unit_facts(units: QuerySet[InspectedUnit]) -> QuerySet[InspectedUnit]:
     )
 
 
+ROLLUP_FIGURES = (*TaskStatus.values, *COMPLETION_LABELS, "tasks", "tasks_closed", "tasks_extended",
+                  "tasks_closed_on_time", "self_found_completed")  # the UnitRollup columns a unit's figures use
+
+
+def fill_from_rollup(p: UnitProgress, rollup: Mapping[str, int] | None, *, fed_back: int, self_found: int) -> None:
+    """A unit's figures from its rollup row (``ROLLUP_FIGURES`` by name; None: no task yet) and its numbers of
+    fed-back and self-found problems. Problems without tasks are pending and incomplete."""
+    if rollup is not None:
+        p.by_status = {k: rollup[k] for k in TaskStatus.values if rollup[k]}
+        p.by_completion = {k: rollup[k] for k in COMPLETION_LABELS if rollup[k]}
+        p.tasks, p.tasks_closed, p.tasks_extended = rollup["tasks"], rollup["tasks_closed"], rollup["tasks_extended"]
+        p.self_found_completed = rollup["self_found_completed"]
+    p.problems, p.self_found = fed_back, self_found
+    without_tasks = p.problems - sum(p.by_status.values())
+    if without_tasks:
+        p.by_status[TaskStatus.PENDING.value] = p.by_status.get(TaskStatus.PENDING.value, 0) + without_tasks
+        p.by_completion["incomplete"] = p.by_completion.get("incomplete", 0) + without_tasks
+
+
 def unit_facts_into(progress: dict[int, UnitProgress], *, yellow_days: int, today: dt.date) -> None:
     """Fill ``UnitProgress`` rows (by inspected unit id; units from ``with_unit_facts``) from the read model and
     today's sums over the deadline-day counts: one query for any number of units. Problems without tasks have no
@@ -565,16 +584,8 @@ def unit_facts_into(progress: dict[int, UnitProgress], *, yellow_days: int, toda
     for p in progress.values():
         iu = p.inspected_unit
         row = getattr(iu, "rollup", None)  # a unit whose problems have no task yet has none
-        if row is not None:
-            p.by_status = {k: getattr(row, k) for k in TaskStatus.values if getattr(row, k)}
-            p.by_completion = {k: getattr(row, k) for k in COMPLETION_LABELS if getattr(row, k)}
-            p.tasks, p.tasks_closed, p.tasks_extended = row.tasks, row.tasks_closed, row.tasks_extended
-            p.self_found_completed = row.self_found_completed
-        p.problems, p.self_found = iu.fed_back_problems, iu.self_found_problems  # type: ignore[attr-defined]
-        without_tasks = p.problems - sum(p.by_status.values())
-        if without_tasks:
-            p.by_status[TaskStatus.PENDING.value] = p.by_status.get(TaskStatus.PENDING.value, 0) + without_tasks
-            p.by_completion["incomplete"] = p.by_completion.get("incomplete", 0) + without_tasks
+        fill_from_rollup(p, vars(row) if row is not None else None, fed_back=iu.fed_back_problems,  # type: ignore[attr-defined]
+                         self_found=iu.self_found_problems)  # type: ignore[attr-defined]
     yellow_until = today + dt.timedelta(days=yellow_days)
     sums = (UnitDueCount.objects.filter(inspected_unit_id__in=list(progress)).order_by().values("inspected_unit_id")
             .annotate(

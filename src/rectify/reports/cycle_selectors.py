@@ -14,7 +14,15 @@ from rectify.inspections import selectors as inspection_selectors
 from rectify.inspections.models import InspectedUnit, InspectionRound
 from rectify.rectification import selectors as rectification_selectors
 from rectify.rectification.models import ProgressEntry, Task, TaskStatus
-from rectify.reports.cycles import UnitCycles, default_policy, policy_of, unit_cycles
+from rectify.reports.cycles import (
+    Cycle,
+    UnitCycles,
+    all_cycles,
+    default_policy,
+    policy_of,
+    unit_colour,
+    unit_cycles,
+)
 from rectify.reports.models import ReportPolicy, UnitReport
 
 DRAFT_LINES = 30  # rows listed per section of a draft; the counts are always complete
@@ -127,16 +135,20 @@ def since_for(cycles: UnitCycles, number: int) -> dt.date:
 
 def report_colours(*, units: list[InspectedUnit], today: dt.date) -> dict[str, int]:
     """How many of these units (already in the user's scope, with their rounds loaded) are red, yellow or green
-    for missing reports, across rounds (dashboard cards). Two queries: their rounds' policies, their reports."""
+    for missing reports, across rounds (dashboard cards). Two queries: their rounds' policies, their reports.
+    Units of a round fed back on the same day share their cycles, worked out once."""
     rounds = {iu.round_id: iu.round for iu in units}
     policies = {p.round_id: p for p in ReportPolicy.objects.filter(round_id__in=list(rounds))}
-    reports: dict[int, list[UnitReport]] = {iu.pk: [] for iu in units}
-    for report in (UnitReport.objects.filter(inspected_unit_id__in=[iu.pk for iu in units])
-                   .only("inspected_unit_id", "kind", "cycle", "due_date", "filed_at")):
-        reports[report.inspected_unit_id].append(report)
+    filed: dict[int, set[tuple[str, int]]] = {iu.pk: set() for iu in units}
+    for unit_id, kind, cycle in (UnitReport.objects.filter(inspected_unit_id__in=[iu.pk for iu in units]).order_by()
+                                 .values_list("inspected_unit_id", "kind", "cycle")):
+        filed[unit_id].add((kind, cycle))
     counts = {"red": 0, "yellow": 0, "green": 0}
+    shared: dict[tuple[int, dt.date], list[Cycle]] = {}
     for iu in units:
-        rnd = rounds[iu.round_id]
-        policy = policies.get(iu.round_id) or default_policy(rnd)
-        counts[unit_cycles(iu, reports[iu.pk], policy=policy, today=today).colour] += 1
+        policy = policies.get(iu.round_id) or default_policy(rounds[iu.round_id])
+        key = (iu.round_id, iu.feedback_date)
+        if key not in shared:
+            shared[key] = all_cycles(iu, policy)
+        counts[unit_colour(shared[key], filed[iu.pk], policy=policy, today=today)] += 1
     return counts

@@ -173,3 +173,19 @@ def unit_cycles(iu: InspectedUnit, reports: list[UnitReport], *, policy: ReportP
     rect = rectification_cycle(iu, policy)
     result.rectification = judge(rect, filed.get(rect.key), policy=policy, today=today)
     return result
+
+
+def unit_colour(cycles: list[Cycle], filed: set[tuple[str, int]], *, policy: ReportPolicy, today: dt.date) -> str:
+    """``unit_cycles(…).colour`` without judging every cycle: ``cycles`` sorted by due date (``all_cycles``), the
+    keys of the reports filed. The earliest missing report is the latest one, so it alone sets the colour."""
+    for cycle in cycles:
+        if cycle.due >= today:
+            return "green"
+        if cycle.key not in filed:
+            return judge(cycle, None, policy=policy, today=today).colour or "green"
+    return "green"
+
+
+def all_cycles(iu: InspectedUnit, policy: ReportPolicy) -> list[Cycle]:
+    """Every report cycle of the unit, progress and rectification, by due date."""
+    return sorted([*progress_cycles(iu, policy), rectification_cycle(iu, policy)], key=lambda c: (c.due, c.number))

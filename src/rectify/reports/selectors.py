@@ -33,7 +33,14 @@ from rectify.core import clock
 from rectify.core.db import ChinaDate, DaysUntil
 from rectify.core.errors import NotFound
 from rectify.inspections import selectors as inspection_selectors
-from rectify.inspections.models import InspectedUnit, InspectionRound, Problem, ProblemCategory, ProblemKind
+from rectify.inspections.models import (
+    InspectedUnit,
+    InspectionRound,
+    Problem,
+    ProblemCategory,
+    ProblemKind,
+    rectification_end,
+)
 from rectify.rectification import selectors as rectification_selectors
 from rectify.rectification.models import CloseOut, CloseOutState, DueMeasure, Task, TaskStatus, UnitDueCount
 from rectify.rectification.selectors import COMPLETION_LABELS, UnitProgress, completion_rate
@@ -62,8 +69,35 @@ class Card:
     tone: str = ""
 
 
+@dataclass(frozen=True)
+class OrgRef:
+    code: str
+    name: str
+
+
+@dataclass(frozen=True)
+class UnitRef:
+    """An inspected unit as the dashboards read it: a few values, not model instances (a province has thousands
+    of inspected units; building each with its round, organisation and rollup cost more than the queries)."""
+
+    pk: int
+    round: InspectionRound  # shared by the units of a round
+    unit: OrgRef
+    feedback_date: dt.date
+    team_id: int | None
+
+    @property
+    def round_id(self) -> int:
+        return self.round.pk
+
+    @property
+    def rectification_end(self) -> dt.date:
+        return rectification_end(self.feedback_date, self.round.rectification_months)
+
+
 @dataclass
 class UnitFacts(UnitProgress):
+    inspected_unit: UnitRef  # type: ignore[assignment]
     tasks_yellow: int = 0
     open_tasks: int = 0
     on_time: int = 0
@@ -95,34 +129,41 @@ class Dashboard:
 # --- the facts of a set of inspected units -------------------------------------------------------
 
 def unit_facts(units: QuerySet[InspectedUnit], *, today: dt.date) -> list[UnitFacts]:
-    """Queries 1–2 of the module docstring: each unit's rollup (with its on-time close-outs), today's warnings."""
-    rows = list(rectification_selectors.with_unit_facts(units.select_related("round", "unit", "team"))
-                .order_by("-round__start_date", "unit__path"))
-    facts = {iu.pk: UnitFacts(inspected_unit=iu) for iu in rows}
+    """Queries 1–2 of the module docstring (and the units' rounds): each unit's rollup figures and problem counts
+    as values, then today's warnings and overdue sums with each round's own yellow period (a unit page and the
+    province span rounds)."""
+    rounds = {r.pk: r for r in InspectionRound.objects.filter(pk__in=units.values("round_id"))}
+    figures = rectification_selectors.ROLLUP_FIGURES
+    rows = (rectification_selectors.with_unit_facts(units).order_by("-round__start_date", "unit__path")
+            .values_list("pk", "round_id", "feedback_date", "team_id", "unit__code", "unit__name", "rollup__pk",
+                         *(f"rollup__{name}" for name in figures), "fed_back_problems", "self_found_problems"))
+    facts: dict[int, UnitFacts] = {}
+    n = len(figures)
+    for pk, round_id, feedback_date, team_id, code, name, rollup_pk, *rest in rows:
+        f = facts[pk] = UnitFacts(inspected_unit=UnitRef(pk, rounds[round_id], OrgRef(code, name), feedback_date,
+                                                         team_id))
+        rollup = dict(zip(figures, rest[:n], strict=True)) if rollup_pk is not None else None
+        rectification_selectors.fill_from_rollup(f, rollup, fed_back=rest[n], self_found=rest[n + 1])
+        f.on_time = rollup["tasks_closed_on_time"] if rollup else 0
     if not facts:
         return []
-    # unit_facts_into fills the rollup figures; its warning sums assume one yellow period, so they are redone
-    # below with each round's own period (a unit page spans rounds).
-    rectification_selectors.unit_facts_into(facts, yellow_days=0, today=today)  # type: ignore[arg-type]
-    ids = list(facts)
     left = DaysUntil(F("day"), today)
     yellow = Q(day__gte=today) & Q(left__lte=F("inspected_unit__round__yellow_days"))
-    sums = (UnitDueCount.objects.filter(inspected_unit_id__in=ids).annotate(left=left).order_by()
+    problem, task = Q(measure=DueMeasure.PROBLEM), Q(measure=DueMeasure.TASK)
+    sums = (UnitDueCount.objects.filter(inspected_unit_id__in=list(facts)).annotate(left=left).order_by()
             .values("inspected_unit_id")
-            .annotate(red=Sum("count", filter=Q(measure=DueMeasure.PROBLEM, day__lt=today)),
-                      yellow=Sum("count", filter=Q(measure=DueMeasure.PROBLEM) & yellow),
-                      open_problems=Sum("count", filter=Q(measure=DueMeasure.PROBLEM)),
-                      tasks_yellow=Sum("count", filter=Q(measure=DueMeasure.TASK) & yellow),
-                      open_tasks=Sum("count", filter=Q(measure=DueMeasure.TASK))))
+            .annotate(red=Sum("count", filter=problem & Q(day__lt=today)), yellow=Sum("count", filter=problem & yellow),
+                      open_problems=Sum("count", filter=problem), tasks_yellow=Sum("count", filter=task & yellow),
+                      open_tasks=Sum("count", filter=task), overdue=Sum("count", filter=task & Q(day__lt=today)),
+                      overdue_original=Sum("count", filter=Q(measure=DueMeasure.TASK_ORIGINAL, day__lt=today))))
     for row in sums:
         f = facts[row["inspected_unit_id"]]
         red, yel = row["red"] or 0, row["yellow"] or 0
         green = (row["open_problems"] or 0) - red - yel
         f.by_warning = {k: v for k, v in (("red", red), ("yellow", yel), ("green", green)) if v}
         f.tasks_yellow, f.open_tasks = row["tasks_yellow"] or 0, row["open_tasks"] or 0
+        f.tasks_overdue, f.tasks_overdue_original = row["overdue"] or 0, row["overdue_original"] or 0
     for f in facts.values():  # from the read model: closed by the original deadline, and closed or past it
-        row = getattr(f.inspected_unit, "rollup", None)
-        f.on_time = row.tasks_closed_on_time if row is not None else 0
         f.due_or_closed = f.tasks_closed + f.tasks_overdue_original
     return list(facts.values())
 
@@ -308,7 +349,9 @@ def build(*, title: str, scope: str, units: list[UnitFacts], today: dt.date, tas
     extended = Table("extended", _("逾期与延期任务"), [_("单位"), _("逾期任务（按现行时限）"),
                                                   _("逾期任务（按原定时限）"), _("经批准延期")], chart="bar",
                      colors=[RED, "#e67e22", GREY], note=_("延期任务单独统计：按原定时限的逾期数保留延期前的记录（规则3）。"))
-    for u in units:
+    # The province page keeps the round summary, the rankings and the distributions: its per-unit tables would
+    # list thousands of rows, so they are not built (each round's page has them).
+    for u in units if scope != "province" else ():
         link = ledger(u)
         status = [u.by_status.get(s, 0) for s in TaskStatus.values]
         progress.add([label(u), *status, u.rate], link)
@@ -337,9 +380,9 @@ def build(*, title: str, scope: str, units: list[UnitFacts], today: dt.date, tas
     for u in ranked:
         ranking.add([label(u), u.on_time_rate, u.on_time, u.due_or_closed, u.rate], ledger(u))
 
-    board.tables = [progress, warnings, _burn_down(units, today=today), ranking,
-                    _ageing(units, today=today, task_url=task_url), waiting,
-                    _categories(units, category=category), kinds, extended]
+    per_unit = [progress, warnings, kinds, extended] if scope != "province" else []
+    board.tables = [*per_unit[:2], _burn_down(units, today=today), ranking, _ageing(units, today=today, task_url=task_url),
+                    waiting, _categories(units, category=category), *per_unit[2:]]
     return board
 
 
@@ -464,9 +507,7 @@ def province_dashboard_for(*, user: User, today: dt.date | None = None) -> tuple
                     sum(u.by_warning.get("red", 0) for u in members), _sum(members, "tasks_overdue"),
                     completion_rate(_sum(members, "on_time"), _sum(members, "due_or_closed"))],
                    reverse("reports:round", args=[rnd.code]))
-    # The per-unit tables of a whole province are long: the page keeps the round summary, the rankings and the
-    # distributions; per-unit status and warnings are on each round's page.
-    board.tables = [rounds] + [t for t in board.tables if t.key not in ("progress", "warnings", "kinds", "extended")]
+    board.tables = [rounds, *board.tables]
     return board, rounds
 
 
