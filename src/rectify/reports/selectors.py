@@ -256,22 +256,25 @@ def _categories(units: list[UnitFacts], *, category: ProblemCategory | None = No
     qs = Problem.objects.filter(inspected_unit_id__in=[u.inspected_unit.pk for u in units])
     if category is not None:
         qs = qs.filter(Q(category=category) | Q(category__parent=category))
-    rows = (qs.order_by().values("kind", "category__code", "category__name", "category__parent__code",
-                                 "category__parent__name")
+    # Grouped by the category's id only (names and parents come from the small catalogue): grouping by the
+    # names through two more joins doubled the cost of this, the dashboards' largest aggregate.
+    rows = (qs.order_by().values_list("kind", "category_id")
             .annotate(n=Count("pk"), done=Count("pk", filter=Q(rollup__completion="completed"))))
+    catalogue = {c.pk: c for c in ProblemCategory.objects.select_related("parent")}
     grouped: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0, 0])
-    for row in rows:
-        if category is None and row["category__parent__code"]:
-            key = (row["category__parent__code"], row["category__parent__name"])
-        elif row["category__code"]:
-            key = (row["category__code"], row["category__name"])
-        else:
+    for kind, category_id, n, done in rows:
+        found = catalogue.get(category_id)
+        if found is None:
             key = ("~", _("未分类"))
-        if row["kind"] == ProblemKind.SELF_FOUND:
-            grouped[key][2] += row["n"]
+        elif category is None and found.parent_id:
+            key = (found.parent.code, found.parent.name)
         else:
-            grouped[key][0] += row["n"]
-            grouped[key][1] += row["done"]
+            key = (found.code, found.name)
+        if kind == ProblemKind.SELF_FOUND:
+            grouped[key][2] += n
+        else:
+            grouped[key][0] += n
+            grouped[key][1] += done
     for (code, name), (n, done, self_found) in sorted(grouped.items()):
         label = f"{code} {name}" if code != "~" else name
         link = reverse("reports:category", args=[code]) if code != "~" and category is None else None
