@@ -23,7 +23,7 @@ from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
 
-from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models import Count, F, FilteredRelation, Q, QuerySet, Sum
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -247,19 +247,27 @@ def _waiting(units: list[UnitFacts], *, today: dt.date) -> Table:
     return table
 
 
+def _problems_with_rollups(unit_ids: list[int]) -> QuerySet[Problem]:
+    """The problems of these units, each with its rollup row as ``own_rollup`` (none for a problem without tasks).
+    The rollup rows are chosen by their own unit too: joined on the problem alone, PostgreSQL hashed all the
+    province's rollup rows to count one round's (0.75 s for 12 units at 10^6 tasks; 26 ms so)."""
+    return Problem.objects.filter(inspected_unit_id__in=unit_ids).annotate(
+        own_rollup=FilteredRelation("rollup", condition=Q(rollup__inspected_unit_id__in=unit_ids)))
+
+
 def _categories(units: list[UnitFacts], *, category: ProblemCategory | None = None) -> Table:
     """Problems by level-1 category (or by sub-category inside one category), fed-back and self-found apart,
     with their completion (query 7, on the problems' rollup rows)."""
     title = _("问题类别分布") if category is None else _("“%(name)s”下各子类问题") % {"name": category.name}
     table = Table("categories", title, [_("问题类别"), _("反馈问题"), _("已完成"), _("完成率（%）"), _("自查问题")],
                   chart="bar", series=[1, 2, 4], colors=[BLUE, GREEN, GREY])
-    qs = Problem.objects.filter(inspected_unit_id__in=[u.inspected_unit.pk for u in units])
+    qs = _problems_with_rollups([u.inspected_unit.pk for u in units])
     if category is not None:
         qs = qs.filter(Q(category=category) | Q(category__parent=category))
     # Grouped by the category's id only (names and parents come from the small catalogue): grouping by the
     # names through two more joins doubled the cost of this, the dashboards' largest aggregate.
     rows = (qs.order_by().values_list("kind", "category_id")
-            .annotate(n=Count("pk"), done=Count("pk", filter=Q(rollup__completion="completed"))))
+            .annotate(n=Count("pk"), done=Count("pk", filter=Q(own_rollup__completion="completed"))))
     catalogue = {c.pk: c for c in ProblemCategory.objects.select_related("parent")}
     grouped: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0, 0])
     for kind, category_id, n, done in rows:
@@ -465,10 +473,10 @@ def _category_units(units: list[UnitFacts], *, category: ProblemCategory, row_la
                   colors=[BLUE, GREEN, RED])
     today = clock.today()
     rows = {r["inspected_unit_id"]: r for r in (
-        Problem.objects.filter(inspected_unit_id__in=[u.inspected_unit.pk for u in units], kind=ProblemKind.FEEDBACK)
+        _problems_with_rollups([u.inspected_unit.pk for u in units]).filter(kind=ProblemKind.FEEDBACK)
         .filter(Q(category=category) | Q(category__parent=category)).order_by().values("inspected_unit_id")
-        .annotate(n=Count("pk"), done=Count("pk", filter=Q(rollup__completion="completed")),
-                  red=Count("pk", filter=Q(rollup__earliest_open_due__lt=today))))}
+        .annotate(n=Count("pk"), done=Count("pk", filter=Q(own_rollup__completion="completed")),
+                  red=Count("pk", filter=Q(own_rollup__earliest_open_due__lt=today))))}
     for u in units:
         iu = u.inspected_unit
         row = rows.get(iu.pk, {"n": 0, "done": 0, "red": 0})
