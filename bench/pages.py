@@ -64,7 +64,14 @@ def targets() -> tuple[str, str, object, object]:
 
 def page_list(round_code: str, unit: str, task, problem) -> list[tuple[str, str, str]]:
     """(user, url, name): every page and API list a user reads often."""
+    from rectify.inspections.models import InspectionTeam, ProblemCategory
+
     r, u = round_code, unit
+    # generated rounds have no teams: the demo's rounds do
+    team_round, team = (InspectionTeam.objects.filter(round__code=r).values_list("round__code", "pk").first()
+                        or InspectionTeam.objects.order_by("-pk").values_list("round__code", "pk").first())
+    category = (ProblemCategory.objects.filter(parent__isnull=True).order_by("code").values_list("code", flat=True)
+                .first())
     return [
         ("jiwei", "/", "workbench (commission)"),
         ("xunshiban", "/", "workbench (inspection office)"),
@@ -106,6 +113,9 @@ def page_list(round_code: str, unit: str, task, problem) -> list[tuple[str, str,
         ("jiwei", f"/stats/rounds/{r}/", "round dashboard (统计分析)"),
         ("lingdao", "/stats/province/", "province dashboard"),
         ("xunshiban", f"/stats/units/{u}/", "unit dashboard"),
+        ("jiwei", f"/stats/rounds/{team_round}/teams/{team}/", "team dashboard"),
+        ("jiwei", f"/stats/categories/{category}/?round={r}", "category dashboard, one round"),
+        ("lingdao", f"/stats/categories/{category}/", "category dashboard, every round"),
         ("jiwei", "/attention/", "overdue and yellow tasks"),
         ("xunshiban", f"/stats/cycles/{r}/", "report cycles of a round"),
         ("xunshiban", "/supervision/orders/", "supervision orders"),

@@ -4,6 +4,7 @@ exports to Excel, figure cards link to the rows they count, and the pages cost t
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
 import re
 from decimal import Decimal
@@ -242,3 +243,20 @@ def test_a_close_out_approved_through_the_services_counts_on_time_and_in_the_bur
     assert (a.on_time, a.due_or_closed) == (1, 1)
     line = dict(board.table("burn_down").rows)
     assert line["2026-05-01"] == 2 and line["2026-08-02"] == 1
+
+
+@pytest.mark.parametrize("url_name", ["round", "province"])
+def test_many_units_selected_by_their_query_give_the_same_figures(round_with_history, client, monkeypatch, url_name):
+    """Above MANY_UNITS the dashboards select units in SQL by the scope's query instead of a list of ids: the
+    same page either way."""
+    w = round_with_history
+    client.force_login(w[Role.LEADER])
+    url = reverse("reports:round", args=[w.round.code]) if url_name == "round" else reverse("reports:province")
+    by_list = client.get(url)
+    monkeypatch.setattr(selectors, "MANY_UNITS", 0)
+    by_query = client.get(url)
+    assert by_list.status_code == by_query.status_code == 200
+    assert isinstance(by_query.context["board"].units, selectors.UnitList)
+    assert not isinstance(by_query.context["board"].units.ids, list)  # the query path was taken
+    strip = functools.partial(re.sub, r'(csrfmiddlewaretoken" value=|X-CSRFToken": )"[^"]*"', "")
+    assert strip(by_list.content.decode()) == strip(by_query.content.decode())

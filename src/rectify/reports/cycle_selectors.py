@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from rectify.accounts.models import User
@@ -133,20 +134,25 @@ def since_for(cycles: UnitCycles, number: int) -> dt.date:
     return state.cycle.start if state else cycles.inspected_unit.feedback_date
 
 
-def report_colours(*, units: list[InspectedUnit], today: dt.date) -> dict[str, int]:
+def report_colours(*, units: list[InspectedUnit], today: dt.date,
+                   ids: QuerySet[InspectedUnit] | list[int] | None = None) -> dict[str, int]:
     """How many of these units (already in the user's scope, with their rounds loaded) are red, yellow or green
-    for missing reports, across rounds (dashboard cards). Two queries: their rounds' policies, their reports.
-    Units of a round fed back on the same day share their cycles, worked out once."""
+    for missing reports, across rounds (dashboard cards). Two queries: their rounds' policies, their reports
+    (``ids`` selects the units in SQL when given, e.g. as the scope's query). Units of a round fed back on the
+    same day share their cycles, worked out once."""
     rounds = {iu.round_id: iu.round for iu in units}
-    policies = {p.round_id: p for p in ReportPolicy.objects.filter(round_id__in=list(rounds))}
+    stored = {p.round_id: p for p in ReportPolicy.objects.filter(round_id__in=list(rounds))}
+    policies = {round_id: stored.get(round_id) or default_policy(rnd) for round_id, rnd in rounds.items()}
     filed: dict[int, set[tuple[str, int]]] = {iu.pk: set() for iu in units}
-    for unit_id, kind, cycle in (UnitReport.objects.filter(inspected_unit_id__in=[iu.pk for iu in units]).order_by()
+    wanted = ids if ids is not None else [iu.pk for iu in units]
+    for unit_id, kind, cycle in (UnitReport.objects.filter(inspected_unit_id__in=wanted).order_by()
                                  .values_list("inspected_unit_id", "kind", "cycle")):
-        filed[unit_id].add((kind, cycle))
+        if unit_id in filed:
+            filed[unit_id].add((kind, cycle))
     counts = {"red": 0, "yellow": 0, "green": 0}
     shared: dict[tuple[int, dt.date], list[Cycle]] = {}
     for iu in units:
-        policy = policies.get(iu.round_id) or default_policy(rounds[iu.round_id])
+        policy = policies[iu.round_id]
         key = (iu.round_id, iu.feedback_date)
         if key not in shared:
             shared[key] = all_cycles(iu, policy)
