@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from rectify.accountability import selectors as catalogue_selectors
-from rectify.cases import precedents, selectors, services
+from rectify.cases import precedents, search, selectors, services
 from rectify.cases.api import categories_of, import_files
 from rectify.cases.models import CaseReview, Precision
 from rectify.core.errors import Conflict, DomainError, NotFound
@@ -50,7 +50,8 @@ def library(request: HttpRequest) -> HttpResponse:
     region, category, circumstance and form."""
     filters = _filters(request)
     q = (request.GET.get("q") or "").strip()[:200]
-    page_number = max(1, _int(request.GET.get("page")) or 1)
+    # past the count cap there are no more pages to ask for (the paginator, counting to the cap, would say 500)
+    page_number = min(max(1, _int(request.GET.get("page")) or 1), -(-search.COUNT_CAP // PAGE_SIZE))
     hits, page_obj, count, count_exact = None, None, 0, True
     if q:
         found = selectors.document_search_for(user=request.user, query=q, filters=filters, limit=PAGE_SIZE,
