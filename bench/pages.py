@@ -186,7 +186,7 @@ def main() -> None:
     parser.add_argument("--existing", action="store_true",
                         help="measure the database RECTIFY_HOME/DATABASE_URL name (e.g. from bench/generate.py)")
     parser.add_argument("--json", action="store_true")
-    parser.add_argument("--only", default="", help="measure only pages whose name contains this text")
+    parser.add_argument("--only", default="", help="measure only pages whose name contains this text (several: comma-separated)")
     args = parser.parse_args()
     setup(existing=args.existing, database_url=args.database_url)
     from django.core.management import call_command
@@ -205,7 +205,8 @@ def main() -> None:
     info["tasks"] = Task.objects.count()
     round_code, unit, task, problem = targets()
     info |= {"round": round_code, "unit": unit}
-    pages = [p for p in page_list(round_code, unit, task, problem) if args.only in p[2]]
+    wanted = [w for w in args.only.split(",") if w] or [""]
+    pages = [p for p in page_list(round_code, unit, task, problem) if any(w in p[2] for w in wanted)]
     results = measure(pages, args.repeat)
     info["load_after"] = os.getloadavg()
     if args.json:
