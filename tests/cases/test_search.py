@@ -140,7 +140,7 @@ def test_past_the_cap_the_count_says_more_than(library, world, monkeypatch, clie
     assert "的检索结果：5 篇" in page and "篇以上" not in page  # one page of 20 holds all five: counted
     monkeypatch.setattr("rectify.cases.views.PAGE_SIZE", 1)
     page = client.get(reverse("cases:library"), {"q": "问责"}).content.decode()
-    assert "的检索结果：2 篇以上" in page
+    assert "的检索结果：2 篇以上" in page and "共 <strong>2</strong> 条以上" in page
 
 
 def test_past_the_cap_the_last_page_is_the_last_one_counted(library, world, monkeypatch, client):

@@ -66,7 +66,7 @@ def library(request: HttpRequest) -> HttpResponse:
     query = {**filters.as_query(), **({"q": q} if q else {})}
     return render(request, "cases/library.html", {
         "crumbs": _crumbs(), "q": q, "filters": filters, "hits": hits, "page_obj": page_obj, "count": count,
-        "count_exact": count_exact,
+        "count_exact": count_exact, "count_more": not count_exact,
         "options": selectors.filter_options(), "circumstances": catalogue.circumstances, "forms": catalogue.forms,
         "querystring": urlencode(query), "can_manage": services.can_manage_library(request.user),
     })
