@@ -14,7 +14,7 @@ from rectify.supervision import redflag_selectors, redflag_services
 from rectify.supervision.models import EvidenceFileFacts, RedFlagDismissal
 from tests import factories
 from tests.api.conftest import ApiClient
-from tests.supervision.redflag_fixtures import docx_bytes, plant
+from tests.supervision.redflag_fixtures import at, docx_bytes, evidence, pdf_bytes, plant
 
 TODAY = dt.date(2026, 8, 10)
 
@@ -184,3 +184,29 @@ def test_the_page_lists_flags_for_supervisors_and_is_missing_for_units(planted, 
     client.login(username="lead_a", password=PASSWORD)
     assert client.get("/red-flags/", {"round": "R-TEST"}).status_code == 404
     assert "红旗预警" not in client.get("/").content.decode()
+
+
+def test_a_file_shared_by_many_units_is_one_flag_that_counts_every_task(planted, client_for, client) -> None:  # type: ignore[no-untyped-def]
+    """The same circular attached by 25 units: one flag; the page lists the first rows and says how many it
+    left out, the API lists every task and counts every row."""
+    from tests.factories import PASSWORD
+
+    w, shown = planted.world, redflag_selectors.ROWS_SHOWN
+    content, tasks = pdf_bytes("全省统一转发的整改通知"), []
+    for i in range(shown + 5):
+        unit = factories.org_unit(name=f"第{i}县", parent=w.unit_a.parent)
+        t = factories.task(prob=factories.problem(iu=factories.inspected_unit(rnd=w.round, unit=unit)))
+        evidence(t, content, "转发通知.pdf", at(dt.date(2026, 7, 1), minute=i), w["unit_lead"])
+        tasks.append(t)
+    body = _flags(client_for(Role.COMMISSION), kind="evidence_reused")
+    [flag] = [i for i in body["items"] if "转发通知.pdf" in i["reason"]]
+    assert flag["task"] == tasks[0].pk and sorted(flag["tasks"]) == sorted(t.pk for t in tasks)
+    assert flag["task_count"] == shown + 5 and flag["row_count"] == shown + 5
+    assert [r["task"] for r in flag["rows"]] == [t.pk for t in tasks[:shown]]  # the earliest uploads
+    assert f"作为 {shown + 5} 项任务的佐证材料，涉及 {shown + 5} 个单位或轮次：第0县、第1县" in flag["reason"]
+    assert flag["reason"].endswith("第9县等。")  # ten units named, then 等
+
+    client.login(username="commission", password=PASSWORD)
+    html = client.get("/red-flags/", {"round": "R-TEST", "kind": "evidence_reused"}).content.decode()
+    assert f"{shown + 5} 项任务" in html and "另有 5 项任务未列出" in html and "另有 5 条记录未列出" in html
+    assert html.count(f'href="/tasks/{tasks[shown].pk}/"') == 0 and f'href="/tasks/{tasks[0].pk}/"' in html

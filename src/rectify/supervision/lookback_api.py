@@ -41,10 +41,13 @@ class RedFlagOut(Schema):
     key: str = Field(description="预警标识（排除时使用）")
     task: int = Field(description="任务 id")
     tasks: list[int] = Field(description="涉及的全部任务 id")
+    task_count: int = Field(description="涉及的任务数")
     unit: str = Field(description="单位编码")
     unit_name: str
     reason: str = Field(description="触发原因")
-    rows: list[dict[str, Any]] = Field(description="触发预警的记录")
+    rows: list[dict[str, Any]] = Field(
+        description=f"触发预警的记录（每条预警最多列出前 {redflag_selectors.ROWS_SHOWN} 条，总数见 row_count）")
+    row_count: int = Field(description="触发预警的记录总数")
     dismissed: bool
     dismissal: DismissalOut | None
 
@@ -67,7 +70,7 @@ def red_flag_out(flag: RedFlag) -> dict[str, Any]:
     d = flag.dismissal
     return {
         "kind": flag.kind, "kind_label": flag.kind_label, "key": flag.key, "task": flag.task, "tasks": flag.tasks,
-        "unit": flag.unit, "unit_name": flag.unit_name, "reason": flag.reason, "rows": flag.rows,
+        "task_count": flag.task_count, "row_count": flag.row_count, "unit": flag.unit, "unit_name": flag.unit_name, "reason": flag.reason, "rows": flag.rows,
         "dismissed": d is not None,
         "dismissal": {"reason": d.reason, "by": str(d.dismissed_by), "at": d.dismissed_at} if d else None,
     }
@@ -80,7 +83,7 @@ def red_flags(request: HttpRequest, filters: Annotated[RedFlagFilters, Query()])
     rnd = inspection_selectors.round_get_for(user=request.user, code=filters.round)
     redflag_services.evidence_facts_catch_up(round_id=rnd.pk)
     _rnd, flags = redflag_selectors.red_flags_for(user=request.user, round_code=filters.round, kind=filters.kind or None,
-                                                  unit=filters.unit or None, state=filters.state)
+                                                  unit=filters.unit or None, state=filters.state, every_task=True)
     page = flags[filters.offset:filters.offset + filters.limit]
     return {"items": [red_flag_out(f) for f in page], "count": len(flags)}
 

@@ -30,7 +30,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Window
+from django.db.models.functions import RowNumber
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -55,7 +56,21 @@ class RedFlag:
     reason: str
     tasks: list[int] = field(default_factory=list)
     rows: list[dict[str, Any]] = field(default_factory=list)
+    task_count: int = 0  # every task the flag stands on, when ``tasks`` lists only the first of them
+    row_count: int = 0  # every row behind the flag, when ``rows`` holds only the first ``ROWS_SHOWN``
     dismissal: RedFlagDismissal | None = None
+
+    def __post_init__(self) -> None:
+        self.task_count = max(self.task_count, len(self.tasks))
+        self.row_count = max(self.row_count, len(self.rows))
+
+    @property
+    def tasks_not_listed(self) -> int:
+        return self.task_count - len(self.tasks)
+
+    @property
+    def rows_not_listed(self) -> int:
+        return self.row_count - len(self.rows)
 
     @property
     def kind_label(self) -> str:
@@ -112,38 +127,63 @@ def _fmt(moment: dt.datetime | None) -> str:
 UNIT = "task__problem__inspected_unit__unit__"
 
 
-def _evidence_reused(rnd: InspectionRound) -> list[RedFlag]:
-    """One query: every evidence row whose content is also evidence of another unit's or round's task."""
+ROWS_SHOWN = 20  # rows (and tasks) of one flag a page lists; the count says how many there are in all
+PLACES_NAMED = 10  # units a reason names before it says 等
+SHA_CHUNK = 2000  # contents per query: keeps the IN list within every database's parameter limit
+
+
+def _evidence_reused(rnd: InspectionRound, *, every_task: bool) -> list[RedFlag]:
+    """Evidence of this round whose content is also evidence of another unit's or round's task. Per chunk of
+    contents: one aggregate, the first row of this round and the first ``ROWS_SHOWN`` rows of each (a window
+    numbers them), and — for the API, which lists every task — the tasks. One file shared by half the database
+    costs a few counting queries, not half the database in memory."""
     in_round = Evidence.objects.filter(task__problem__inspected_unit__round=rnd).values("sha256")
-    spread = (Evidence.objects.filter(sha256__in=in_round).values("sha256")
-              .annotate(units=Count("task__problem__inspected_unit", distinct=True))
-              .filter(units__gte=2).values("sha256"))
-    rows = (Evidence.objects.filter(sha256__in=spread)
-            .values("id", "sha256", "task_id", "original_name", "uploaded_at", "task__number",
-                    "task__problem__number", "task__problem__inspected_unit__round_id",
-                    "task__problem__inspected_unit__round__code", f"{UNIT}code", f"{UNIT}name")
-            .order_by("sha256", "uploaded_at", "id"))
-    by_sha: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for row in rows:
-        by_sha[row["sha256"]].append(row)
+    spread = list(Evidence.objects.filter(sha256__in=in_round).values("sha256")
+                  .annotate(places=Count("task__problem__inspected_unit", distinct=True),
+                            task_count=Count("task", distinct=True), row_count=Count("id"))
+                  .filter(places__gte=2).values_list("sha256", "places", "task_count", "row_count")
+                  .order_by("sha256"))
+    fields = ("id", "sha256", "task_id", "original_name", "uploaded_at", "task__number", "task__problem__number",
+              "task__problem__inspected_unit__round_id", "task__problem__inspected_unit__round__code",
+              f"{UNIT}code", f"{UNIT}name")
+
+    def numbered() -> Window:
+        return Window(RowNumber(), partition_by=[F("sha256")], order_by=[F("uploaded_at").asc(), F("id").asc()])
+
     flags = []
-    for sha, group in by_sha.items():
-        own = [r for r in group if r["task__problem__inspected_unit__round_id"] == rnd.pk]
-        first = own[0]
-        tasks = list(dict.fromkeys(r["task_id"] for r in group))
-        units = list(dict.fromkeys(r[f"{UNIT}name"] for r in group))
-        reason = _("同一文件“%(name)s”（SHA-256 %(sha)s…）作为 %(tasks)d 项任务的佐证材料，涉及 %(units)d 个单位"
-                   "或轮次：%(where)s。") % {
-            "name": first["original_name"], "sha": sha[:12], "tasks": len(tasks),
-            "units": len({(r[f"{UNIT}code"], r["task__problem__inspected_unit__round_id"]) for r in group}),
-            "where": "、".join(units)}
-        flags.append(RedFlag(
-            kind=RedFlagKind.EVIDENCE_REUSED, key=f"{RedFlagKind.EVIDENCE_REUSED}:{sha}", task=first["task_id"],
-            unit=first[f"{UNIT}code"], unit_name=first[f"{UNIT}name"], reason=reason, tasks=tasks,
-            rows=[{"evidence": r["id"], "task": r["task_id"], "name": r["original_name"],
-                   "round": r["task__problem__inspected_unit__round__code"], "unit": r[f"{UNIT}code"],
-                   "unit_name": r[f"{UNIT}name"], "problem": r["task__problem__number"], "task_number": r["task__number"],
-                   "uploaded_at": _fmt(r["uploaded_at"])} for r in group]))
+    for start in range(0, len(spread), SHA_CHUNK):
+        chunk = spread[start:start + SHA_CHUNK]
+        shas = [sha for sha, *_counts in chunk]
+        first_own = {r["sha256"]: r for r in Evidence.objects.filter(sha256__in=shas,
+                                                                    task__problem__inspected_unit__round=rnd)
+                     .annotate(n=numbered()).filter(n=1).values(*fields)}
+        shown: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for r in (Evidence.objects.filter(sha256__in=shas).annotate(n=numbered()).filter(n__lte=ROWS_SHOWN)
+                  .values(*fields).order_by("sha256", "uploaded_at", "id")):
+            shown[r["sha256"]].append(r)
+        all_tasks: dict[str, list[int]] = defaultdict(list)
+        if every_task:
+            for sha, task_id in (Evidence.objects.filter(sha256__in=shas).values_list("sha256", "task_id")
+                                 .distinct().order_by("sha256", "task_id")):
+                all_tasks[sha].append(task_id)
+        for sha, places, task_count, row_count in chunk:
+            first, group = first_own[sha], shown[sha]
+            tasks = list(dict.fromkeys([first["task_id"], *(r["task_id"] for r in group), *all_tasks[sha]]))
+            if not every_task:
+                tasks = tasks[:ROWS_SHOWN]
+            named = list(dict.fromkeys(r[f"{UNIT}name"] for r in [first, *group]))
+            where = "、".join(named[:PLACES_NAMED]) + (_("等") if places > min(len(named), PLACES_NAMED) else "")
+            reason = _("同一文件“%(name)s”（SHA-256 %(sha)s…）作为 %(tasks)d 项任务的佐证材料，涉及 %(units)d 个单位"
+                       "或轮次：%(where)s。") % {
+                "name": first["original_name"], "sha": sha[:12], "tasks": task_count, "units": places, "where": where}
+            flags.append(RedFlag(
+                kind=RedFlagKind.EVIDENCE_REUSED, key=f"{RedFlagKind.EVIDENCE_REUSED}:{sha}", task=first["task_id"],
+                unit=first[f"{UNIT}code"], unit_name=first[f"{UNIT}name"], reason=reason, tasks=tasks,
+                task_count=task_count, row_count=row_count,
+                rows=[{"evidence": r["id"], "task": r["task_id"], "name": r["original_name"],
+                       "round": r["task__problem__inspected_unit__round__code"], "unit": r[f"{UNIT}code"],
+                       "unit_name": r[f"{UNIT}name"], "problem": r["task__problem__number"],
+                       "task_number": r["task__number"], "uploaded_at": _fmt(r["uploaded_at"])} for r in group]))
     return flags
 
 
@@ -171,6 +211,7 @@ def _last_minute_close_outs(rnd: InspectionRound, units: dict[int, InspectedUnit
             .order_by("task__problem__inspected_unit_id", "submitted_at", "id"))
     submitted: dict[int, set[int]] = defaultdict(set)
     late: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    late_tasks: dict[int, set[int]] = defaultdict(set)
     for r in rows:
         iu = units.get(r["task__problem__inspected_unit_id"])
         if iu is None:
@@ -180,7 +221,8 @@ def _last_minute_close_outs(rnd: InspectionRound, units: dict[int, InspectedUnit
         ends = {("due", r["task__due_date"]), ("due", r["task__original_due_date"]),
                 ("period_end", iu.rectification_end)}
         hit = sorted((end, what) for what, end in ends if 0 <= (end - day).days < days)
-        if hit and all(x["task"] != r["task_id"] for x in late[iu.pk]):
+        if hit and r["task_id"] not in late_tasks[iu.pk]:
+            late_tasks[iu.pk].add(r["task_id"])
             late[iu.pk].append({"close_out": r["id"], "task": r["task_id"], "problem": r["task__problem__number"],
                                 "task_number": r["task__number"], "submitted_at": _fmt(r["submitted_at"]),
                                 "deadline": hit[0][0].isoformat(),
@@ -317,8 +359,9 @@ def _approved_instantly(rnd: InspectionRound) -> list[RedFlag]:
 
 
 def red_flags_for(*, user: User, round_code: str, kind: str | None = None, unit: str | None = None,
-                  state: str = "open") -> tuple[InspectionRound, list[RedFlag]]:
-    """Every red flag of the round (all units: only supervisors call this), filtered, in kind order."""
+                  state: str = "open", every_task: bool = False) -> tuple[InspectionRound, list[RedFlag]]:
+    """Every red flag of the round (all units: only supervisors call this), filtered, in kind order. A flag
+    lists its first ``ROWS_SHOWN`` rows and tasks and counts the rest; ``every_task`` lists every task."""
     require_supervisor(user)
     if kind and kind not in RedFlagKind.values:
         raise DomainError(_("未知的预警类型“%(kind)s”。") % {"kind": kind}, code="invalid_kind",
@@ -328,7 +371,7 @@ def red_flags_for(*, user: User, round_code: str, kind: str | None = None, unit:
     rnd = inspection_selectors.round_get_for(user=user, code=round_code)
     units = {iu.pk: iu for iu in InspectedUnit.objects.filter(round=rnd).select_related("unit", "round")}
     builders = {
-        RedFlagKind.EVIDENCE_REUSED: lambda: _evidence_reused(rnd),
+        RedFlagKind.EVIDENCE_REUSED: lambda: _evidence_reused(rnd, every_task=every_task),
         RedFlagKind.CLOSED_WITHOUT_PROGRESS: lambda: _closed_without_progress(rnd),
         RedFlagKind.LAST_MINUTE_CLOSE_OUTS: lambda: _last_minute_close_outs(rnd, units),
         RedFlagKind.REAPPEARED_IN_LOOK_BACK: lambda: _reappeared(rnd),
@@ -349,6 +392,10 @@ def red_flags_for(*, user: User, round_code: str, kind: str | None = None, unit:
         flags = [f for f in flags if f.dismissal is None]
     elif state == "dismissed":
         flags = [f for f in flags if f.dismissal is not None]
+    for f in flags:  # the counts were taken when the flag was made
+        f.rows = f.rows[:ROWS_SHOWN]
+        if not every_task:
+            f.tasks = f.tasks[:ROWS_SHOWN]
     return rnd, flags
 
 
@@ -357,7 +404,3 @@ def red_flag_get(*, user: User, round_code: str, key: str) -> tuple[InspectionRo
     rnd, flags = red_flags_for(user=user, round_code=round_code, kind=kind if kind in RedFlagKind.values else None,
                                state="all")
     return rnd, next((f for f in flags if f.key == key), None)
-
-
-def red_flag_count_for(*, user: User, round_code: str) -> int:
-    return len(red_flags_for(user=user, round_code=round_code)[1])

@@ -43,6 +43,7 @@ def red_flag_dismiss(*, actor: User, round_code: str, key: str, reason: str) -> 
                                                 dismissed_by=actor, dismissed_at=clock.now())
     audit_record(actor=actor, action="red_flag.dismissed", obj=dismissal,
                  after={"round": rnd.code, "kind": flag.kind, "key": flag.key, "task": flag.task, "tasks": flag.tasks,
+                        "task_count": flag.task_count,
                         "unit": flag.unit, "flag_reason": flag.reason, "reason": reason})
     return dismissal
 
