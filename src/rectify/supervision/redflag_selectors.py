@@ -158,8 +158,11 @@ def _evidence_reused(rnd: InspectionRound, *, every_task: bool) -> list[RedFlag]
                                                                     task__problem__inspected_unit__round=rnd)
                      .annotate(n=numbered()).filter(n=1).values(*fields)}
         shown: dict[str, list[dict[str, Any]]] = defaultdict(list)
-        for r in (Evidence.objects.filter(sha256__in=shas).annotate(n=numbered()).filter(n__lte=ROWS_SHOWN)
-                  .values(*fields).order_by("sha256", "uploaded_at", "id")):
+        # numbered on the evidence table alone (its (sha256, uploaded_at) index), then the few rows joined
+        first_ids = (Evidence.objects.filter(sha256__in=shas).order_by().annotate(n=numbered()).filter(n__lte=ROWS_SHOWN)
+                     .values_list("id", flat=True))
+        for r in (Evidence.objects.filter(pk__in=list(first_ids)).values(*fields)
+                  .order_by("sha256", "uploaded_at", "id")):
             shown[r["sha256"]].append(r)
         all_tasks: dict[str, list[int]] = defaultdict(list)
         if every_task:
