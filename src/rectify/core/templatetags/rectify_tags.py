@@ -7,6 +7,7 @@ import datetime as dt
 from typing import Any
 
 from django import template
+from django.core.paginator import Page
 from django.utils import formats
 from django.utils.translation import gettext
 
@@ -45,3 +46,15 @@ def filesize(num: int) -> str:
             return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
         size /= 1024
     return f"{size:.1f} GB"
+
+
+@register.simple_tag(takes_context=True)
+def page_window(context: template.Context) -> list[int | str]:
+    """The page numbers a pagination bar shows: the page's own ``page_range`` when it gave one, else the first
+    and last page and two either side of the current one, ``Paginator.ELLIPSIS`` between. Worked out in
+    Python: a template loop over every page number of a list of 130,000 tasks cost 50 ms a request."""
+    chosen = context.get("page_range")
+    if chosen:
+        return list(chosen)
+    page: Page = context["page_obj"]
+    return list(page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1))
