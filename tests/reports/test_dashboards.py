@@ -15,8 +15,8 @@ from openpyxl import load_workbook
 
 from rectify.accounts.models import Role
 from rectify.core.errors import NotFound
-from rectify.inspections.models import Problem
-from rectify.rectification.models import Task, TaskStatus
+from rectify.inspections.models import InspectedUnit, Problem
+from rectify.rectification.models import CloseOut, Task, TaskStatus
 from rectify.reports import selectors
 from tests import factories
 
@@ -138,6 +138,50 @@ def test_team_unit_and_category_pages(round_with_history, client):
     overdue = _card(board, "逾期任务")
     assert overdue.value == 1  # the red task is unit A's 3.2 problem
     assert client.get(overdue.url).context["page_obj"].paginator.count == 1
+
+
+def test_a_category_across_rounds_lists_the_units_with_most_problems_and_exports_them_all(
+        round_with_history, client, monkeypatch):
+    """Across every round a category page would list thousands of units: the page lists and draws the first
+    ``CATEGORY_UNITS_SHOWN`` by number of problems and says how many it left out; the export has every unit."""
+    w = round_with_history
+    factories.task(prob=factories.problem(iu=w.iu_b))  # unit B: one problem of category 2.2, unit A has five
+    client.force_login(w[Role.LEADER])
+    url = reverse("reports:category", args=["2"])
+    every = client.get(url).context["board"].table("category_units")
+    assert len(every.rows) == 2 and every.shown is None
+    monkeypatch.setattr(selectors, "CATEGORY_UNITS_SHOWN", 1)
+    response = client.get(url)
+    table = response.context["board"].table("category_units")
+    assert [r[1] for r in table.rows] == [5, 1]  # most problems first
+    assert table.shown == 1 and table.chart_data()["labels"] == [str(table.rows[0][0])]
+    html = response.content.decode()
+    assert "图表和数据表列出前 1 行，另有 1 行未列出" in html
+    assert html.count(f'<th scope="row"><a href="{table.links[1]}">') == 0
+    sheet = load_workbook(io.BytesIO(client.get(url + "?export=category_units").content)).worksheets[0]
+    names = [row[0] for row in sheet.iter_rows(values_only=True)]
+    assert all(str(r[0]) in names for r in table.rows)
+
+
+def test_the_whole_province_counted_without_selecting_its_units_gives_the_same_figures(round_with_history):
+    """Someone who sees every unit: the province's queries drop the unit condition. Same cards and tables as
+    selecting every unit by id, a pending close-out and its waiting time included."""
+    w = round_with_history
+    task = factories.task(prob=factories.problem(iu=w.iu_b), status=TaskStatus.SUBMITTED)
+    CloseOut.objects.create(task=task, submitted_by=w["unit_lead_b"], submitted_at=dt.datetime(2026, 7, 1, tzinfo=dt.UTC))
+    factories.refresh_rollups([task.problem_id])
+    board, _rounds = selectors.province_dashboard_for(user=w[Role.LEADER])
+    assert board.units.everything
+    units = selectors.unit_facts(InspectedUnit.objects.filter(pk__in=[w.iu_a.pk, w.iu_b.pk]), today=board.today)
+    assert not units.everything
+    by_ids = selectors.build(title=board.title, scope="province", units=units, today=board.today, task_filter={},
+                             row_label="both")
+
+    def figures(b):
+        return ([(c.label, c.value, c.sub) for c in b.cards], [(t.key, t.rows, t.total) for t in b.tables])
+
+    assert figures(by_ids) == (figures(board)[0], figures(board)[1][1:])  # the province adds its rounds table
+    assert sum(row[1] for row in board.table("ageing_close_outs").rows) == 1  # the pending close-out
 
 
 def test_each_table_exports_to_excel_as_shown(round_with_history, client):

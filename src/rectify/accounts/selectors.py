@@ -13,16 +13,19 @@ from rectify.core import clock
 from rectify.core.errors import NotFound, PermissionDenied
 
 
+def sees_every_unit(user: User) -> bool:
+    """The user's scope is the whole province: ``unit_scope_q`` limits nothing."""
+    return bool(user.is_authenticated and user.is_active and user.sees_all_units)
+
+
 def unit_scope_q(user: User, *, unit_path_field: str) -> Q:
     """Q limiting rows to the user's org subtree via ``unit_path_field`` (a path to OrgUnit.path).
 
     Users who see all units get an always-true Q. A unit user without a unit sees nothing.
     """
-    if not user.is_authenticated or not user.is_active:
-        return Q(pk__in=[])
-    if user.sees_all_units:
+    if sees_every_unit(user):
         return Q()
-    if user.unit_id is None:
+    if not user.is_authenticated or not user.is_active or user.unit_id is None:
         return Q(pk__in=[])
     return Q(**{f"{unit_path_field}__startswith": user.unit.path})
 

@@ -558,7 +558,9 @@ def with_unit_facts(units: QuerySet[InspectedUnit]) -> QuerySet[InspectedUnit]:
     )
 
 
-ROLLUP_FIGURES = (*TaskStatus.values, *COMPLETION_LABELS, "tasks", "tasks_closed", "tasks_extended",
+STATUS_VALUES = tuple(TaskStatus.values)  # read once: the enum's ``values`` builds a new list at every access
+PENDING = TaskStatus.PENDING.value
+ROLLUP_FIGURES = (*STATUS_VALUES, *COMPLETION_LABELS, "tasks", "tasks_closed", "tasks_extended",
                   "tasks_closed_on_time", "self_found_completed")  # the UnitRollup columns a unit's figures use
 
 
@@ -566,14 +568,14 @@ def fill_from_rollup(p: UnitProgress, rollup: Mapping[str, int] | None, *, fed_b
     """A unit's figures from its rollup row (``ROLLUP_FIGURES`` by name; None: no task yet) and its numbers of
     fed-back and self-found problems. Problems without tasks are pending and incomplete."""
     if rollup is not None:
-        p.by_status = {k: rollup[k] for k in TaskStatus.values if rollup[k]}
+        p.by_status = {k: rollup[k] for k in STATUS_VALUES if rollup[k]}
         p.by_completion = {k: rollup[k] for k in COMPLETION_LABELS if rollup[k]}
         p.tasks, p.tasks_closed, p.tasks_extended = rollup["tasks"], rollup["tasks_closed"], rollup["tasks_extended"]
         p.self_found_completed = rollup["self_found_completed"]
     p.problems, p.self_found = fed_back, self_found
     without_tasks = p.problems - sum(p.by_status.values())
     if without_tasks:
-        p.by_status[TaskStatus.PENDING.value] = p.by_status.get(TaskStatus.PENDING.value, 0) + without_tasks
+        p.by_status[PENDING] = p.by_status.get(PENDING, 0) + without_tasks
         p.by_completion["incomplete"] = p.by_completion.get("incomplete", 0) + without_tasks
 
 

@@ -17,17 +17,19 @@ Rule 25: nothing here ranks by the number of people held accountable; rankings a
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
 
-from django.db.models import Count, F, FilteredRelation, Q, QuerySet, Sum
+from django.db.models import Count, F, FilteredRelation, Max, Q, QuerySet, Sum
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from rectify.accounts import selectors as account_selectors
 from rectify.accounts.models import User
 from rectify.core import clock
 from rectify.core.db import ChinaDate, DaysUntil
@@ -43,7 +45,7 @@ from rectify.inspections.models import (
 )
 from rectify.rectification import selectors as rectification_selectors
 from rectify.rectification.models import CloseOut, CloseOutState, DueMeasure, Task, TaskStatus, UnitDueCount
-from rectify.rectification.selectors import COMPLETION_LABELS, UnitProgress, completion_rate
+from rectify.rectification.selectors import COMPLETION_LABELS, STATUS_VALUES, UnitProgress, completion_rate
 from rectify.reports import cycle_selectors
 from rectify.reports.tables import Table
 
@@ -114,12 +116,25 @@ class UnitList(list[UnitFacts]):
     (a province's 4,000 ids as parameters cost Django and psycopg 0.5 s a request at 10^6 tasks)."""
 
     ids: QuerySet[InspectedUnit] | list[int]
+    # The scope limits nothing and the page spans every round: SQL that selects its rows by its own condition
+    # (every problem, or every problem of a category) need not select the units too.
+    everything: bool = False
 
 
 def _ids(units: list[UnitFacts]) -> QuerySet[InspectedUnit] | list[int]:
     return units.ids if isinstance(units, UnitList) else [u.inspected_unit.pk for u in units]
 
 
+def _in_units(path: str, units: list[UnitFacts]) -> Q:
+    """Rows of these units through ``path`` (a path to the inspected unit's id); no condition at all when they
+    are every inspected unit: joining the pending close-outs to their units to keep all of them cost a scan of
+    the task table (214 ms against 28 at 10^6 tasks)."""
+    if isinstance(units, UnitList) and units.everything:
+        return Q()
+    return Q(**{f"{path}__in": _ids(units)})
+
+
+CATEGORY_UNITS_SHOWN = 50  # a category page across rounds lists this many units (the export has them all)
 MANY_UNITS = 500  # above this many units, SQL selects them by the scope's query instead of a list of ids
 
 
@@ -143,33 +158,41 @@ class Dashboard:
 
 # --- the facts of a set of inspected units -------------------------------------------------------
 
-def unit_facts(units: QuerySet[InspectedUnit], *, today: dt.date) -> UnitList:
+def unit_facts(units: QuerySet[InspectedUnit], *, today: dt.date, everything: bool = False,
+               figures: bool = True) -> UnitList:
     """Queries 1–2 of the module docstring (and the units' rounds): each unit's rollup figures and problem counts
     as values, then today's warnings and overdue sums with each round's own yellow period (a unit page and the
-    province span rounds)."""
+    province span rounds). ``everything``: the caller's scope is the whole province and the page spans every
+    round, so later queries need not select the units. ``figures=False``: the units alone, without their
+    rollups and sums (a category page counts its own problems)."""
     rounds = {r.pk: r for r in InspectionRound.objects.filter(pk__in=units.values("round_id"))}
-    figures = rectification_selectors.ROLLUP_FIGURES
-    rows = (rectification_selectors.with_unit_facts(units).order_by("-round__start_date", "unit__path")
-            .values_list("pk", "round_id", "feedback_date", "team_id", "unit__code", "unit__name", "rollup__pk",
-                         *(f"rollup__{name}" for name in figures), "fed_back_problems", "self_found_problems"))
+    figure_names = rectification_selectors.ROLLUP_FIGURES
+    refs = ("pk", "round_id", "feedback_date", "team_id", "unit__code", "unit__name")
+    if figures:
+        rows = (rectification_selectors.with_unit_facts(units).order_by("-round__start_date", "unit__path")
+                .values_list(*refs, "rollup__pk", *(f"rollup__{name}" for name in figure_names), "fed_back_problems",
+                             "self_found_problems"))
+    else:
+        rows = units.order_by("-round__start_date", "unit__path").values_list(*refs)
     facts: dict[int, UnitFacts] = {}
-    n = len(figures)
-    for pk, round_id, feedback_date, team_id, code, name, rollup_pk, *rest in rows:
+    n = len(figure_names)
+    for pk, round_id, feedback_date, team_id, code, name, *rest in rows:
         f = facts[pk] = UnitFacts(inspected_unit=UnitRef(pk, rounds[round_id], OrgRef(code, name), feedback_date,
                                                          team_id))
-        rollup = dict(zip(figures, rest[:n], strict=True)) if rollup_pk is not None else None
-        rectification_selectors.fill_from_rollup(f, rollup, fed_back=rest[n], self_found=rest[n + 1])
-        f.on_time = rollup["tasks_closed_on_time"] if rollup else 0
-    if not facts:
-        empty = UnitList()
-        empty.ids = []
-        return empty
+        if figures:
+            rollup_pk, rest = rest[0], rest[1:]
+            rollup = dict(zip(figure_names, rest[:n], strict=True)) if rollup_pk is not None else None
+            rectification_selectors.fill_from_rollup(f, rollup, fed_back=rest[n], self_found=rest[n + 1])
+            f.on_time = rollup["tasks_closed_on_time"] if rollup else 0
+    result = UnitList(facts.values())
+    result.ids = units.order_by().values("pk") if len(facts) > MANY_UNITS else list(facts)
+    result.everything = everything
+    if not facts or not figures:
+        return result
     left = DaysUntil(F("day"), today)
     yellow = Q(day__gte=today) & Q(left__lte=F("inspected_unit__round__yellow_days"))
     problem, task = Q(measure=DueMeasure.PROBLEM), Q(measure=DueMeasure.TASK)
-    result = UnitList(facts.values())
-    result.ids = units.order_by().values("pk") if len(facts) > MANY_UNITS else list(facts)
-    sums = (UnitDueCount.objects.filter(inspected_unit_id__in=result.ids, measure__in=SUMMED_MEASURES)
+    sums = (UnitDueCount.objects.filter(_in_units("inspected_unit_id", result), measure__in=SUMMED_MEASURES)
             .annotate(left=left).order_by()
             .values("inspected_unit_id")
             .annotate(red=Sum("count", filter=problem & Q(day__lt=today)), yellow=Sum("count", filter=problem & yellow),
@@ -203,8 +226,7 @@ def _burn_down(units: list[UnitFacts], *, today: dt.date) -> Table:
     start = min(u.inspected_unit.feedback_date for u in units)
     if start > today:
         return table
-    closed = dict(UnitDueCount.objects.filter(inspected_unit_id__in=_ids(units),
-                                              measure=DueMeasure.TASK_CLOSED)
+    closed = dict(UnitDueCount.objects.filter(_in_units("inspected_unit_id", units), measure=DueMeasure.TASK_CLOSED)
                   .order_by().values("day").annotate(n=Sum("count")).values_list("day", "n"))
     # closed tasks without a close-out time (e.g. imported as closed) count as closed from the start
     undated = _sum(units, "tasks_closed") - sum(closed.values())
@@ -230,8 +252,7 @@ def _ageing(units: list[UnitFacts], *, today: dt.date, task_url: str) -> Table:
     table = Table("ageing_tasks", _("未销号任务账龄（按逾期天数）"), [_("逾期时长"), _("任务数")], chart="bar",
                   colors=[RED])
     counts = [0] * len(AGEING_BUCKETS)
-    rows = (UnitDueCount.objects.filter(inspected_unit_id__in=_ids(units),
-                                        measure=DueMeasure.TASK)
+    rows = (UnitDueCount.objects.filter(_in_units("inspected_unit_id", units), measure=DueMeasure.TASK)
             .order_by().values("day").annotate(n=Sum("count")).values_list("day", "n"))
     for day, n in rows:
         late = (today - day).days
@@ -250,8 +271,7 @@ def _waiting(units: list[UnitFacts], *, today: dt.date) -> Table:
     table = Table("ageing_close_outs", _("待审核销号申请等待时长"), [_("已等待"), _("申请数")], chart="bar",
                   colors=[TEAL])
     counts = [0] * len(WAITING_BUCKETS)
-    rows = (CloseOut.objects.filter(task__problem__inspected_unit_id__in=_ids(units),
-                                    state=CloseOutState.PENDING)
+    rows = (CloseOut.objects.filter(_in_units("task__problem__inspected_unit_id", units), state=CloseOutState.PENDING)
             .annotate(day=ChinaDate("submitted_at")).order_by().values("day").annotate(n=Count("pk"))
             .values_list("day", "n"))
     for day, n in rows:
@@ -267,29 +287,35 @@ def _waiting(units: list[UnitFacts], *, today: dt.date) -> Table:
     return table
 
 
-def _problems_with_rollups(unit_ids: QuerySet[InspectedUnit] | list[int]) -> QuerySet[Problem]:
+def _problems_with_rollups(units: list[UnitFacts]) -> QuerySet[Problem]:
     """The problems of these units, each with its rollup row as ``own_rollup`` (none for a problem without tasks).
     The rollup rows are chosen by their own unit too: joined on the problem alone, PostgreSQL hashed all the
     province's rollup rows to count one round's (0.75 s for 12 units at 10^6 tasks; 26 ms so)."""
     # (For many units, selected by a query, every rollup row is wanted anyway; Django takes no query here.)
-    condition = Q(rollup__inspected_unit_id__in=unit_ids) if isinstance(unit_ids, list) else Q()
-    return Problem.objects.filter(inspected_unit_id__in=unit_ids).annotate(
+    unit_ids = _ids(units)
+    everything = isinstance(units, UnitList) and units.everything
+    condition = Q(rollup__inspected_unit_id__in=unit_ids) if isinstance(unit_ids, list) and not everything else Q()
+    return Problem.objects.filter(_in_units("inspected_unit_id", units)).annotate(
         own_rollup=FilteredRelation("rollup", condition=condition))
 
 
-def _categories(units: list[UnitFacts], *, category: ProblemCategory | None = None) -> Table:
+def _categories(units: list[UnitFacts], *, category: ProblemCategory | None = None,
+                counted: list[tuple[str, int | None, int, int]] | None = None) -> Table:
     """Problems by level-1 category (or by sub-category inside one category), fed-back and self-found apart,
-    with their completion (query 7, on the problems' rollup rows)."""
+    with their completion (query 7, on the problems' rollup rows; ``counted``: (kind, category id, problems,
+    completed) rows the caller already has)."""
     title = _("问题类别分布") if category is None else _("“%(name)s”下各子类问题") % {"name": category.name}
     table = Table("categories", title, [_("问题类别"), _("反馈问题"), _("已完成"), _("完成率（%）"), _("自查问题")],
                   chart="bar", series=[1, 2, 4], colors=[BLUE, GREEN, GREY])
-    qs = _problems_with_rollups(_ids(units))
-    if category is not None:
-        qs = qs.filter(Q(category=category) | Q(category__parent=category))
-    # Grouped by the category's id only (names and parents come from the small catalogue): grouping by the
-    # names through two more joins doubled the cost of this, the dashboards' largest aggregate.
-    rows = (qs.order_by().values_list("kind", "category_id")
-            .annotate(n=Count("pk"), done=Count("pk", filter=Q(own_rollup__completion="completed"))))
+    if counted is None:
+        qs = _problems_with_rollups(units)
+        if category is not None:
+            qs = qs.filter(Q(category=category) | Q(category__parent=category))
+        # Grouped by the category's id only (names and parents come from the small catalogue): grouping by the
+        # names through two more joins doubled the cost of this, the dashboards' largest aggregate.
+        counted = list(qs.order_by().values_list("kind", "category_id")
+                       .annotate(n=Count("pk"), done=Count("pk", filter=Q(own_rollup__completion="completed"))))
+    rows = counted
     catalogue = {c.pk: c for c in ProblemCategory.objects.select_related("parent")}
     grouped: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0, 0])
     for kind, category_id, n, done in rows:
@@ -386,7 +412,7 @@ def build(*, title: str, scope: str, units: list[UnitFacts], today: dt.date, tas
     # list thousands of rows, so they are not built (each round's page has them).
     for u in units if scope != "province" else ():
         link = ledger(u)
-        status = [u.by_status.get(s, 0) for s in TaskStatus.values]
+        status = [u.by_status.get(s, 0) for s in STATUS_VALUES]
         progress.add([label(u), *status, u.rate], link)
         warnings.add([label(u), u.by_warning.get("red", 0), u.by_warning.get("yellow", 0),
                       u.by_warning.get("green", 0)], link + "?warning=red")
@@ -394,7 +420,7 @@ def build(*, title: str, scope: str, units: list[UnitFacts], today: dt.date, tas
                   link)
         extended.add([label(u), u.tasks_overdue, u.tasks_overdue_original, u.tasks_extended],
                       _with(task_url, inspected_unit=str(u.inspected_unit.pk), warning="red"))
-    progress.total = [_("合计"), *[sum(u.by_status.get(s, 0) for u in units) for s in TaskStatus.values],
+    progress.total = [_("合计"), *[sum(u.by_status.get(s, 0) for u in units) for s in STATUS_VALUES],
                       completion_rate(completed, problems)]
     warnings.total = [_("合计"), red, yellow, green]
     kinds.total = [_("合计"), problems, completed, _sum(units, "self_found"), _sum(units, "self_found_completed")]
@@ -406,10 +432,11 @@ def build(*, title: str, scope: str, units: list[UnitFacts], today: dt.date, tas
                     series=[1], colors=[GREEN],
                     note=_("按期销号率 = 在原定完成时限当日或之前销号的任务 ÷ 已销号或原定时限已过的任务。"
                            "排名只看整改成效，不以问责人数排名（规则25）。"))
-    ranked = sorted(units, key=lambda u: (-u.on_time_rate, -u.rate, label(u)))
-    if scope == "province" and len(ranked) > PROVINCE_RANKING:
-        ranked = sorted(units, key=lambda u: (u.on_time_rate, u.rate, label(u)))[:PROVINCE_RANKING][::-1]
+    if scope == "province" and len(units) > PROVINCE_RANKING:
+        ranked = heapq.nsmallest(PROVINCE_RANKING, units, key=lambda u: (u.on_time_rate, u.rate, label(u)))[::-1]
         ranking.title = _("按期销号率最低的%(n)s个单位") % {"n": PROVINCE_RANKING}
+    else:
+        ranked = sorted(units, key=lambda u: (-u.on_time_rate, -u.rate, label(u)))
     for u in ranked:
         ranking.add([label(u), u.on_time_rate, u.on_time, u.due_or_closed, u.rate], ledger(u))
 
@@ -465,13 +492,21 @@ def category_dashboard_for(*, user: User, code: str, round_code: str = "",
         rnd = inspection_selectors.round_get_for(user=user, code=round_code)
         qs = qs.filter(round=rnd)
     wanted = Problem.objects.filter(Q(category=category) | Q(category__parent=category)).values("inspected_unit_id")
-    units = unit_facts(qs.filter(pk__in=wanted), today=today)
+    # Across every round for someone who sees every unit, the category alone selects the problems.
+    units = unit_facts(qs.filter(pk__in=wanted), today=today, figures=False,
+                       everything=rnd is None and account_selectors.sees_every_unit(user))
     task_filter = {"category": category.code, **({"round": rnd.code} if rnd else {})}
     row_label = "unit" if rnd else "both"
     board = Dashboard(title=f"{category.code} {category.name}", scope="category", units=units, today=today,
                       task_filter=task_filter, round=rnd)
-    per_unit = _category_units(units, category=category, row_label=row_label)
-    sub = _categories(units, category=category)
+    # One aggregate feeds both tables: the category's problems by unit, kind and sub-category.
+    counted = list(_problems_with_rollups(units).filter(Q(category=category) | Q(category__parent=category))
+                   .order_by().values_list("inspected_unit_id", "kind", "category_id")
+                   .annotate(n=Count("pk"), done=Count("pk", filter=Q(own_rollup__completion="completed")),
+                             red=Count("pk", filter=Q(own_rollup__earliest_open_due__lt=today))))
+    per_unit = _category_units(units, category=category, row_label=row_label, counted=counted)
+    sub = _categories(units, category=category, counted=[(kind, cat, n, done)
+                                                         for _iu, kind, cat, n, done, _red in counted])
     problems, done = sum(r[1] for r in per_unit.rows), sum(r[2] for r in per_unit.rows)
     task_url = f"{reverse('reports:tasks')}?{urlencode(task_filter)}"
     overdue = task_list_for(user=user, filters=TaskFilters(warning="red", category=category.code,
@@ -488,23 +523,29 @@ def category_dashboard_for(*, user: User, code: str, round_code: str = "",
     return board
 
 
-def _category_units(units: list[UnitFacts], *, category: ProblemCategory, row_label: str) -> Table:
-    """This category's problems per unit, with completion and red (one query on the problems' rollups)."""
+def _category_units(units: list[UnitFacts], *, category: ProblemCategory, row_label: str,
+                    counted: list[tuple[int, str, int | None, int, int, int]]) -> Table:
+    """This category's fed-back problems per unit, with completion and red, from ``counted``: (inspected unit,
+    kind, category id, problems, completed, red) rows."""
     table = Table("category_units", _("各单位该类问题"), [_("单位"), _("该类反馈问题"), _("已完成"), _("完成率（%）"),
                                                    _("红灯问题")], chart="bar", series=[1, 2, 4],
                   colors=[BLUE, GREEN, RED])
-    today = clock.today()
-    rows = {r["inspected_unit_id"]: r for r in (
-        _problems_with_rollups(_ids(units)).filter(kind=ProblemKind.FEEDBACK)
-        .filter(Q(category=category) | Q(category__parent=category)).order_by().values("inspected_unit_id")
-        .annotate(n=Count("pk"), done=Count("pk", filter=Q(own_rollup__completion="completed")),
-                  red=Count("pk", filter=Q(own_rollup__earliest_open_due__lt=today))))}
+    rows: dict[int, dict[str, int]] = defaultdict(lambda: {"n": 0, "done": 0, "red": 0})
+    for iu_id, kind, _category_id, n, done, red in counted:
+        if kind == ProblemKind.FEEDBACK:
+            row = rows[iu_id]
+            row["n"], row["done"], row["red"] = row["n"] + n, row["done"] + done, row["red"] + red
     for u in units:
         iu = u.inspected_unit
         row = rows.get(iu.pk, {"n": 0, "done": 0, "red": 0})
         name = iu.unit.name if row_label == "unit" else f"{iu.unit.name}（{iu.round.name}）"
         link = reverse("rectification:ledger", args=[iu.round.code, iu.unit.code]) + f"?category={category.code}"
         table.add([name, row["n"], row["done"], completion_rate(row["done"], row["n"]), row["red"]], link)
+    if len(table.rows) > CATEGORY_UNITS_SHOWN:  # every round of a province: the units with most problems first
+        order = sorted(range(len(table.rows)), key=lambda i: (-table.rows[i][1], -table.rows[i][4], table.rows[i][0]))
+        table.rows, table.links = [table.rows[i] for i in order], [table.links[i] for i in order]
+        table.shown = CATEGORY_UNITS_SHOWN
+        table.title = _("各单位该类问题（按问题数排序）")
     return table
 
 
@@ -524,7 +565,8 @@ def province_dashboard_for(*, user: User, today: dt.date | None = None) -> tuple
     """The leader's one page: every round in scope summarised, and every unit's figures (units with the
     lowest on-time rate ranked)."""
     today = today or clock.today()
-    units = unit_facts(inspection_selectors.inspected_units_for(user=user), today=today)
+    units = unit_facts(inspection_selectors.inspected_units_for(user=user), today=today,
+                       everything=account_selectors.sees_every_unit(user))
     board = build(title=_("全省整改总览"), scope="province", units=units, today=today, task_filter={},
                   row_label="both")
     rounds = Table("rounds", _("各轮次整改情况"), [_("轮次"), _("被巡视单位"), _("反馈问题"), _("已完成"),
@@ -584,12 +626,21 @@ def task_count_from_rollups(*, user: User, filters: TaskFilters, today: dt.date 
         units = units.filter(pk=filters.inspected_unit)
     if filters.team:
         units = units.filter(team_id=filters.team)
-    red = Q(day__lt=today)
-    yellow = Q(day__gte=today) & Q(left__lte=F("inspected_unit__round__yellow_days"))
-    wanted = {"red": red, "yellow": yellow, "attention": red | yellow, "all": Q()}[filters.warning]
-    total = (UnitDueCount.objects.filter(inspected_unit__in=units.values("pk"), measure=DueMeasure.TASK)
-             .annotate(left=DaysUntil(F("day"), today)).filter(wanted).aggregate(n=Sum("count"))["n"])
-    return total or 0
+    narrowed = filters.round or filters.unit or filters.inspected_unit or filters.team
+    in_units = Q(inspected_unit__in=units.values("pk")) if narrowed or not account_selectors.sees_every_unit(user) \
+        else Q()  # every unit: no semi-join of the scope
+    counts = UnitDueCount.objects.filter(in_units, measure=DueMeasure.TASK)
+    if filters.warning == "all":
+        return counts.aggregate(n=Sum("count"))["n"] or 0
+    total = 0
+    if filters.warning in ("red", "attention"):  # past the deadline: no round's yellow period is needed
+        total += counts.filter(day__lt=today).aggregate(n=Sum("count"))["n"] or 0
+    if filters.warning in ("yellow", "attention"):  # the few days ahead, each with its round's yellow period
+        widest = InspectionRound.objects.aggregate(n=Max("yellow_days"))["n"] or 0
+        total += (counts.filter(day__gte=today, day__lte=today + dt.timedelta(days=widest))
+                  .annotate(left=DaysUntil(F("day"), today)).filter(left__lte=F("inspected_unit__round__yellow_days"))
+                  .aggregate(n=Sum("count"))["n"] or 0)
+    return total
 
 
 def task_list_for(*, user: User, filters: TaskFilters, today: dt.date | None = None) -> QuerySet[Task]:

@@ -37,6 +37,15 @@ class Table:
     note: str = ""
     links: list[str | None] = field(default_factory=list)
     total: list[Any] | None = None  # a last row in bold, not drawn
+    shown: int | None = None  # rows the page lists and draws (the first ones); the export has every row
+
+    @property
+    def page_row_links(self) -> list[tuple[list[Any], str | None]]:
+        return self.row_links[:self.shown] if self.shown is not None else self.row_links
+
+    @property
+    def rows_not_shown(self) -> int:
+        return max(0, len(self.rows) - self.shown) if self.shown is not None else 0
 
     def add(self, row: list[Any], link: str | None = None) -> None:
         self.rows.append(row)
@@ -50,10 +59,11 @@ class Table:
     def chart_data(self) -> dict[str, Any]:
         """What static/reports/charts.js draws: plain numbers, never HTML."""
         series = self.series or list(range(1, len(self.columns)))
+        rows = self.rows[:self.shown] if self.shown is not None else self.rows
         return {
             "kind": self.chart,
-            "labels": [str(r[0]) for r in self.rows],
-            "series": [{"name": str(self.columns[i]), "data": [_number(r[i]) for r in self.rows]} for i in series],
+            "labels": [str(r[0]) for r in rows],
+            "series": [{"name": str(self.columns[i]), "data": [_number(r[i]) for r in rows]} for i in series],
             "colors": self.colors or [],
         }
 
