@@ -27,6 +27,17 @@ def inspected_units_for(*, user: User) -> QuerySet[InspectedUnit]:
     return InspectedUnit.objects.filter(unit_scope_q(user, unit_path_field="unit__path"))
 
 
+def inspected_unit_index_for(*, user: User, round_code: str = "", query: str = "") -> QuerySet[InspectedUnit]:
+    """The inspected units in scope for the ledger index, newest round first: of one round, and whose unit's
+    name contains ``query`` or whose code is it."""
+    qs = inspected_units_for(user=user).select_related("round", "unit", "team")
+    if round_code:
+        qs = qs.filter(round__code=round_code)
+    if query:
+        qs = qs.filter(Q(unit__name__icontains=query) | Q(unit__code__iexact=query))
+    return qs.order_by("-round__start_date", "round__code", "unit__path", "pk")
+
+
 def round_list_for(*, user: User) -> QuerySet[InspectionRound]:
     visible = inspected_units_for(user=user).filter(round=OuterRef("pk"))
     qs = InspectionRound.objects.all()

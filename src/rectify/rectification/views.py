@@ -29,15 +29,20 @@ from rectify.rectification.models import ChangeRequestState, CloseOutState, Plan
 
 @login_required
 def ledger_index(request: HttpRequest) -> HttpResponse:
-    """Pick a unit's ledger; a user with exactly one unit goes straight to it."""
-    units = list(
-        inspection_selectors.inspected_units_for(user=request.user)
-        .select_related("round", "unit", "team")
-        .order_by("-round__start_date", "unit__path")
-    )
-    if len(units) == 1:
-        return redirect("rectification:ledger", round_code=units[0].round.code, unit_code=units[0].unit.code)
-    return render(request, "rectification/ledger_index.html", {"inspected_units": units})
+    """Pick a unit's ledger (newest rounds first, by round and unit name, a page at a time: a province has
+    thousands); a user with exactly one unit goes straight to it."""
+    first = list(inspection_selectors.inspected_unit_index_for(user=request.user)[:2])
+    if len(first) == 1:
+        return redirect("rectification:ledger", round_code=first[0].round.code, unit_code=first[0].unit.code)
+    code = request.GET.get("round", "").strip()[:40]
+    query = request.GET.get("q", "").strip()[:50]
+    units = inspection_selectors.inspected_unit_index_for(user=request.user, round_code=code, query=query)
+    page = Paginator(units, settings.RECTIFY_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "rectification/ledger_index.html", {
+        "page_obj": page, "inspected_units": page.object_list, "round_code": code, "query": query,
+        "rounds": list(inspection_selectors.round_list_for(user=request.user)[:50]),
+        "querystring": urlencode({k: v for k, v in (("round", code), ("q", query)) if v}),
+    })
 
 
 @login_required
