@@ -159,6 +159,9 @@ def problem_list_for(*, user: User, filters: ProblemFilters | None = None) -> Qu
         qs = qs.filter(status=f.status)
     if f.warning:
         qs = qs.filter(warning=f.warning)
+        if f.inspected_unit_id:  # only a problem with a rollup row has a warning: reach the unit's rows by their
+            # own unit index instead of hashing every rollup of the province (131 -> ~10 ms at 10^6)
+            qs = qs.filter(rollup__inspected_unit_id=f.inspected_unit_id)
     if f.category_code:
         qs = qs.filter(Q(category__code=f.category_code) | Q(category__parent__code=f.category_code))
     if f.department:
