@@ -6,7 +6,6 @@ from __future__ import annotations
 from django.urls import reverse
 
 from rectify.accounts.models import Role
-from tests import factories
 
 
 def _names(response) -> list[str]:  # type: ignore[no-untyped-def]
