@@ -18,7 +18,8 @@ def test_the_index_filters_by_unit_and_round_and_pages(world, client, settings) 
     assert sorted(_names(client.get(url))) == ["省教育厅", "省财政厅"]
     assert _names(client.get(url, {"q": "教育"})) == ["省教育厅"]
     assert _names(client.get(url, {"q": "fin"})) == ["省财政厅"]  # a unit's code, in any case
-    assert _names(client.get(url, {"round": "NO-SUCH"})) == []
+    nothing = client.get(url, {"round": "NO-SUCH"})
+    assert _names(nothing) == [] and "没有符合条件的被巡视单位" in nothing.content.decode()
     assert sorted(_names(client.get(url, {"round": world.round.code}))) == ["省教育厅", "省财政厅"]
     settings.RECTIFY_PAGE_SIZE = 1
     first = client.get(url, {"q": "省"})

@@ -155,6 +155,8 @@ def test_a_category_across_rounds_lists_the_units_with_most_problems_and_exports
     table = response.context["board"].table("category_units")
     assert [r[1] for r in table.rows] == [5, 1]  # most problems first
     assert table.shown == 1 and table.chart_data()["labels"] == [str(table.rows[0][0])]
+    one_round = client.get(url, {"round": w.round.code}).context["board"].table("category_units")
+    assert one_round.shown is None and len(one_round.rows) == 2  # one round lists every unit, in its order
     html = response.content.decode()
     assert "图表和数据表列出前 1 行，另有 1 行未列出" in html
     assert html.count(f'<th scope="row"><a href="{table.links[1]}">') == 0

@@ -52,6 +52,9 @@ def test_every_planted_flag_is_found_and_none_on_the_clean_unit(planted, client_
     assert reused["task"] == planted.reused_task.pk
     assert sorted(reused["tasks"]) == sorted([planted.original_task.pk, planted.reused_task.pk])
     assert "党组会会议纪要" in reused["reason"] and len(reused["rows"]) == 2
+    # the same unit's papers in two rounds: two places, one unit named, nothing left unnamed
+    assert reused["reason"].endswith("涉及 2 个单位或轮次：省教育厅。"), reused["reason"]
+    assert reused["tasks"] == [planted.original_task.pk, planted.reused_task.pk]  # in upload order
 
     [no_progress] = by_kind["closed_without_progress"]
     assert no_progress["task"] == planted.no_progress_task.pk and "没有任何整改进展" in no_progress["reason"]
@@ -210,3 +213,22 @@ def test_a_file_shared_by_many_units_is_one_flag_that_counts_every_task(planted,
     html = client.get("/red-flags/", {"round": "R-TEST", "kind": "evidence_reused"}).content.decode()
     assert f"{shown + 5} 项任务" in html and "另有 5 项任务未列出" in html and "另有 5 条记录未列出" in html
     assert html.count(f'href="/tasks/{tasks[shown].pk}/"') == 0 and f'href="/tasks/{tasks[0].pk}/"' in html
+
+
+def test_a_round_late_to_a_widely_shared_file_still_lists_its_own_row(planted, client_for) -> None:  # type: ignore[no-untyped-def]
+    """Twenty-two units of an earlier round used the file first; this round's task is the flag's task and its
+    row is among the twenty listed."""
+    w, shown = planted.world, redflag_selectors.ROWS_SHOWN
+    earlier = factories.inspection_round(code="R-EARLY", start=dt.date(2025, 1, 1))
+    content = pdf_bytes("年度通用工作制度汇编")
+    for i in range(shown + 2):
+        unit = factories.org_unit(name=f"早轮单位{i}", parent=w.unit_a.parent)
+        t = factories.task(prob=factories.problem(iu=factories.inspected_unit(rnd=earlier, unit=unit)))
+        evidence(t, content, "制度汇编.pdf", at(dt.date(2025, 3, 1), minute=i), w["unit_lead"])
+    own = factories.task(prob=factories.problem(iu=w.iu_b))
+    evidence(own, content, "制度汇编.pdf", at(dt.date(2026, 6, 1)), w["unit_lead_b"])
+    [flag] = [i for i in _flags(client_for(Role.COMMISSION), kind="evidence_reused")["items"]
+              if "制度汇编.pdf" in i["reason"]]
+    assert flag["task"] == own.pk and flag["unit"] == "FIN"
+    assert len(flag["rows"]) == shown and flag["rows"][-1]["task"] == own.pk and flag["row_count"] == shown + 3
+    assert flag["tasks"][-1] == own.pk and len(flag["tasks"]) == shown + 3  # the API: every task, upload order

@@ -200,7 +200,9 @@ def unit_facts(units: QuerySet[InspectedUnit], *, today: dt.date, everything: bo
                       open_tasks=Sum("count", filter=task), overdue=Sum("count", filter=task & Q(day__lt=today)),
                       overdue_original=Sum("count", filter=Q(measure=DueMeasure.TASK_ORIGINAL, day__lt=today))))
     for row in sums:
-        f = facts[row["inspected_unit_id"]]
+        f = facts.get(row["inspected_unit_id"])
+        if f is None:  # a unit added since the units were read (the sums select units by a query, or not at all)
+            continue
         red, yel = row["red"] or 0, row["yellow"] or 0
         green = (row["open_problems"] or 0) - red - yel
         f.by_warning = {k: v for k, v in (("red", red), ("yellow", yel), ("green", green)) if v}
@@ -541,7 +543,7 @@ def _category_units(units: list[UnitFacts], *, category: ProblemCategory, row_la
         name = iu.unit.name if row_label == "unit" else f"{iu.unit.name}（{iu.round.name}）"
         link = reverse("rectification:ledger", args=[iu.round.code, iu.unit.code]) + f"?category={category.code}"
         table.add([name, row["n"], row["done"], completion_rate(row["done"], row["n"]), row["red"]], link)
-    if len(table.rows) > CATEGORY_UNITS_SHOWN:  # every round of a province: the units with most problems first
+    if row_label == "both" and len(table.rows) > CATEGORY_UNITS_SHOWN:  # every round: most problems first
         order = sorted(range(len(table.rows)), key=lambda i: (-table.rows[i][1], -table.rows[i][4], table.rows[i][0]))
         table.rows, table.links = [table.rows[i] for i in order], [table.links[i] for i in order]
         table.shown = CATEGORY_UNITS_SHOWN

@@ -165,18 +165,21 @@ def _evidence_reused(rnd: InspectionRound, *, every_task: bool) -> list[RedFlag]
         for r in (Evidence.objects.filter(pk__in=list(first_ids)).values(*fields)
                   .order_by("sha256", "uploaded_at", "id")):
             shown[r["sha256"]].append(r)
-        all_tasks: dict[str, list[int]] = defaultdict(list)
-        if every_task:
+        all_tasks: dict[str, dict[int, None]] = defaultdict(dict)
+        if every_task:  # every task, in upload order
             for sha, task_id in (Evidence.objects.filter(sha256__in=shas).values_list("sha256", "task_id")
-                                 .distinct().order_by("sha256", "task_id")):
-                all_tasks[sha].append(task_id)
+                                 .order_by("sha256", "uploaded_at", "id")):
+                all_tasks[sha].setdefault(task_id)
         for sha, places, task_count, row_count in chunk:
             first, group = first_own[sha], shown[sha]
-            tasks = list(dict.fromkeys([first["task_id"], *(r["task_id"] for r in group), *all_tasks[sha]]))
-            if not every_task:
-                tasks = tasks[:ROWS_SHOWN]
-            named = list(dict.fromkeys(r[f"{UNIT}name"] for r in [first, *group]))
-            where = "、".join(named[:PLACES_NAMED]) + (_("等") if places > min(len(named), PLACES_NAMED) else "")
+            if all(r["id"] != first["id"] for r in group):  # this round's own row is always among those listed
+                group = [*group[:ROWS_SHOWN - 1], first]
+            tasks = list(all_tasks[sha]) if every_task else list(dict.fromkeys(r["task_id"] for r in group))
+            # 等 when some unit or round goes unnamed: not among the listed rows, or past the first ten names
+            names = list(dict.fromkeys(r[f"{UNIT}name"] for r in group))
+            listed = {(r[f"{UNIT}code"], r["task__problem__inspected_unit__round_id"]) for r in group}
+            more = places > len(listed) or len(names) > PLACES_NAMED
+            where = "、".join(names[:PLACES_NAMED]) + (_("等") if more else "")
             reason = _("同一文件“%(name)s”（SHA-256 %(sha)s…）作为 %(tasks)d 项任务的佐证材料，涉及 %(units)d 个单位"
                        "或轮次：%(where)s。") % {
                 "name": first["original_name"], "sha": sha[:12], "tasks": task_count, "units": places, "where": where}
