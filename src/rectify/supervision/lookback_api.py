@@ -70,7 +70,8 @@ def red_flag_out(flag: RedFlag) -> dict[str, Any]:
     d = flag.dismissal
     return {
         "kind": flag.kind, "kind_label": flag.kind_label, "key": flag.key, "task": flag.task, "tasks": flag.tasks,
-        "task_count": flag.task_count, "row_count": flag.row_count, "unit": flag.unit, "unit_name": flag.unit_name, "reason": flag.reason, "rows": flag.rows,
+        "task_count": flag.task_count, "unit": flag.unit, "unit_name": flag.unit_name, "reason": flag.reason,
+        "rows": flag.rows, "row_count": flag.row_count,
         "dismissed": d is not None,
         "dismissal": {"reason": d.reason, "by": str(d.dismissed_by), "at": d.dismissed_at} if d else None,
     }

@@ -2,8 +2,8 @@
 
 Supervisors only (the commission and the inspection office, ``User.sees_red_flags``): anyone else gets 403 —
 a unit never learns that a flag exists. Each flag says why it was raised and lists the rows behind it. Six
-kinds, one query each whatever the size of the round (four for reused evidence; plus the round, its units
-and the dismissals):
+kinds, one query each whatever the size of the round (four for reused evidence, five when the API lists
+every task; plus the round, its units and the dismissals):
 
 1. ``evidence_reused`` — the same file (SHA-256) is evidence for tasks of different units, or of the same
    unit in different rounds (a look-back "proved" with the earlier round's papers). Within one unit and
