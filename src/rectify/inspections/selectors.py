@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from rectify.accounts.models import User
@@ -36,6 +36,12 @@ def inspected_unit_index_for(*, user: User, round_code: str = "", query: str = "
     if query:
         qs = qs.filter(Q(unit__name__icontains=query) | Q(unit__code__iexact=query))
     return qs.order_by("-round__start_date", "round__code", "unit__path", "pk")
+
+
+def widest_yellow_days() -> int:
+    """The longest yellow period of any round: a task due within it of today may be yellow in its own round, so
+    lists of red and yellow tasks read only the deadlines up to today plus this many days."""
+    return InspectionRound.objects.aggregate(n=Max("yellow_days"))["n"] or 0
 
 
 def round_list_for(*, user: User) -> QuerySet[InspectionRound]:

@@ -28,7 +28,6 @@ from django.db.models import (
     Exists,
     F,
     IntegerField,
-    Max,
     OuterRef,
     Prefetch,
     Q,
@@ -669,7 +668,7 @@ def attention_tasks_for(*, user: User, limit: int = 12) -> list[Task]:
     yellow period of any round) lets the (status, due date) index give the rows in order instead of judging
     every open task of the province."""
     today = clock.today()
-    widest = InspectionRound.objects.aggregate(m=Max("yellow_days"))["m"] or 0
+    widest = inspection_selectors.widest_yellow_days()
     qs = (
         annotate_task_state(tasks_in_scope(user=user).filter(
             _OPEN_LITERAL, due_date__lte=today + dt.timedelta(days=widest)), today=today)

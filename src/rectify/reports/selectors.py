@@ -24,7 +24,7 @@ from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
 
-from django.db.models import Count, F, FilteredRelation, Max, Q, QuerySet, Sum
+from django.db.models import Count, F, FilteredRelation, Q, QuerySet, Sum
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -125,11 +125,15 @@ def _ids(units: list[UnitFacts]) -> QuerySet[InspectedUnit] | list[int]:
     return units.ids if isinstance(units, UnitList) else [u.inspected_unit.pk for u in units]
 
 
+def _everything(units: list[UnitFacts]) -> bool:
+    return isinstance(units, UnitList) and units.everything
+
+
 def _in_units(path: str, units: list[UnitFacts]) -> Q:
     """Rows of these units through ``path`` (a path to the inspected unit's id); no condition at all when they
     are every inspected unit: joining the pending close-outs to their units to keep all of them cost a scan of
     the task table (214 ms against 28 at 10^6 tasks)."""
-    if isinstance(units, UnitList) and units.everything:
+    if _everything(units):
         return Q()
     return Q(**{f"{path}__in": _ids(units)})
 
@@ -295,8 +299,8 @@ def _problems_with_rollups(units: list[UnitFacts]) -> QuerySet[Problem]:
     province's rollup rows to count one round's (0.75 s for 12 units at 10^6 tasks; 26 ms so)."""
     # (For many units, selected by a query, every rollup row is wanted anyway; Django takes no query here.)
     unit_ids = _ids(units)
-    everything = isinstance(units, UnitList) and units.everything
-    condition = Q(rollup__inspected_unit_id__in=unit_ids) if isinstance(unit_ids, list) and not everything else Q()
+    condition = Q(rollup__inspected_unit_id__in=unit_ids) if isinstance(unit_ids, list) and not _everything(units) \
+        else Q()
     return Problem.objects.filter(_in_units("inspected_unit_id", units)).annotate(
         own_rollup=FilteredRelation("rollup", condition=condition))
 
@@ -317,10 +321,9 @@ def _categories(units: list[UnitFacts], *, category: ProblemCategory | None = No
         # names through two more joins doubled the cost of this, the dashboards' largest aggregate.
         counted = list(qs.order_by().values_list("kind", "category_id")
                        .annotate(n=Count("pk"), done=Count("pk", filter=Q(own_rollup__completion="completed"))))
-    rows = counted
     catalogue = {c.pk: c for c in ProblemCategory.objects.select_related("parent")}
     grouped: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0, 0])
-    for kind, category_id, n, done in rows:
+    for kind, category_id, n, done in counted:
         found = catalogue.get(category_id)
         if found is None:
             key = ("~", _("未分类"))
@@ -539,7 +542,7 @@ def _category_units(units: list[UnitFacts], *, category: ProblemCategory, row_la
             row["n"], row["done"], row["red"] = row["n"] + n, row["done"] + done, row["red"] + red
     for u in units:
         iu = u.inspected_unit
-        row = rows.get(iu.pk, {"n": 0, "done": 0, "red": 0})
+        row = rows[iu.pk]
         name = iu.unit.name if row_label == "unit" else f"{iu.unit.name}（{iu.round.name}）"
         link = reverse("rectification:ledger", args=[iu.round.code, iu.unit.code]) + f"?category={category.code}"
         table.add([name, row["n"], row["done"], completion_rate(row["done"], row["n"]), row["red"]], link)
@@ -638,7 +641,7 @@ def task_count_from_rollups(*, user: User, filters: TaskFilters, today: dt.date 
     if filters.warning in ("red", "attention"):  # past the deadline: no round's yellow period is needed
         total += counts.filter(day__lt=today).aggregate(n=Sum("count"))["n"] or 0
     if filters.warning in ("yellow", "attention"):  # the few days ahead, each with its round's yellow period
-        widest = InspectionRound.objects.aggregate(n=Max("yellow_days"))["n"] or 0
+        widest = inspection_selectors.widest_yellow_days()
         total += (counts.filter(day__gte=today, day__lte=today + dt.timedelta(days=widest))
                   .annotate(left=DaysUntil(F("day"), today)).filter(left__lte=F("inspected_unit__round__yellow_days"))
                   .aggregate(n=Sum("count"))["n"] or 0)
@@ -656,7 +659,7 @@ def task_list_for(*, user: User, filters: TaskFilters, today: dt.date | None = N
     if filters.warning == "red":
         qs = qs.filter(due_date__lt=today)
     elif filters.warning in ("attention", "yellow"):
-        widest = InspectionRound.objects.order_by("-yellow_days").values_list("yellow_days", flat=True).first() or 0
+        widest = inspection_selectors.widest_yellow_days()
         qs = qs.filter(due_date__lte=today + dt.timedelta(days=widest))
         if filters.warning == "yellow":
             qs = qs.filter(due_date__gte=today)
