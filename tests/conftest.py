@@ -60,12 +60,14 @@ def feedback_2021(world):  # type: ignore[no-untyped-def]
 def fresh_unit(world):  # type: ignore[no-untyped-def]
     """Unit A without the factory's problem, so a ledger's problems 1–3 are all new."""
     from rectify.inspections.models import Problem
+    from rectify.rectification import rollups
     from rectify.rectification.models import Responsibility, Task
 
     Responsibility.objects.filter(task__problem__inspected_unit=world.iu_a).delete()
     world.clue_a.delete()
     Task.objects.filter(problem__inspected_unit=world.iu_a).delete()
     Problem.objects.filter(inspected_unit=world.iu_a).delete()
+    rollups.rebuild(inspected_unit_ids=[world.iu_a.pk])  # the read model as after a real removal
     return world
 
 

@@ -149,3 +149,19 @@ def test_the_importer_never_writes_another_apps_tables_itself(approved):
         run(approved, fixtures.provincial_department_xlsx(), actor=approved[Role.INSPECTION_OFFICE])
     assert offenders == []
     assert ChangeRequest.objects.count() == 2  # the written rows did arrive, through the owners
+
+
+def test_a_new_category_in_a_file_reaches_the_dashboards_counts_in_the_same_import(approved):
+    """The rollups carry each problem's category (the dashboards count by it): a file that moves a problem to
+    another category refreshes its rollup in the import's transaction."""
+    from rectify.rectification import rollups
+    from rectify.rectification.models import ProblemRollup
+
+    problem = Problem.objects.get(inspected_unit=approved.iu_a, number="2")
+    first = Problem.objects.get(inspected_unit=approved.iu_a, number="1")
+    assert problem.category_id != first.category_id
+    assert rollups.verify() is None
+    run(approved, edit({"B8": "贯彻落实党中央重大决策部署"}), actor=approved[Role.INSPECTION_OFFICE])
+    assert Problem.objects.get(pk=problem.pk).category_id == first.category_id
+    assert ProblemRollup.objects.get(problem=problem).category_id == first.category_id
+    assert rollups.verify() is None

@@ -15,6 +15,7 @@ from rectify import cli
 from rectify.accounts.models import Role
 from rectify.core import clock
 from rectify.core.errors import DomainError
+from rectify.inspections.models import Problem, ProblemCategory
 from rectify.rectification import plan_services, rollups, selectors, services
 from rectify.rectification.models import (
     CloseOut,
@@ -40,7 +41,7 @@ def _pdf(n: int) -> io.BytesIO:
 # Each action is (name, task index, integer argument); a refused one (DomainError) is part of real use.
 ACTIONS = st.lists(st.tuples(
     st.sampled_from(["create", "progress", "evidence", "submit", "approve", "return", "reopen", "move_due",
-                     "kind", "delete", "approve_plan", "extend", "new_problem"]),
+                     "kind", "delete", "approve_plan", "extend", "new_problem", "category"]),
     st.integers(min_value=0, max_value=7), st.integers(min_value=-40, max_value=120)), max_size=14)
 
 
@@ -55,6 +56,11 @@ def _run(w, action: str, index: int, n: int) -> None:  # type: ignore[no-untyped
                              criterion="标准", deadline_kind="deadline", due_date=due, responsibilities=RESPONSIBLE)
     elif action == "new_problem":
         factories.problem(iu=w.iu_a, description=f"问题{n}")
+    elif action == "category":  # the rollups carry the problem's category
+        problems = list(w.iu_a.problems.order_by("pk"))
+        problem = problems[index % len(problems)]
+        plan_services.problem_edit(actor=office, problem_id=problem.pk, expected_version=problem.version,
+                                   category=["2.1", "3.2", None][n % 3])
     elif task is None:
         return
     elif action == "progress":
@@ -114,6 +120,12 @@ def test_the_rollups_answer_what_the_tasks_say(world, frozen_today):
     assert (unit.problems, unit.in_progress, unit.incomplete, unit.tasks, unit.tasks_closed) == (1, 1, 1, 3, 1)
     problem = selectors.problem_get_for(user=world[Role.COMMISSION], problem_id=world.problem_a.pk)
     assert problem.warning == "yellow"  # 5 days to 25 June, within the round's 10
+
+
+def test_a_rollup_that_missed_its_problems_new_category_is_found(world):
+    factories.task(prob=world.problem_a)
+    Problem.objects.filter(pk=world.problem_a.pk).update(category=ProblemCategory.objects.get(code="3.2"))
+    assert rollups.verify().startswith(f"problem {world.problem_a.pk}: category is ")
 
 
 def test_a_tampered_rollup_is_found_named_and_rebuilt(world, capsys):

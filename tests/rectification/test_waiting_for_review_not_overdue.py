@@ -60,3 +60,26 @@ def test_submitted_after_the_deadline_stays_red(world) -> None:  # type: ignore[
     assert colour(world.task_a, late) == "red"
     assert unit_a(world, late).tasks_overdue == 1 and unit_a(world, late).by_warning.get("red") == 1
     assert rollups.verify() is None
+
+
+def test_the_overdue_list_leaves_out_a_task_waiting_for_review(world) -> None:  # type: ignore[no-untyped-def]
+    """The cross-unit list of overdue tasks agrees with the figures: a task submitted on time and waiting is
+    the reviewers' turn, listed neither as red nor in the count; the list of every open task has it, and its
+    count from the read model too."""
+    from rectify.reports import selectors as report_selectors
+
+    after = DUE + dt.timedelta(days=20)
+    with clock.frozen(DUE):
+        rectification_services.close_out_submit(actor=world["unit_lead"], task_id=world.task_a.pk,
+                                                no_evidence_reason="专题会议已召开")
+    user = world["commission"]
+    for warning in ("red", "attention"):
+        filters = report_selectors.TaskFilters(warning=warning)
+        listed = list(report_selectors.task_list_for(user=user, filters=filters, today=after))
+        assert world.task_a not in listed
+        assert report_selectors.task_count_from_rollups(user=user, filters=filters, today=after) == len(listed)
+    for who in (user, world["unit_lead"]):  # the whole province, and one unit's scope
+        filters = report_selectors.TaskFilters(warning="all")
+        listed = list(report_selectors.task_list_for(user=who, filters=filters, today=after))
+        assert world.task_a in listed
+        assert report_selectors.task_count_from_rollups(user=who, filters=filters, today=after) == len(listed)

@@ -175,7 +175,7 @@ class Problem(TimeStampedModel):
     kind = models.CharField(_("问题来源"), max_length=20, choices=ProblemKind.choices, default=ProblemKind.FEEDBACK)
     category = models.ForeignKey(
         ProblemCategory, verbose_name=_("问题类别"), null=True, blank=True, on_delete=models.PROTECT,
-        related_name="problems",
+        related_name="problems", db_index=False,  # problem_category_unit_idx leads with the category
     )
     description = models.TextField(_("反馈问题"))
     detail = models.TextField(_("问题表现"), blank=True)
@@ -200,7 +200,9 @@ class Problem(TimeStampedModel):
         indexes = [models.Index(fields=["inspected_unit", "sort_key"]),
                    # A unit's ledger in its order (fed-back problems, then self-found ones): a page reads the first
                    # rows of this and stops, instead of joining and sorting every problem of the unit.
-                   models.Index(fields=["inspected_unit", "kind", "sort_key", "id"], name="problem_ledger_order_idx")]
+                   models.Index(fields=["inspected_unit", "kind", "sort_key", "id"], name="problem_ledger_order_idx"),
+                   # Problems counted by category (and unit and kind) from the index alone: the dashboards' tables.
+                   models.Index(fields=["category", "inspected_unit", "kind"], name="problem_category_unit_idx")]
 
     def __str__(self) -> str:
         return f"{self.number}. {self.description[:30]}"

@@ -485,7 +485,9 @@ def problem_update(
     occurred_to: object = _UNSET, is_common: object = _UNSET, detail: object = _UNSET,
 ) -> Problem:
     """Edit a problem's entry; only the fields given change. A fed-back problem's text is the office's and
-    the commission's to edit; a unit lead edits only its own self-found problems. Stale version → 409."""
+    the commission's to edit; a unit lead edits only its own self-found problems. Stale version → 409.
+    Callers above this app keep what they derive from the problem in step (``rectification.plan_services.
+    problem_edit`` refreshes the read model, which carries the category)."""
     scope = Problem.objects.all() if actor is None else inspection_selectors.problems_in_scope(user=actor)
     try:
         problem = scope.select_related("category", "inspected_unit").get(pk=problem_id)

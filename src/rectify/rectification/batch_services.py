@@ -184,6 +184,7 @@ def ledger_apply(*, actor: User | None, batch: LedgerBatch, audit: dict[str, Any
 
     # The read model follows in the same transaction: every problem of the file's unit that may have changed.
     touched = {problem_ids[identifier_key(number)] for number, _n, _v in batch.new_tasks}
+    touched.update(pk for pk, values in batch.changed_problems if "category_id" in values)  # rollups carry it
     moved = sorted({pk for pk, _v in batch.changed_tasks} | set(started))
     for start in range(0, len(moved), BATCH):
         touched.update(Task.objects.filter(pk__in=moved[start:start + BATCH]).values_list("problem_id", flat=True))

@@ -385,6 +385,10 @@ class ProblemRollup(models.Model):
                                    related_name="rollup")
     inspected_unit = models.ForeignKey("inspections.InspectedUnit", on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(max_length=20)  # the problem's kind; it never changes (decision 16)
+    # The problem's category, copied so that counts by category read this table alone (every service that changes
+    # a problem's category refreshes its rollup in the same transaction; ``verify`` compares it).
+    category = models.ForeignKey("inspections.ProblemCategory", null=True, on_delete=models.PROTECT,
+                                 related_name="+", db_index=False)  # rollup_category_unit_idx leads with it
     tasks = models.PositiveIntegerField(default=0)
     pending = models.PositiveIntegerField(default=0)
     in_progress = models.PositiveIntegerField(default=0)
@@ -406,7 +410,13 @@ class ProblemRollup(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["inspected_unit", "kind", "status"]),
-                   models.Index(fields=["inspected_unit", "earliest_open_due"])]
+                   models.Index(fields=["inspected_unit", "earliest_open_due"]),
+                   # Completed problems by category (the province's category table) and one category's problems by
+                   # unit (a category page), each read from the index alone on PostgreSQL.
+                   models.Index(fields=["completion", "kind", "category"], name="rollup_completion_category_idx"),
+                   models.Index(fields=["category", "inspected_unit"], include=["kind", "completion",
+                                                                               "earliest_open_due"],
+                                name="rollup_category_unit_idx")]
 
     def __str__(self) -> str:
         return f"{self.problem_id}: {self.status}/{self.completion}"

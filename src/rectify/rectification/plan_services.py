@@ -164,17 +164,22 @@ def plan_return(*, actor: User, round_code: str, unit_code: str, reason: str,
     return plan
 
 
+@transaction.atomic
 def problem_edit(*, actor: User, problem_id: int, expected_version: int, **fields: Any) -> Problem:
     """Edit a problem's entry through its owner (``inspections.services.problem_update``), refusing a new
-    fed-back text once the unit's plan is approved: that needs a change request (rule 3)."""
+    fed-back text once the unit's plan is approved: that needs a change request (rule 3). A new category
+    reaches the problem's rollup in the same transaction (the dashboards count by category from it)."""
     problem = selectors.problem_get_for(user=actor, problem_id=problem_id)
     text = fields.get("description")
     if (text is not None and problem.kind == ProblemKind.FEEDBACK and (text or "").strip() != problem.description
             and selectors.plan_state_of(inspected_unit_id=problem.inspected_unit_id) == PlanState.APPROVED):
         raise Conflict(_("整改方案已批准，反馈问题的表述须提出更正申请，经巡视办或纪委监委（申请人以外的人员）批准后更正。"),
                        code="change_request_required", details={"field": "description", "problem": problem.pk})
-    return inspection_services.problem_update(actor=actor, problem_id=problem_id, expected_version=expected_version,
-                                              **fields)
+    problem = inspection_services.problem_update(actor=actor, problem_id=problem_id,
+                                                 expected_version=expected_version, **fields)
+    if "category" in fields:
+        rollups.refresh([problem.pk])
+    return problem
 
 
 # --- change requests ---------------------------------------------------------------------------

@@ -2,12 +2,13 @@
 
 Facts are stored, judgements about today are computed (DECISIONS 28). For each problem with tasks a
 ``ProblemRollup`` row holds its task counts by status, its status and completion (which follow from the
-counts), its earliest open deadline and the deadlines of its open tasks. For each inspected unit a
+counts), its category (copied from the problem, so that counts by category need not join the problems), its earliest open deadline and the deadlines of its open tasks. For each inspected unit a
 ``UnitRollup`` row sums its problems by status and completion, and ``UnitDueCount`` rows count its open
 problems and tasks per deadline day — so a round's red, yellow and overdue figures are sums over a few rows,
 whatever the size of the round, and "today" moves without any job running.
 
-Every service that changes tasks calls ``refresh(problem_ids)`` before its transaction ends:
+Every service that changes tasks, or a problem's category, calls ``refresh(problem_ids)`` before its
+transaction ends:
 
 1. read the problems' tasks (and latest progress) and compute their new rollups;
 2. read the old rollups, and take the difference of each problem's contribution to its unit;
@@ -48,7 +49,7 @@ CHUNK = 2000
 OPEN = (TaskStatus.PENDING, TaskStatus.IN_PROGRESS, TaskStatus.SUBMITTED)
 COUNTERS = ("problems", "pending", "in_progress", "submitted", "closed", "completed", "basic", "incomplete",
             "tasks", "tasks_closed", "tasks_extended", "tasks_closed_on_time", "self_found", "self_found_completed")
-ROLLUP_FIELDS = ("inspected_unit_id", "kind", "tasks", "pending", "in_progress", "submitted", "closed", "extended",
+ROLLUP_FIELDS = ("inspected_unit_id", "kind", "category_id", "tasks", "pending", "in_progress", "submitted", "closed", "extended",
                  "status", "completion", "earliest_open_due", "earliest_unsubmitted_due", "latest_progress_at",
                  "open_dues", "open_original_dues", "closed_days", "closed_on_time")
 
@@ -84,6 +85,7 @@ class Models:
 class _Facts:
     inspected_unit_id: int
     kind: str
+    category_id: int | None = None
     tasks: int = 0
     pending: int = 0
     in_progress: int = 0
@@ -143,7 +145,8 @@ class _Facts:
 
     def row(self, problem_id: int, now: dt.datetime, m: Models) -> ProblemRollup:
         return m.ProblemRollup(
-            problem_id=problem_id, inspected_unit_id=self.inspected_unit_id, kind=self.kind, tasks=self.tasks,
+            problem_id=problem_id, inspected_unit_id=self.inspected_unit_id, kind=self.kind,
+            category_id=self.category_id, tasks=self.tasks,
             pending=self.pending, in_progress=self.in_progress, submitted=self.submitted, closed=self.closed,
             extended=self.extended, status=self.status, completion=self.completion,
             earliest_open_due=self.earliest_open_due, earliest_unsubmitted_due=self.earliest_unsubmitted_due,
@@ -155,8 +158,9 @@ class _Facts:
 def _compute(problem_ids: list[int], m: Models) -> dict[int, ProblemRollup]:
     """New rollups of these problems from their tasks: three queries. Problems without tasks get none."""
     facts: dict[int, _Facts] = {}
-    problems = {pk: (unit, kind) for pk, unit, kind in
-                m.Problem.objects.filter(pk__in=problem_ids).values_list("pk", "inspected_unit_id", "kind")}
+    problems = {pk: (unit, kind, category) for pk, unit, kind, category in
+                m.Problem.objects.filter(pk__in=problem_ids).values_list("pk", "inspected_unit_id", "kind",
+                                                                         "category_id")}
     waiting = set(m.CloseOut.objects.filter(task__problem_id__in=problem_ids, state="pending",
                                             submitted_at__date__lte=F("task__due_date"))
                   .values_list("task_id", flat=True))
@@ -166,8 +170,8 @@ def _compute(problem_ids: list[int], m: Models) -> dict[int, ProblemRollup]:
                          "closed_at")):
         entry = facts.get(problem_id)
         if entry is None:
-            unit, problem_kind = problems[problem_id]
-            entry = facts[problem_id] = _Facts(inspected_unit_id=unit, kind=problem_kind)
+            unit, problem_kind, category = problems[problem_id]
+            entry = facts[problem_id] = _Facts(inspected_unit_id=unit, kind=problem_kind, category_id=category)
         entry.add_task(status, kind, due, original, closed_at, waiting=task_id in waiting)
     for problem_id, latest in (m.ProgressEntry.objects.filter(task__problem_id__in=list(facts)).order_by()
                                .values("task__problem_id").annotate(latest=Max("created_at"))
