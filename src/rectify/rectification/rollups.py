@@ -2,10 +2,11 @@
 
 Facts are stored, judgements about today are computed (DECISIONS 28). For each problem with tasks a
 ``ProblemRollup`` row holds its task counts by status, its status and completion (which follow from the
-counts), its category (copied from the problem, so that counts by category need not join the problems), its earliest open deadline and the deadlines of its open tasks. For each inspected unit a
-``UnitRollup`` row sums its problems by status and completion, and ``UnitDueCount`` rows count its open
-problems and tasks per deadline day — so a round's red, yellow and overdue figures are sums over a few rows,
-whatever the size of the round, and "today" moves without any job running.
+counts), its category (copied from the problem, so that counts by category need not join the problems), its
+earliest open deadline and the deadlines of its open tasks. For each inspected unit a ``UnitRollup`` row sums
+its problems by status and completion, and ``UnitDueCount`` rows count its open problems and tasks per deadline
+day — so a round's red, yellow and overdue figures are sums over a few rows, whatever the size of the round,
+and "today" moves without any job running.
 
 Every service that changes tasks, or a problem's category, calls ``refresh(problem_ids)`` before its
 transaction ends:
