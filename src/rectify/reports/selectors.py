@@ -332,19 +332,15 @@ def _counted_by_category(units: list[UnitFacts], *, family: list[int] | None = N
 
 def _categories(units: list[UnitFacts], *, category: ProblemCategory | None = None,
                 counted: list[tuple[str, int | None, int, int]] | None = None) -> Table:
-    """Problems by level-1 category (or by sub-category inside one category), fed-back and self-found apart,
-    with their completion (query 7, on the problems' rollup rows; ``counted``: (kind, category id, problems,
-    completed) rows the caller already has)."""
+    """Problems by level-1 category, fed-back and self-found apart, with their completion (query 7, on the
+    problems and their rollup rows) — or, on a category's page, by sub-category from the (kind, category id,
+    problems, completed) rows the caller ``counted``."""
     title = _("问题类别分布") if category is None else _("“%(name)s”下各子类问题") % {"name": category.name}
     table = Table("categories", title, [_("问题类别"), _("反馈问题"), _("已完成"), _("完成率（%）"), _("自查问题")],
                   chart="bar", series=[1, 2, 4], colors=[BLUE, GREEN, GREY])
+    if counted is None:  # every category: grouped by id, names and parents from the small catalogue
+        counted = _counted_by_category(units)
     catalogue = {c.pk: c for c in ProblemCategory.objects.select_related("parent")}
-    if counted is None:
-        # Grouped by the category's id only (names and parents come from the small catalogue): grouping by the
-        # names through two more joins doubled the cost of this, the dashboards' largest aggregate.
-        family = None if category is None else [pk for pk, c in catalogue.items()
-                                                 if pk == category.pk or c.parent_id == category.pk]
-        counted = _counted_by_category(units, family=family)
     grouped: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0, 0])
     for kind, category_id, n, done in counted:
         found = catalogue.get(category_id)
@@ -376,7 +372,7 @@ def _with(url: str, **params: str) -> str:
 # --- the dashboard ---------------------------------------------------------------------------
 
 def build(*, title: str, scope: str, units: list[UnitFacts], today: dt.date, task_filter: dict[str, str],
-          row_label: str = "unit", category: ProblemCategory | None = None) -> Dashboard:
+          row_label: str = "unit") -> Dashboard:
     """The cards and tables of a dashboard over ``units``. ``row_label`` names each unit's row by its unit
     ("unit") or by its round ("round": a unit's page across rounds)."""
     board = Dashboard(title=title, scope=scope, units=units, today=today, task_filter=task_filter)
@@ -470,7 +466,7 @@ def build(*, title: str, scope: str, units: list[UnitFacts], today: dt.date, tas
 
     per_unit = [progress, warnings, kinds, extended] if scope != "province" else []
     board.tables = [*per_unit[:2], _burn_down(units, today=today), ranking, _ageing(units, today=today, task_url=task_url),
-                    waiting, _categories(units, category=category), *per_unit[2:]]
+                    waiting, _categories(units), *per_unit[2:]]
     return board
 
 
