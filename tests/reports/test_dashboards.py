@@ -102,6 +102,21 @@ def test_ageing_and_categories(round_with_history):
     assert categories["2"][1] == 5 and categories["3"][1] == 2  # 2.x five problems, 3.2 two
 
 
+def test_ageing_buckets_at_their_edges_and_the_oldest_from_the_totals(world, frozen_today):
+    """Tasks 7 and 8, 90 and 91 and 400 days late: each in its bucket (the page reads the deadline days of the
+    last 90 days; older ones are the unit's open tasks less those), and the overdue figures count them all."""
+    frozen_today(TODAY)
+    for late in (7, 8, 90, 91, 400):
+        factories.task(prob=factories.problem(iu=world.iu_b), due=TODAY - dt.timedelta(days=late))
+    board = selectors.round_dashboard_for(user=world[Role.COMMISSION], code=world.round.code)
+    ageing = dict(board.table("ageing_tasks").rows)
+    assert (ageing["逾期1–7天"], ageing["逾期8–30天"], ageing["逾期31–90天"], ageing["逾期90天以上"]) == (1, 1, 1, 2)
+    b = next(u for u in board.units if u.inspected_unit.pk == world.iu_b.pk)
+    assert b.tasks_overdue == b.tasks_overdue_original == 5 and b.by_warning["red"] == 5
+    assert sum(ageing.values()) == _card(board, "逾期任务").value + sum(u.open_tasks - u.tasks_overdue
+                                                                       for u in board.units)
+
+
 def test_a_unit_sees_only_its_own_figures(round_with_history, client):
     w = round_with_history
     board = selectors.round_dashboard_for(user=w[Role.UNIT_LEAD], code=w.round.code)

@@ -442,6 +442,11 @@ class UnitRollup(models.Model):
     tasks_closed_on_time = models.IntegerField(default=0)  # closed by their original deadline, Beijing date
     self_found = models.IntegerField(default=0)
     self_found_completed = models.IntegerField(default=0)
+    # The unit's ``UnitDueCount`` rows of these measures summed over every day: a page then reads only the days
+    # from today on (red and overdue are the total less those), not the unit's whole history of deadlines.
+    problem_due_total = models.IntegerField(default=0)
+    task_due_total = models.IntegerField(default=0)
+    task_original_due_total = models.IntegerField(default=0)
     changed_at = models.DateTimeField(null=True)
 
     def __str__(self) -> str:

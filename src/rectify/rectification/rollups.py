@@ -5,8 +5,8 @@ Facts are stored, judgements about today are computed (DECISIONS 28). For each p
 counts), its category (copied from the problem, so that counts by category need not join the problems), its
 earliest open deadline and the deadlines of its open tasks. For each inspected unit a ``UnitRollup`` row sums
 its problems by status and completion, and ``UnitDueCount`` rows count its open problems and tasks per deadline
-day — so a round's red, yellow and overdue figures are sums over a few rows, whatever the size of the round,
-and "today" moves without any job running.
+day (the rollup row keeps their totals too) — so a round's red, yellow and overdue figures are sums over a few
+rows, whatever the size of the round, and "today" moves without any job running.
 
 Every service that changes tasks, or a problem's category, calls ``refresh(problem_ids)`` before its
 transaction ends:
@@ -49,7 +49,8 @@ from rectify.rectification.models import (
 CHUNK = 2000
 OPEN = (TaskStatus.PENDING, TaskStatus.IN_PROGRESS, TaskStatus.SUBMITTED)
 COUNTERS = ("problems", "pending", "in_progress", "submitted", "closed", "completed", "basic", "incomplete",
-            "tasks", "tasks_closed", "tasks_extended", "tasks_closed_on_time", "self_found", "self_found_completed")
+            "tasks", "tasks_closed", "tasks_extended", "tasks_closed_on_time", "self_found", "self_found_completed",
+            "problem_due_total", "task_due_total", "task_original_due_total")
 ROLLUP_FIELDS = ("inspected_unit_id", "kind", "category_id", "tasks", "pending", "in_progress", "submitted", "closed", "extended",
                  "status", "completion", "earliest_open_due", "earliest_unsubmitted_due", "latest_progress_at",
                  "open_dues", "open_original_dues", "closed_days", "closed_on_time")
@@ -206,10 +207,13 @@ class _UnitDelta:
             self.days[(DueMeasure.TASK_CLOSED, day)] += sign * n
         if rollup.earliest_open_due is not None:
             self.days[(DueMeasure.PROBLEM, _iso(rollup.earliest_open_due))] += sign
+            c["problem_due_total"] += sign
         for day, n in rollup.open_dues.items():
             self.days[(DueMeasure.TASK, day)] += sign * n
+            c["task_due_total"] += sign * n
         for day, n in rollup.open_original_dues.items():
             self.days[(DueMeasure.TASK_ORIGINAL, day)] += sign * n
+            c["task_original_due_total"] += sign * n
 
 
 def _iso(day: dt.date | str) -> str:

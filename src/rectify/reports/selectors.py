@@ -65,6 +65,7 @@ AGEING_BUCKETS = ((None, 0, gettext_noop("未到期")), (1, 7, gettext_noop("逾
                   (91, None, gettext_noop("逾期90天以上")))
 WAITING_BUCKETS = ((0, 3, gettext_noop("3天以内")), (4, 7, gettext_noop("4–7天")), (8, 14, gettext_noop("8–14天")),
                    (15, 30, gettext_noop("15–30天")), (31, None, gettext_noop("30天以上")))
+DUE_TOTALS = ("problem_due_total", "task_due_total", "task_original_due_total")  # UnitRollup, as SUMMED_MEASURES
 SUMMED_MEASURES = (DueMeasure.PROBLEM, DueMeasure.TASK, DueMeasure.TASK_ORIGINAL)  # not the close-out days
 BURN_POINTS = 60  # at most this many points on the burn-down line
 PROVINCE_RANKING = 20  # the province page ranks the units with the lowest rates only
@@ -184,10 +185,11 @@ def unit_facts(units: QuerySet[InspectedUnit], *, today: dt.date, everything: bo
     if figures:
         rows = (rectification_selectors.with_unit_facts(units).order_by("-round__start_date", "unit__path")
                 .values_list(*refs, "rollup__pk", *(f"rollup__{name}" for name in figure_names), "fed_back_problems",
-                             "self_found_problems"))
+                             "self_found_problems", *(f"rollup__{name}" for name in DUE_TOTALS)))
     else:
         rows = units.order_by("-round__start_date", "unit__path").values_list(*refs)
     facts: dict[int, UnitFacts] = {}
+    totals: dict[int, tuple[int, int, int]] = {}  # each unit's deadline-day counts summed over every day
     n = len(figure_names)
     for pk, round_id, feedback_date, team_id, code, name, *rest in rows:
         f = facts[pk] = UnitFacts(inspected_unit=UnitRef(pk, rounds[round_id], OrgRef(code, name), feedback_date,
@@ -197,30 +199,34 @@ def unit_facts(units: QuerySet[InspectedUnit], *, today: dt.date, everything: bo
             rollup = dict(zip(figure_names, rest[:n], strict=True)) if rollup_pk is not None else None
             rectification_selectors.fill_from_rollup(f, rollup, fed_back=rest[n], self_found=rest[n + 1])
             f.on_time = rollup["tasks_closed_on_time"] if rollup else 0
+            if rollup is not None:
+                totals[pk] = tuple(rest[n + 2:])  # type: ignore[assignment]
     result = UnitList(facts.values())
     result.ids = units.order_by().values("pk") if len(facts) > MANY_UNITS else list(facts)
     result.everything = everything
     if not facts or not figures:
         return result
+    # Today's judgements from the days ahead only: what is past its deadline is the total less what is not yet.
     left = DaysUntil(F("day"), today)
-    yellow = Q(day__gte=today) & Q(left__lte=F("inspected_unit__round__yellow_days"))
+    yellow = Q(left__lte=F("inspected_unit__round__yellow_days"))
     problem, task = Q(measure=DueMeasure.PROBLEM), Q(measure=DueMeasure.TASK)
-    sums = (UnitDueCount.objects.filter(_in_units("inspected_unit_id", result), measure__in=SUMMED_MEASURES)
-            .annotate(left=left).order_by()
-            .values("inspected_unit_id")
-            .annotate(red=Sum("count", filter=problem & Q(day__lt=today)), yellow=Sum("count", filter=problem & yellow),
-                      open_problems=Sum("count", filter=problem), tasks_yellow=Sum("count", filter=task & yellow),
-                      open_tasks=Sum("count", filter=task), overdue=Sum("count", filter=task & Q(day__lt=today)),
-                      overdue_original=Sum("count", filter=Q(measure=DueMeasure.TASK_ORIGINAL, day__lt=today))))
-    for row in sums:
-        f = facts.get(row["inspected_unit_id"])
-        if f is None:  # a unit added since the units were read (the sums select units by a query, or not at all)
-            continue
-        red, yel = row["red"] or 0, row["yellow"] or 0
-        green = (row["open_problems"] or 0) - red - yel
-        f.by_warning = {k: v for k, v in (("red", red), ("yellow", yel), ("green", green)) if v}
-        f.tasks_yellow, f.open_tasks = row["tasks_yellow"] or 0, row["open_tasks"] or 0
-        f.tasks_overdue, f.tasks_overdue_original = row["overdue"] or 0, row["overdue_original"] or 0
+    ahead = (UnitDueCount.objects.filter(_in_units("inspected_unit_id", result), measure__in=SUMMED_MEASURES,
+                                         day__gte=today)
+             .annotate(left=left).order_by()
+             .values("inspected_unit_id")
+             .annotate(problems=Sum("count", filter=problem), yellow=Sum("count", filter=problem & yellow),
+                       tasks=Sum("count", filter=task), tasks_yellow=Sum("count", filter=task & yellow),
+                       original=Sum("count", filter=Q(measure=DueMeasure.TASK_ORIGINAL))))
+    later = {row["inspected_unit_id"]: row for row in ahead}
+    none: dict[str, int | None] = {}
+    for pk, (problems, tasks, original) in totals.items():
+        f, row = facts[pk], later.get(pk, none)
+        # (max: a change committed between the two reads must not show a negative count for one request)
+        red, yel = max(0, problems - (row.get("problems") or 0)), row.get("yellow") or 0
+        f.by_warning = {k: v for k, v in (("red", red), ("yellow", yel), ("green", problems - red - yel)) if v}
+        f.tasks_yellow, f.open_tasks = row.get("tasks_yellow") or 0, tasks
+        f.tasks_overdue = max(0, tasks - (row.get("tasks") or 0))
+        f.tasks_overdue_original = max(0, original - (row.get("original") or 0))
     for f in facts.values():  # from the read model: closed by the original deadline, and closed or past it
         f.due_or_closed = f.tasks_closed + f.tasks_overdue_original
     return result
@@ -263,12 +269,16 @@ def _burn_down(units: list[UnitFacts], *, today: dt.date) -> Table:
 
 
 def _ageing(units: list[UnitFacts], *, today: dt.date, task_url: str) -> Table:
-    """Open tasks by how long they are past their deadline (query 5: deadline-day counts)."""
+    """Open tasks by how long they are past their deadline (query 5: deadline-day counts of the days the
+    bounded buckets span; the last bucket is the units' open tasks less those)."""
     table = Table("ageing_tasks", _("未销号任务账龄（按逾期天数）"), [_("逾期时长"), _("任务数")], chart="bar",
                   colors=[RED])
     counts = [0] * len(AGEING_BUCKETS)
-    rows = (UnitDueCount.objects.filter(_in_units("inspected_unit_id", units), measure=DueMeasure.TASK)
-            .order_by().values("day").annotate(n=Sum("count")).values_list("day", "n"))
+    since = today - dt.timedelta(days=AGEING_BUCKETS[-2][1])  # the last bounded bucket's oldest day
+    rows = list(UnitDueCount.objects.filter(_in_units("inspected_unit_id", units), measure=DueMeasure.TASK,
+                                            day__gte=since)
+                .order_by().values("day").annotate(n=Sum("count")).values_list("day", "n"))
+    counts[-1] = max(0, _sum(units, "open_tasks") - sum(n for _day, n in rows))
     for day, n in rows:
         late = (today - day).days
         for index, (low, high, _label) in enumerate(AGEING_BUCKETS):
