@@ -198,3 +198,27 @@ def test_the_dashboard_colour_is_the_colour_of_every_cycle_judged(world, cadence
     today = world.iu_a.feedback_date + dt.timedelta(days=day_offset)
     assert unit_colour(cycles, {c.key for c in filed}, policy=policy, today=today) == unit_cycles(
         world.iu_a, reports, policy=policy, today=today).colour
+
+
+def test_the_dashboard_card_counts_each_unit_by_its_own_cycles(world):
+    """Units fed back the same day share their cycles and, missing the same report, one judgement: the card's
+    counts are still each unit's own colour, day by day."""
+    from collections import Counter
+
+    policy = _policy(world, cadence=Cadence.BIWEEKLY, grace_workdays=3)
+    third = factories.inspected_unit(rnd=world.round, unit=factories.org_unit(parent=world.unit_a.parent))
+    units = list(InspectedUnit.objects.filter(pk__in=[world.iu_a.pk, world.iu_b.pk, third.pk])
+                 .select_related("round"))
+    first = all_cycles(world.iu_a, policy)[0]
+    UnitReport.objects.create(inspected_unit=world.iu_a, kind=first.kind, cycle=first.number, period_start=first.start,
+                              period_end=first.end, due_date=first.due, moved="x", filed_by=world[Role.UNIT_LEAD],
+                              filed_at=dt.datetime.combine(first.due, dt.time(2), tzinfo=dt.UTC))
+    colours = set()
+    for offset in range(0, 60, 3):
+        today = first.due + dt.timedelta(days=offset)
+        each = Counter(unit_cycles(iu, list(UnitReport.objects.filter(inspected_unit=iu)), policy=policy,
+                                   today=today).colour for iu in units)
+        counts = cycle_selectors.report_colours(units=units, today=today)
+        assert {k: v for k, v in counts.items() if v} == dict(each), today
+        colours |= set(each)
+    assert colours == {"red", "yellow", "green"}

@@ -20,8 +20,9 @@ from rectify.reports.cycles import (
     UnitCycles,
     all_cycles,
     default_policy,
+    earliest_missing,
+    missing_colour,
     policy_of,
-    unit_colour,
     unit_cycles,
 )
 from rectify.reports.models import ReportPolicy, UnitReport
@@ -151,10 +152,18 @@ def report_colours(*, units: list[InspectedUnit], today: dt.date,
             filed[unit_id].add((kind, cycle))
     counts = {"red": 0, "yellow": 0, "green": 0}
     shared: dict[tuple[int, dt.date], list[Cycle]] = {}
+    judged: dict[tuple[int, dt.date, tuple[str, int]], str] = {}  # units missing the same report: one judgement
     for iu in units:
         policy = policies[iu.round_id]
         key = (iu.round_id, iu.feedback_date)
         if key not in shared:
             shared[key] = all_cycles(iu, policy)
-        counts[unit_colour(shared[key], filed[iu.pk], policy=policy, today=today)] += 1
+        missing = earliest_missing(shared[key], filed[iu.pk], today=today)
+        if missing is None:
+            counts["green"] += 1
+            continue
+        seen = (*key, missing.key)
+        if seen not in judged:
+            judged[seen] = missing_colour(missing, policy=policy, today=today)
+        counts[judged[seen]] += 1
     return counts

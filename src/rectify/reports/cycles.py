@@ -178,12 +178,23 @@ def unit_cycles(iu: InspectedUnit, reports: list[UnitReport], *, policy: ReportP
 def unit_colour(cycles: list[Cycle], filed: set[tuple[str, int]], *, policy: ReportPolicy, today: dt.date) -> str:
     """``unit_cycles(…).colour`` without judging every cycle: ``cycles`` sorted by due date (``all_cycles``), the
     keys of the reports filed. The earliest missing report is the latest one, so it alone sets the colour."""
+    missing = earliest_missing(cycles, filed, today=today)
+    return "green" if missing is None else missing_colour(missing, policy=policy, today=today)
+
+
+def missing_colour(cycle: Cycle, *, policy: ReportPolicy, today: dt.date) -> str:
+    """The colour of a unit whose earliest missing report is this cycle's."""
+    return judge(cycle, None, policy=policy, today=today).colour or "green"
+
+
+def earliest_missing(cycles: list[Cycle], filed: set[tuple[str, int]], *, today: dt.date) -> Cycle | None:
+    """The first cycle (``cycles`` by due date) due before today whose report was not filed, if any."""
     for cycle in cycles:
         if cycle.due >= today:
-            return "green"
+            return None
         if cycle.key not in filed:
-            return judge(cycle, None, policy=policy, today=today).colour or "green"
-    return "green"
+            return cycle
+    return None
 
 
 def all_cycles(iu: InspectedUnit, policy: ReportPolicy) -> list[Cycle]:
