@@ -117,6 +117,33 @@ def test_ageing_buckets_at_their_edges_and_the_oldest_from_the_totals(world, fro
                                                                        for u in board.units)
 
 
+def test_a_burn_down_over_years_has_a_point_at_each_months_end_counted_exactly(world, frozen_today):
+    """A unit inspected in 2024 and again now: its page spans more than a year, so the burn-down reads the
+    month counts and has a point at each month's end — each equal to the tasks open at the end of that day."""
+    from rectify.core import clock
+
+    frozen_today(TODAY)
+    earlier = factories.inspected_unit(rnd=factories.inspection_round(start=dt.date(2024, 1, 5)), unit=world.unit_a,
+                                       feedback=dt.date(2024, 2, 10))
+    closes = [dt.datetime(2024, 2, 29, 23, 30, tzinfo=clock.SHANGHAI),  # the last evening of February
+              dt.datetime(2024, 3, 1, 0, 10, tzinfo=clock.SHANGHAI), dt.datetime(2025, 6, 15, 9, tzinfo=clock.SHANGHAI)]
+    for moment in closes:
+        task = factories.task(prob=factories.problem(iu=earlier), status=TaskStatus.CLOSED)
+        Task.objects.filter(pk=task.pk).update(closed_at=moment)
+        factories.refresh_rollups([task.problem_id])
+    factories.task(prob=factories.problem(iu=earlier))  # still open
+    board = selectors.unit_dashboard_for(user=world[Role.COMMISSION], unit_code=world.unit_a.code)
+    table = board.table("burn_down")
+    line = dict(table.rows)
+    assert "按月末取点" in table.note
+    assert list(line)[:3] == ["2024-02-29", "2024-03-31", "2024-04-30"] and list(line)[-1] == TODAY.isoformat()
+    tasks = list(Task.objects.filter(problem__inspected_unit__unit=world.unit_a, problem__kind="feedback"))
+    for day, n in line.items():
+        end = dt.datetime.combine(dt.date.fromisoformat(day), dt.time.max, tzinfo=clock.SHANGHAI)
+        assert n == sum(1 for t in tasks if t.closed_at is None or t.closed_at > end), day
+    assert line["2024-02-29"] == line["2024-03-31"] + 1 == line["2025-06-30"] + 2
+
+
 def test_a_unit_sees_only_its_own_figures(round_with_history, client):
     w = round_with_history
     board = selectors.round_dashboard_for(user=w[Role.UNIT_LEAD], code=w.round.code)

@@ -458,6 +458,8 @@ class DueMeasure(models.TextChoices):
     TASK = "task_due", "task_due"  # open tasks of fed-back problems by their deadline in force
     TASK_ORIGINAL = "task_original_due", "task_original_due"  # the same by their original deadline
     TASK_CLOSED = "task_closed", "task_closed"  # closed tasks of fed-back problems by the Beijing date closed
+    # the same by the month closed (its first day): a burn-down over years reads a row per unit and month
+    TASK_CLOSED_MONTH = "task_closed_month", "task_closed_month"
 
 
 class UnitDueCount(models.Model):

@@ -205,6 +205,7 @@ class _UnitDelta:
         c["tasks_closed_on_time"] += sign * rollup.closed_on_time
         for day, n in rollup.closed_days.items():
             self.days[(DueMeasure.TASK_CLOSED, day)] += sign * n
+            self.days[(DueMeasure.TASK_CLOSED_MONTH, month_of(day))] += sign * n
         if rollup.earliest_open_due is not None:
             self.days[(DueMeasure.PROBLEM, _iso(rollup.earliest_open_due))] += sign
             c["problem_due_total"] += sign
@@ -214,6 +215,11 @@ class _UnitDelta:
         for day, n in rollup.open_original_dues.items():
             self.days[(DueMeasure.TASK_ORIGINAL, day)] += sign * n
             c["task_original_due_total"] += sign * n
+
+
+def month_of(day: str) -> str:
+    """The first day of the month of an ISO date ("2026-07-15" → "2026-07-01")."""
+    return day[:8] + "01"
 
 
 def _iso(day: dt.date | str) -> str:

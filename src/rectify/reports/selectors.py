@@ -21,6 +21,7 @@ import heapq
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from operator import attrgetter
 from typing import Any
 from urllib.parse import urlencode
 
@@ -68,6 +69,7 @@ WAITING_BUCKETS = ((0, 3, gettext_noop("3天以内")), (4, 7, gettext_noop("4–
 DUE_TOTALS = ("problem_due_total", "task_due_total", "task_original_due_total")  # UnitRollup, as SUMMED_MEASURES
 SUMMED_MEASURES = (DueMeasure.PROBLEM, DueMeasure.TASK, DueMeasure.TASK_ORIGINAL)  # not the close-out days
 BURN_POINTS = 60  # at most this many points on the burn-down line
+BURN_DAILY_SPAN = 366  # a burn-down over more days than this has a point at each month's end
 PROVINCE_RANKING = 20  # the province page ranks the units with the lowest rates only
 
 
@@ -236,6 +238,18 @@ def _sum(units: list[UnitFacts], name: str) -> int:
     return sum(getattr(u, name) for u in units)
 
 
+TOTALLED = ("problems", "completed", "basic", "incomplete", "tasks", "tasks_overdue", "tasks_yellow",
+            "tasks_extended", "tasks_overdue_original", "self_found", "self_found_completed", "on_time",
+            "due_or_closed")
+
+
+def _totals(units: list[UnitFacts]) -> dict[str, int]:
+    """The ``TOTALLED`` figures summed over the units in one pass (a province has thousands of units)."""
+    if not units:
+        return dict.fromkeys(TOTALLED, 0)
+    return dict(zip(TOTALLED, map(sum, zip(*map(attrgetter(*TOTALLED), units), strict=True)), strict=True))
+
+
 def _burn_down(units: list[UnitFacts], *, today: dt.date) -> Table:
     """Open tasks of fed-back problems at the end of each day since the first feedback: all tasks less those
     closed by then (query 3, the read model's close-out day counts). Tasks count from the feedback on; a reopened
@@ -247,25 +261,44 @@ def _burn_down(units: list[UnitFacts], *, today: dt.date) -> Table:
     start = min(u.inspected_unit.feedback_date for u in units)
     if start > today:
         return table
-    closed = dict(UnitDueCount.objects.filter(_in_units("inspected_unit_id", units), measure=DueMeasure.TASK_CLOSED)
+    span = (today - start).days
+    by_month = span > BURN_DAILY_SPAN  # years of history: a point at each month's end, from the month counts
+    if by_month:
+        points = _month_ends(start, today)
+        points = points[::max(1, -(-len(points) // (BURN_POINTS - 1)))]
+        table.note += _("时间跨度超过一年，按月末取点。")
+    else:
+        step = max(1, -(-span // BURN_POINTS))
+        points = [start + dt.timedelta(days=d) for d in range(0, span + 1, step)]
+    if not points or points[-1] != today:
+        points.append(today)
+    # Each count by the day it was closed, or by its month's first day: closed by a point once that is on or
+    # before it (a month's closes all fall on or before its end, and on or before today).
+    measure = DueMeasure.TASK_CLOSED_MONTH if by_month else DueMeasure.TASK_CLOSED
+    closed = dict(UnitDueCount.objects.filter(_in_units("inspected_unit_id", units), measure=measure)
                   .order_by().values("day").annotate(n=Sum("count")).values_list("day", "n"))
     # closed tasks without a close-out time (e.g. imported as closed) count as closed from the start
     undated = _sum(units, "tasks_closed") - sum(closed.values())
     total = _sum(units, "tasks")
-    span = (today - start).days
-    step = max(1, -(-span // BURN_POINTS))
-    days = [start + dt.timedelta(days=d) for d in range(0, span + 1, step)]
-    if days[-1] != today:
-        days.append(today)
-    before = undated + sum(n for day, n in closed.items() if day < start)
-    cumulative, i = before, 0
-    ordered = sorted((d, n) for d, n in closed.items() if d >= start)
-    for day in days:
+    cumulative, i = undated, 0
+    ordered = sorted(closed.items())
+    for day in points:
         while i < len(ordered) and ordered[i][0] <= day:
             cumulative += ordered[i][1]
             i += 1
         table.add([day.isoformat(), max(0, total - cumulative)])
     return table
+
+
+def _month_ends(start: dt.date, today: dt.date) -> list[dt.date]:
+    """The last day of each month from ``start``'s to the last one that ended before ``today``."""
+    ends, first = [], start.replace(day=1)
+    while True:
+        following = (first + dt.timedelta(days=31)).replace(day=1)
+        if following > today:
+            return ends
+        ends.append(following - dt.timedelta(days=1))
+        first = following
 
 
 def _ageing(units: list[UnitFacts], *, today: dt.date, task_url: str) -> Table:
@@ -400,27 +433,28 @@ def build(*, title: str, scope: str, units: list[UnitFacts], today: dt.date, tas
         iu = u.inspected_unit
         return reverse("rectification:ledger", args=[iu.round.code, iu.unit.code])
 
-    problems, completed = _sum(units, "problems"), _sum(units, "completed")
+    sums = _totals(units)
+    problems, completed = sums["problems"], sums["completed"]
     red = sum(u.by_warning.get("red", 0) for u in units)
     yellow = sum(u.by_warning.get("yellow", 0) for u in units)
     green = sum(u.by_warning.get("green", 0) for u in units)
     waiting = _waiting(units, today=today)
     board.cards = [
         Card(_("被巡视单位（次）"), len(units), url=None),  # a unit inspected in two rounds counts twice
-        Card(_("反馈问题"), problems, sub=_("整改任务 %(n)s 项") % {"n": _sum(units, "tasks")}),
+        Card(_("反馈问题"), problems, sub=_("整改任务 %(n)s 项") % {"n": sums["tasks"]}),
         Card(_("整改完成率"), f"{completion_rate(completed, problems)}%", tone="success",
              sub=_("已完成 %(c)s · 基本完成 %(b)s · 未完成 %(i)s") % {
-                 "c": completed, "b": _sum(units, "basic"), "i": _sum(units, "incomplete")}),
-        Card(_("逾期任务"), _sum(units, "tasks_overdue"), url=_with(task_url, warning="red"), tone="danger",
+                 "c": completed, "b": sums["basic"], "i": sums["incomplete"]}),
+        Card(_("逾期任务"), sums["tasks_overdue"], url=_with(task_url, warning="red"), tone="danger",
              sub=_("红灯问题 %(n)s 个") % {"n": red}),
-        Card(_("黄灯任务"), _sum(units, "tasks_yellow"), url=_with(task_url, warning="yellow"), tone="warning",
+        Card(_("黄灯任务"), sums["tasks_yellow"], url=_with(task_url, warning="yellow"), tone="warning",
              sub=_("黄灯问题 %(n)s 个") % {"n": yellow}),
-        Card(_("经批准延期的任务"), _sum(units, "tasks_extended"), url=_with(task_url, warning="all", extended="1"),
-             sub=_("按原定时限逾期 %(n)s 项，单独统计") % {"n": _sum(units, "tasks_overdue_original")}),
+        Card(_("经批准延期的任务"), sums["tasks_extended"], url=_with(task_url, warning="all", extended="1"),
+             sub=_("按原定时限逾期 %(n)s 项，单独统计") % {"n": sums["tasks_overdue_original"]}),
         Card(_("待审核的销号申请"), sum(row[1] for row in waiting.rows), url=waiting.links[0] if waiting.links else None,
              sub=_("已等待 15 天以上 %(n)s 项") % {"n": sum(row[1] for row in waiting.rows[-2:])}),
-        Card(_("自查问题"), _sum(units, "self_found"),
-             sub=_("已完成 %(n)s，不计入完成率") % {"n": _sum(units, "self_found_completed")}),
+        Card(_("自查问题"), sums["self_found"],
+             sub=_("已完成 %(n)s，不计入完成率") % {"n": sums["self_found_completed"]}),
     ]
     colours = cycle_selectors.report_colours(units=[u.inspected_unit for u in units], ids=_ids(units), today=today)
     rounds = {u.inspected_unit.round.code for u in units}
@@ -457,9 +491,8 @@ def build(*, title: str, scope: str, units: list[UnitFacts], today: dt.date, tas
     progress.total = [_("合计"), *[sum(u.by_status.get(s, 0) for u in units) for s in STATUS_VALUES],
                       completion_rate(completed, problems)]
     warnings.total = [_("合计"), red, yellow, green]
-    kinds.total = [_("合计"), problems, completed, _sum(units, "self_found"), _sum(units, "self_found_completed")]
-    extended.total = [_("合计"), _sum(units, "tasks_overdue"), _sum(units, "tasks_overdue_original"),
-                      _sum(units, "tasks_extended")]
+    kinds.total = [_("合计"), problems, completed, sums["self_found"], sums["self_found_completed"]]
+    extended.total = [_("合计"), sums["tasks_overdue"], sums["tasks_overdue_original"], sums["tasks_extended"]]
 
     ranking = Table("on_time", _("按期销号率排名"), [_("单位"), _("按期销号率（%）"), _("按期销号任务"),
                                                  _("已销号或已到原定时限的任务"), _("问题完成率（%）")], chart="hbar",
@@ -622,10 +655,11 @@ def province_dashboard_for(*, user: User, today: dt.date | None = None) -> tuple
         grouped[u.inspected_unit.round_id].append(u)
     for members in grouped.values():
         rnd = members[0].inspected_unit.round
-        problems, completed = _sum(members, "problems"), _sum(members, "completed")
-        rounds.add([rnd.name, len(members), problems, completed, completion_rate(completed, problems),
-                    sum(u.by_warning.get("red", 0) for u in members), _sum(members, "tasks_overdue"),
-                    completion_rate(_sum(members, "on_time"), _sum(members, "due_or_closed"))],
+        sums = _totals(members)
+        rounds.add([rnd.name, len(members), sums["problems"], sums["completed"],
+                    completion_rate(sums["completed"], sums["problems"]),
+                    sum(u.by_warning.get("red", 0) for u in members), sums["tasks_overdue"],
+                    completion_rate(sums["on_time"], sums["due_or_closed"])],
                    reverse("reports:round", args=[rnd.code]))
     board.tables = [rounds, *board.tables]
     return board, rounds
