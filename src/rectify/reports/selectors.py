@@ -7,9 +7,11 @@ costs a fixed number of queries whatever the number of tasks:
 
 1. the inspected units in scope with their rollup row (which counts, among others, the tasks closed by their
    original deadline: the on-time ranking) and problem counts;
-2. today's warning and overdue sums over the deadline-day counts (each round's own yellow period);
-3. tasks closed per Beijing day (the burn-down) and 4. open tasks by deadline day (ageing), both day counts of
-   the read model; 5. pending close-outs by day submitted (waiting); 6. problems by category.
+2. today's warning and overdue figures: the deadline-day counts from today on (each round's own yellow
+   period), subtracted from the totals the rollup row keeps;
+3. tasks closed per Beijing day, or per month over more than a year (the burn-down) and 4. open tasks by
+   deadline day over the last 90 days (ageing), both counts of the read model; 5. pending close-outs by day
+   submitted (waiting); 6. problems by category, and completed ones by category.
 
 Rule 25: nothing here ranks by the number of people held accountable; rankings are by rectification results.
 """
@@ -251,9 +253,9 @@ def _totals(units: list[UnitFacts]) -> dict[str, int]:
 
 
 def _burn_down(units: list[UnitFacts], *, today: dt.date) -> Table:
-    """Open tasks of fed-back problems at the end of each day since the first feedback: all tasks less those
-    closed by then (query 3, the read model's close-out day counts). Tasks count from the feedback on; a reopened
-    task counts as open again."""
+    """Open tasks of fed-back problems at the end of each day since the first feedback (of each month's last
+    day when that is more than a year ago): all tasks less those closed by then (query 3, the read model's
+    close-out day or month counts). Tasks count from the feedback on; a reopened task counts as open again."""
     table = Table("burn_down", _("未销号任务数变化（燃尽）"), [_("日期"), _("未销号任务")], chart="line",
                   colors=[RED], note=_("以反馈日期起的全部整改任务减去截至当日已销号的任务；重新打开的任务重新计为未销号。"))
     if not units:
