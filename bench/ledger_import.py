@@ -52,6 +52,7 @@ def seed(tasks: int) -> None:
     call_command("migrate", verbosity=0)
     from rectify.accounts.services import cli_operator
     from rectify.inspections.models import InspectedUnit, InspectionRound, Problem, ProblemCategory
+    from rectify.inspections.services import problem_counts_recount
     from rectify.ledger.export import ledger_export
     from rectify.orgs.models import OrgKind, OrgUnit
     from rectify.orgs.services import org_units_bulk_create
@@ -77,6 +78,7 @@ def seed(tasks: int) -> None:
     for i, problem in enumerate(problems):
         problem.set_number(str(i + 1))
     problems = Problem.objects.bulk_create(problems, batch_size=5000)
+    problem_counts_recount(inspected_unit_ids=[iu_a.pk])
     task_rows = [
         Task(problem=p, number=n, measure=f"开展专项清理，逐笔核查发放记录（措施{n}）",
              criterion="清退资金全部到位，形成清理台账", deadline_kind=rng.choice(["immediate", "deadline", "long_term"]),

@@ -18,8 +18,10 @@ from rectify.inspections.models import (
     InspectionTeam,
     Problem,
     ProblemCategory,
+    ProblemKind,
     RoundKind,
 )
+from rectify.inspections.services import problem_counts_recount
 from rectify.orgs.models import OrgKind, OrgUnit, Person, Post, Tenure
 from rectify.orgs.services import org_units_bulk_create
 from rectify.rectification.models import DeadlineKind, Responsibility, ResponsibilityKind, Task, TaskStatus
@@ -60,7 +62,15 @@ def problem(*, iu: InspectedUnit, number: int | None = None, category_code: str 
                 category=ProblemCategory.objects.filter(code=category_code).first())
     p.set_number(str(number))
     p.save()
+    problem_counts_recount(inspected_unit_ids=[iu.pk])
     return p
+
+
+def make_self_found(*problems: Problem) -> None:
+    """Turn fed-back problems into self-found ones (no service does: a problem's kind is chosen at entry), with
+    their units' problem counts."""
+    Problem.objects.filter(pk__in=[p.pk for p in problems]).update(kind=ProblemKind.SELF_FOUND)
+    problem_counts_recount(inspected_unit_ids={p.inspected_unit_id for p in problems})
 
 
 def task(*, prob: Problem, due: dt.date = dt.date(2026, 7, 31), status: str = TaskStatus.PENDING,
@@ -169,6 +179,7 @@ def problems_bulk(*, iu: InspectedUnit, count: int, tasks: tuple[TaskSpec, ...] 
     for i, p in enumerate(problems):
         p.set_number(str(start + i))
     problems = Problem.objects.bulk_create(problems)
+    problem_counts_recount(inspected_unit_ids=[iu.pk])
     created = Task.objects.bulk_create([
         Task(problem=p, number=n, measure=f"整改措施{n}", criterion="完成", deadline_kind=kind, due_date=due,
              original_due_date=due, status=status)

@@ -48,6 +48,20 @@ def test_other_roles_add_no_self_found_problem(world, role):
         _create(world, role, kind=ProblemKind.SELF_FOUND)
 
 
+def test_each_problem_entered_is_counted_on_its_unit_by_kind_and_a_refused_one_is_not(world):
+    world.iu_a.refresh_from_db()
+    before = (world.iu_a.fed_back_problems, world.iu_a.self_found_problems)
+    _create(world, Role.INSPECTION_OFFICE)
+    _create(world, Role.UNIT_LEAD, kind=ProblemKind.SELF_FOUND)
+    _create(world, Role.UNIT_LEAD, kind=ProblemKind.SELF_FOUND)
+    with pytest.raises(DomainError):
+        _create(world, Role.INSPECTION_OFFICE, number="P01", occurred_from=dt.date(2025, 2, 1),
+                occurred_to=dt.date(2024, 1, 1))
+    world.iu_a.refresh_from_db()
+    assert (world.iu_a.fed_back_problems, world.iu_a.self_found_problems) == (before[0] + 1, before[1] + 2)
+    assert world.iu_a.fed_back_problems == Problem.objects.filter(inspected_unit=world.iu_a, kind="feedback").count()
+
+
 def test_an_empty_number_takes_the_next_free_ordinal(world):
     _create(world, Role.INSPECTION_OFFICE, number="P07")
     _create(world, Role.INSPECTION_OFFICE, number="5")

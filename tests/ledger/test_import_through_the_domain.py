@@ -151,6 +151,17 @@ def test_the_importer_never_writes_another_apps_tables_itself(approved):
     assert ChangeRequest.objects.count() == 2  # the written rows did arrive, through the owners
 
 
+def test_the_problems_a_file_adds_are_counted_on_their_unit_in_the_same_import(fresh_unit):
+    iu = fresh_unit.iu_a
+    iu.refresh_from_db()
+    assert (iu.fed_back_problems, iu.self_found_problems) == (0, 0)
+    run(fresh_unit, actor=fresh_unit[Role.INSPECTION_OFFICE])
+    iu.refresh_from_db()
+    added = Problem.objects.filter(inspected_unit=iu)
+    assert iu.fed_back_problems == added.filter(kind="feedback").count() > 0
+    assert iu.self_found_problems == added.filter(kind="self_found").count()
+
+
 def test_a_new_category_in_a_file_reaches_the_dashboards_counts_in_the_same_import(approved):
     """The rollups carry each problem's category (the dashboards count by it): a file that moves a problem to
     another category refreshes its rollup in the import's transaction."""

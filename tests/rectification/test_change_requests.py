@@ -14,9 +14,10 @@ from rectify.accounts.models import Role
 from rectify.audit.models import AuditEvent
 from rectify.core import clock
 from rectify.core.errors import Conflict, DomainError, PermissionDenied
-from rectify.inspections.models import Problem, ProblemKind
+from rectify.inspections.models import Problem
 from rectify.rectification import plan_services, selectors, services
 from rectify.rectification.models import ChangeRequest, ChangeRequestState, RectificationPlan, Task
+from tests import factories
 
 TODAY = dt.date(2026, 7, 25)  # six days before task A's deadline of 31 July: a yellow light
 
@@ -157,7 +158,7 @@ def test_fed_back_text_is_corrected_only_by_an_approved_request(w) -> None:
 
 
 def test_a_self_found_problems_text_needs_no_request(w) -> None:
-    Problem.objects.filter(pk=w.problem_a.pk).update(kind=ProblemKind.SELF_FOUND)
+    factories.make_self_found(w.problem_a)
     with pytest.raises(Conflict) as e:
         plan_services.problem_change_request_create(actor=w[Role.UNIT_LEAD], problem_id=w.problem_a.pk,
                                                     description="新表述", reason="更正")

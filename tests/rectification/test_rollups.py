@@ -15,7 +15,8 @@ from rectify import cli
 from rectify.accounts.models import Role
 from rectify.core import clock
 from rectify.core.errors import DomainError
-from rectify.inspections.models import Problem, ProblemCategory
+from rectify.inspections import services as inspection_services
+from rectify.inspections.models import InspectedUnit, Problem, ProblemCategory
 from rectify.rectification import plan_services, rollups, selectors, services
 from rectify.rectification.models import (
     CloseOut,
@@ -54,8 +55,12 @@ def _run(w, action: str, index: int, n: int) -> None:  # type: ignore[no-untyped
         problems = list(w.iu_a.problems.order_by("pk"))
         services.task_create(actor=lead, problem_id=problems[index % len(problems)].pk, measure="措施",
                              criterion="标准", deadline_kind="deadline", due_date=due, responsibilities=RESPONSIBLE)
-    elif action == "new_problem":
-        factories.problem(iu=w.iu_a, description=f"问题{n}")
+    elif action == "new_problem":  # fed back by the office, or self-found by the unit: counted on the unit
+        if n % 2:
+            inspection_services.problem_create(actor=office, inspected_unit=w.iu_a, description=f"问题{n}")
+        else:
+            inspection_services.problem_create(actor=lead, inspected_unit=w.iu_a, description=f"自查问题{n}",
+                                               kind="self_found")
     elif action == "category":  # the rollups carry the problem's category
         problems = list(w.iu_a.problems.order_by("pk"))
         problem = problems[index % len(problems)]
@@ -139,6 +144,23 @@ def test_a_tampered_rollup_is_found_named_and_rebuilt(world, capsys):
     assert "problem_due on 2026-07-31 is 0, recomputed 1" in rollups.verify()
     assert cli.main(["rebuild-rollups"]) == 0
     assert rollups.verify() is None
+
+
+def test_a_units_wrong_problem_count_is_found_and_recounted(world):
+    InspectedUnit.objects.filter(pk=world.iu_a.pk).update(self_found_problems=3)
+    assert rollups.verify() == (f"inspected unit {world.iu_a.pk}: problem counts should be "
+                                "{'fed_back_problems': 1, 'self_found_problems': 0}")
+    assert cli.main(["rebuild-rollups"]) == 0
+    assert rollups.verify() is None
+    assert InspectedUnit.objects.get(pk=world.iu_a.pk).self_found_problems == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_problems_counted_refuses_to_run_outside_the_transaction_that_creates_them(world):
+    from collections import Counter
+
+    with pytest.raises(RuntimeError, match="inside the transaction"):
+        inspection_services.problems_counted(world.iu_a.pk, Counter({"feedback": 1}))
 
 
 @pytest.mark.django_db(transaction=True)

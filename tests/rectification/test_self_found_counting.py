@@ -8,7 +8,6 @@ from decimal import Decimal
 import pytest
 
 from rectify.accounts.models import Role
-from rectify.inspections.models import Problem, ProblemKind
 from rectify.rectification.models import DeadlineKind as K
 from rectify.rectification.models import TaskStatus as S
 from rectify.rectification.selectors import ProblemFilters, problem_list_for, round_progress_for, round_totals
@@ -19,7 +18,7 @@ pytestmark = pytest.mark.django_db
 
 def _self_found(iu, count, tasks):
     made = factories.problems_bulk(iu=iu, count=count, tasks=tasks)
-    Problem.objects.filter(pk__in=[p.pk for p in made]).update(kind=ProblemKind.SELF_FOUND)
+    factories.make_self_found(*made)
     factories.refresh_rollups([p.pk for p in made])
     return made
 
@@ -44,7 +43,7 @@ def test_the_district_still_reads_98_71_with_self_found_problems_beside_it(db):
 
 def test_problem_lists_filter_by_kind(world):
     own = factories.problem(iu=world.iu_a, description="自查发现的问题")
-    Problem.objects.filter(pk=own.pk).update(kind=ProblemKind.SELF_FOUND)
+    factories.make_self_found(own)
     office = world[Role.INSPECTION_OFFICE]
     assert list(problem_list_for(user=office, filters=ProblemFilters(kind="self_found"))) == [own]
     assert own not in list(problem_list_for(user=office, filters=ProblemFilters(kind="feedback")))
@@ -56,7 +55,7 @@ def test_the_round_overview_shows_self_found_problems_apart(world):
     from django.urls import reverse
 
     own = factories.problem(iu=world.iu_a, description="自查发现的问题")
-    Problem.objects.filter(pk=own.pk).update(kind=ProblemKind.SELF_FOUND)
+    factories.make_self_found(own)
     c = Client()
     c.force_login(world[Role.INSPECTION_OFFICE])
     html = c.get(reverse("inspections:round_detail", args=[world.round.code])).content.decode()

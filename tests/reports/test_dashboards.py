@@ -324,7 +324,7 @@ def test_the_task_list_count_from_the_read_model_is_the_number_of_rows(round_wit
     """Counts come from the deadline-day counts where they can; they must equal the rows listed."""
     w = round_with_history
     self_found = factories.problem(iu=w.iu_a)
-    Problem.objects.filter(pk=self_found.pk).update(kind="self_found")
+    factories.make_self_found(self_found)
     factories.task(prob=self_found, due=dt.date(2026, 7, 2))
     client.force_login(w[Role.COMMISSION])
     page = client.get(reverse("reports:tasks") + query)

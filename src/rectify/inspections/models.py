@@ -120,6 +120,11 @@ class InspectedUnit(TimeStampedModel):
                              on_delete=models.SET_NULL, related_name="inspected_units")
     feedback_date = models.DateField(_("反馈日期"))
     version = models.PositiveIntegerField(default=1)
+    # The unit's problems counted by kind, kept by the services that create problems in the same transaction
+    # (``services.problems_counted``); ``rectify verify-rollups`` recounts them. Every dashboard reads them: a
+    # count per unit from the problem index cost 56 ms of a province page at 10^6 tasks.
+    fed_back_problems = models.PositiveIntegerField(_("反馈问题数"), default=0, editable=False)
+    self_found_problems = models.PositiveIntegerField(_("自查问题数"), default=0, editable=False)
 
     class Meta:
         verbose_name = _("被巡视单位")
@@ -157,6 +162,10 @@ class ProblemCategory(models.Model):
 class ProblemKind(models.TextChoices):
     FEEDBACK = "feedback", _("反馈问题")
     SELF_FOUND = "self_found", _("自查问题")
+
+
+# The inspected unit's column that counts its problems of each kind.
+PROBLEM_COUNTS = {ProblemKind.FEEDBACK.value: "fed_back_problems", ProblemKind.SELF_FOUND.value: "self_found_problems"}
 
 
 class Problem(TimeStampedModel):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 
 from django.conf import settings
 from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
@@ -13,6 +14,7 @@ from rectify.accounts.selectors import unit_scope_q
 from rectify.core import clock
 from rectify.core.errors import NotFound
 from rectify.inspections.models import (
+    PROBLEM_COUNTS,
     Clue,
     InspectedUnit,
     InspectionRound,
@@ -25,6 +27,21 @@ from rectify.inspections.models import (
 
 def inspected_units_for(*, user: User) -> QuerySet[InspectedUnit]:
     return InspectedUnit.objects.filter(unit_scope_q(user, unit_path_field="unit__path"))
+
+
+def problem_count_drift(units: QuerySet[InspectedUnit]) -> dict[int, dict[str, int]]:
+    """The inspected units among ``units`` whose stored problem counts (``PROBLEM_COUNTS``) differ from a count
+    of their problems, with the right counts: a system check for ``rectify verify-rollups`` and the recount."""
+    counted: dict[int, dict[str, int]] = defaultdict(lambda: dict.fromkeys(PROBLEM_COUNTS.values(), 0))
+    rows = (Problem.objects.filter(inspected_unit__in=units.order_by().values("pk")).order_by()
+            .values_list("inspected_unit_id", "kind").annotate(n=Count("pk")))
+    for pk, kind, n in rows:
+        counted[pk][PROBLEM_COUNTS[kind]] = n
+    wrong = {}
+    for pk, *stored in units.order_by("pk").values_list("pk", *PROBLEM_COUNTS.values()):
+        if dict(zip(PROBLEM_COUNTS.values(), stored, strict=True)) != counted[pk]:
+            wrong[pk] = counted[pk]
+    return wrong
 
 
 def inspected_unit_index_for(*, user: User, round_code: str = "", query: str = "") -> QuerySet[InspectedUnit]:

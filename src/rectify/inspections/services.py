@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
@@ -19,6 +20,7 @@ from rectify.core.errors import Conflict, DomainError, NotFound, PermissionDenie
 from rectify.core.identifiers import ORDINAL_DIGITS_MAX, identifier_key, parse_identifier
 from rectify.inspections import selectors as inspection_selectors
 from rectify.inspections.models import (
+    PROBLEM_COUNTS,
     PROBLEM_NUMBER_MAX,
     Clue,
     ClueDisposition,
@@ -471,6 +473,7 @@ def problem_create(
     _clean_period(occurred_from, occurred_to)
     problem.set_number(checked_number)
     problem.save()
+    problems_counted(inspected_unit.pk, Counter({kind: 1}))
     audit_record(actor=actor, action="problem.created", obj=problem, after=_problem_state(problem))
     return problem
 
@@ -589,6 +592,7 @@ def problems_write_batch(
         problem.set_number(number)
         rows.append(problem)
     Problem.objects.bulk_create(rows, batch_size=BATCH)
+    problems_counted(inspected_unit.pk, Counter(p.kind for p in rows))
     by_fields: dict[tuple[str, ...], list[Problem]] = {}
     for pk, values in changed:
         if set(values) - (allowed - {"kind"}):  # a problem's kind never changes through a batch
@@ -604,6 +608,32 @@ def problems_write_batch(
         Problem.objects.filter(pk__in=ids[start:start + BATCH]).update(version=F("version") + 1)
     return {identifier_key(number): pk for number, pk in
             Problem.objects.filter(inspected_unit=inspected_unit).values_list("number", "id")}
+
+
+# --- the problem counts kept on the inspected units ----------------------------------------------
+
+def problems_counted(inspected_unit_id: int, new: Counter[str]) -> None:
+    """Add the problems just created (numbers by kind) to their unit's counts, in the caller's transaction.
+    Every service that creates problems calls it; problems are never deleted and never change kind."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("problems_counted must run inside the transaction that creates the problems")
+    added = {PROBLEM_COUNTS[kind]: F(PROBLEM_COUNTS[kind]) + n for kind, n in new.items() if n}
+    if added:
+        InspectedUnit.objects.filter(pk=inspected_unit_id).update(**added)
+
+
+def problem_counts_recount(*, inspected_unit_ids: Iterable[int] | None = None) -> int:
+    """Recount the problems of these inspected units (all when None) and store the counts: for loaders that
+    write problems in bulk (the demo, the benchmarks) and for ``rectify rebuild-rollups``. Returns the number of
+    units whose stored counts were wrong."""
+    units = InspectedUnit.objects.all()
+    if inspected_unit_ids is not None:
+        units = units.filter(pk__in=list(inspected_unit_ids))
+    wrong = inspection_selectors.problem_count_drift(units)
+    with transaction.atomic():
+        for pk, counts in wrong.items():
+            InspectedUnit.objects.filter(pk=pk).update(**counts)
+    return len(wrong)
 
 
 # --- clues (commission only) ---------------------------------------------------------------------

@@ -18,7 +18,8 @@ transaction ends:
 
 ``rebuild()`` recomputes everything from the source rows (the demo loader and bulk loaders call it) and
 ``verify()`` compares the stored rollups with a full recomputation and names the first difference
-(``rectify verify-rollups``).
+(``rectify verify-rollups``). Both cover the problem counts the inspected units keep too (kept by
+``inspections.services``, which knows nothing of this module).
 """
 
 from __future__ import annotations
@@ -33,7 +34,9 @@ from django.db import transaction
 from django.db.models import F, Max
 
 from rectify.core import clock
-from rectify.inspections.models import Problem, ProblemKind
+from rectify.inspections import selectors as inspection_selectors
+from rectify.inspections import services as inspection_services
+from rectify.inspections.models import InspectedUnit, Problem, ProblemKind
 from rectify.rectification.models import (
     CloseOut,
     DeadlineKind,
@@ -343,6 +346,8 @@ def rebuild(*, inspected_unit_ids: Iterable[int] | None = None, models: Models |
     unit_ids = None if inspected_unit_ids is None else sorted(set(inspected_unit_ids))
     rollups, units, days = _expected(m, unit_ids)
     scope = {} if unit_ids is None else {"inspected_unit_id__in": unit_ids}
+    if models is None:  # (migrations rebuild with the models of their time, before the units kept counts)
+        inspection_services.problem_counts_recount(inspected_unit_ids=unit_ids)
     m.ProblemRollup.objects.filter(**scope).delete()
     m.UnitDueCount.objects.filter(**scope).delete()
     m.UnitRollup.objects.filter(**scope).delete()
@@ -357,7 +362,10 @@ def rebuild(*, inspected_unit_ids: Iterable[int] | None = None, models: Models |
 
 
 def verify() -> str | None:
-    """The first difference between the stored rollups and a full recomputation, or None."""
+    """The first difference between the stored rollups (and the units' problem counts) and a full
+    recomputation, or None."""
+    for unit_id, counts in inspection_selectors.problem_count_drift(InspectedUnit.objects.all()).items():
+        return f"inspected unit {unit_id}: problem counts should be {counts}"
     rollups, units, days = _expected(Models.current())
     stored = {r.problem_id: r for r in ProblemRollup.objects.all().iterator(chunk_size=CHUNK)}
     for problem_id in sorted(set(rollups) | set(stored)):

@@ -48,7 +48,7 @@ from rectify.core import clock, workdays
 from rectify.core.db import DaysUntil
 from rectify.core.errors import NotFound
 from rectify.inspections import selectors as inspection_selectors
-from rectify.inspections.models import Clue, InspectedUnit, InspectionRound, Problem, ProblemKind
+from rectify.inspections.models import Clue, InspectedUnit, InspectionRound, Problem
 from rectify.orgs import selectors as org_selectors
 from rectify.orgs.selectors import LeaderOfPeriod
 from rectify.rectification.models import (
@@ -548,16 +548,9 @@ def round_progress_for(*, user: User, round: InspectionRound, today: dt.date | N
 
 
 def with_unit_facts(units: QuerySet[InspectedUnit]) -> QuerySet[InspectedUnit]:
-    """Inspected units with their rollup row and their numbers of fed-back and self-found problems (correlated
-    counts on the problem index, one query with the units)."""
-    problems = Problem.objects.filter(inspected_unit=OuterRef("pk")).order_by().values("inspected_unit")
-    count = Count("pk")
-    return units.select_related("rollup").annotate(
-        fed_back_problems=Coalesce(Subquery(problems.filter(kind=ProblemKind.FEEDBACK).annotate(n=count).values("n"),
-                                            output_field=IntegerField()), 0),
-        self_found_problems=Coalesce(Subquery(problems.filter(kind=ProblemKind.SELF_FOUND).annotate(n=count)
-                                              .values("n"), output_field=IntegerField()), 0),
-    )
+    """Inspected units with their rollup row (they keep their numbers of fed-back and self-found problems
+    themselves: ``fed_back_problems``, ``self_found_problems``)."""
+    return units.select_related("rollup")
 
 
 STATUS_VALUES = tuple(TaskStatus.values)  # read once: the enum's ``values`` builds a new list at every access
