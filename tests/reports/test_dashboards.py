@@ -249,6 +249,51 @@ def test_the_whole_province_counted_without_selecting_its_units_gives_the_same_f
     assert sum(row[1] for row in board.table("ageing_close_outs").rows) == 1  # the pending close-out
 
 
+def test_the_province_lists_its_newest_rounds_each_summed_and_exports_every_one(world, client, frozen_today):
+    frozen_today(TODAY)
+    shown = selectors.PROVINCE_ROUNDS_SHOWN
+    made = [factories.inspection_round(start=dt.date(2026, 3, 2) + dt.timedelta(days=i)) for i in range(shown)]
+    for i, rnd in enumerate(made):  # the i-th round: i + 1 units of one problem each, one of them completed
+        for k in range(i % 3 + 1):
+            iu = factories.inspected_unit(rnd=rnd, unit=factories.org_unit(), feedback=dt.date(2026, 5, 1))
+            done = factories.task(prob=factories.problem(iu=iu), status=TaskStatus.CLOSED if k == 0 else "pending",
+                                  due=dt.date(2026, 6, 1))
+            Task.objects.filter(pk=done.pk).update(closed_at=dt.datetime(2026, 5, 20, tzinfo=dt.UTC))
+            factories.refresh_rollups([done.problem_id])
+    board, rounds = selectors.province_dashboard_for(user=world[Role.LEADER])
+    assert len(rounds.rows) == shown + 1 and rounds.shown == shown  # the world's own round is the oldest
+    assert rounds.rows[0][0] == made[-1].name
+    assert world.round.name not in [r[0] for r, _link in rounds.page_row_links]
+    row = next(r for r in rounds.rows if r[0] == made[4].name)  # 2 units, 2 problems, 1 completed, 1 red
+    assert row == [made[4].name, 2, 2, 1, Decimal("50.00"), 1, 1, Decimal("50.00")]
+    assert rounds.links[:shown] == [reverse("reports:round", args=[r.code]) for r in reversed(made)]
+    client.force_login(world[Role.LEADER])
+    html = client.get(reverse("reports:province")).content.decode()
+    assert made[-1].name in html and world.round.name not in html
+    assert "另有 1 行未列出" in html
+    sheet = load_workbook(io.BytesIO(client.get(reverse("reports:province") + "?export=rounds").content)).worksheets[0]
+    assert world.round.name in [row[0] for row in sheet.iter_rows(values_only=True)]
+
+
+def test_waiting_close_outs_fall_in_their_bucket_by_the_beijing_day_they_were_submitted(world, frozen_today):
+    """Days waited count from the Beijing date of submission: 00:00 and 23:59 of one Beijing day wait as long,
+    and a bucket's edges (3 | 4, 7 | 8, 14 | 15, 30 | 31 days) fall where the labels say."""
+    frozen_today(TODAY)
+    from rectify.core.clock import SHANGHAI
+
+    waited = [0, 3, 4, 7, 8, 14, 15, 30, 31, 200]
+    tasks = [factories.task(prob=p) for p in factories.problems_bulk(iu=world.iu_a, count=2 * len(waited), tasks=())]
+    for index, days in enumerate(waited):
+        day = TODAY - dt.timedelta(days=days)
+        for k, moment in enumerate((dt.time(0, 0), dt.time(23, 59, 59))):
+            CloseOut.objects.create(task=tasks[2 * index + k], submitted_by=world[Role.UNIT_LEAD],
+                                    submitted_at=dt.datetime.combine(day, moment, tzinfo=SHANGHAI))
+    board = selectors.round_dashboard_for(user=world[Role.COMMISSION], code=world.round.code)
+    assert board.table("ageing_close_outs").rows == [["3天以内", 4], ["4–7天", 4], ["8–14天", 4], ["15–30天", 4],
+                                                     ["30天以上", 4]]
+    assert _card(board, "待审核的销号申请").sub == "已等待 15 天以上 8 项"
+
+
 def test_each_table_exports_to_excel_as_shown(round_with_history, client):
     w = round_with_history
     client.force_login(w[Role.COMMISSION])

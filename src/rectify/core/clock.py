@@ -36,6 +36,11 @@ def today() -> dt.date:
     return now().astimezone(SHANGHAI).date()
 
 
+def day_start(day: dt.date) -> dt.datetime:
+    """The first moment (aware, UTC) of ``day`` as people in China see it: Beijing midnight."""
+    return dt.datetime.combine(day, dt.time(0, 0), tzinfo=SHANGHAI).astimezone(dt.UTC)
+
+
 @contextlib.contextmanager
 def frozen(moment: dt.date | dt.datetime) -> Iterator[None]:
     """Freeze the clock. A bare date freezes at 10:00 Beijing time on that day."""

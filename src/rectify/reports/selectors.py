@@ -35,7 +35,7 @@ from django.utils.translation import gettext_noop
 from rectify.accounts import selectors as account_selectors
 from rectify.accounts.models import User
 from rectify.core import clock
-from rectify.core.db import ChinaDate, DaysUntil
+from rectify.core.db import DaysUntil
 from rectify.core.errors import NotFound
 from rectify.inspections import selectors as inspection_selectors
 from rectify.inspections.models import (
@@ -73,6 +73,7 @@ SUMMED_MEASURES = (DueMeasure.PROBLEM, DueMeasure.TASK, DueMeasure.TASK_ORIGINAL
 BURN_POINTS = 60  # at most this many points on the burn-down line
 BURN_DAILY_SPAN = 366  # a burn-down over more days than this has a point at each month's end
 PROVINCE_RANKING = 20  # the province page ranks the units with the lowest rates only
+PROVINCE_ROUNDS_SHOWN = 30  # the province page lists the newest rounds (the export has them all)
 
 
 @dataclass
@@ -327,19 +328,21 @@ def _ageing(units: list[UnitFacts], *, today: dt.date, task_url: str) -> Table:
 
 
 def _waiting(units: list[UnitFacts], *, today: dt.date) -> Table:
-    """Close-outs waiting for review by days waited (query 6)."""
+    """Close-outs waiting for review by days waited (query 6): one count per bucket, each a range of submission
+    times from Beijing midnights, so the index on (state, submitted_at) answers alone (grouping by the Beijing
+    day converted every pending close-out's time: 21 ms at 10^6 tasks)."""
     table = Table("ageing_close_outs", _("待审核销号申请等待时长"), [_("已等待"), _("申请数")], chart="bar",
                   colors=[TEAL])
-    counts = [0] * len(WAITING_BUCKETS)
-    rows = (CloseOut.objects.filter(_in_units("task__problem__inspected_unit_id", units), state=CloseOutState.PENDING)
-            .annotate(day=ChinaDate("submitted_at")).order_by().values("day").annotate(n=Count("pk"))
-            .values_list("day", "n"))
-    for day, n in rows:
-        waited = (today - day).days
-        for index, (low, high, _label) in enumerate(WAITING_BUCKETS):
-            if waited >= low and (high is None or waited <= high):
-                counts[index] += n
-                break
+    buckets = {}
+    for index, (low, high, _label) in enumerate(WAITING_BUCKETS):
+        # waited low..high days: submitted on a Beijing day from today - high to today - low
+        waited = Q(submitted_at__lt=clock.day_start(today - dt.timedelta(days=low - 1)))
+        if high is not None:
+            waited &= Q(submitted_at__gte=clock.day_start(today - dt.timedelta(days=high)))
+        buckets[f"b{index}"] = Count("submitted_at", filter=waited)
+    counted = (CloseOut.objects.filter(_in_units("task__problem__inspected_unit_id", units),
+                                       state=CloseOutState.PENDING).aggregate(**buckets))
+    counts = [counted[f"b{index}"] for index in range(len(WAITING_BUCKETS))]
     rounds = sorted({u.inspected_unit.round.code for u in units})
     queue = reverse("rectification:review_queue") + (f"?round={rounds[0]}" if len(rounds) == 1 else "")
     for index, (_low, _high, label) in enumerate(WAITING_BUCKETS):
@@ -652,17 +655,27 @@ def province_dashboard_for(*, user: User, today: dt.date | None = None) -> tuple
     rounds = Table("rounds", _("各轮次整改情况"), [_("轮次"), _("被巡视单位"), _("反馈问题"), _("已完成"),
                                              _("完成率（%）"), _("红灯问题"), _("逾期任务"), _("按期销号率（%）")],
                    chart="bar", series=[4, 7], colors=[GREEN, BLUE])
-    grouped: dict[int, list[UnitFacts]] = defaultdict(list)
+    # Each round's sums in one pass over the units: problems, completed, red problems, overdue tasks, tasks
+    # closed on time, and tasks closed or past their original deadline.
+    per_round: dict[int, list[Any]] = {}
     for u in units:
-        grouped[u.inspected_unit.round_id].append(u)
-    for members in grouped.values():
-        rnd = members[0].inspected_unit.round
-        sums = _totals(members)
-        rounds.add([rnd.name, len(members), sums["problems"], sums["completed"],
-                    completion_rate(sums["completed"], sums["problems"]),
-                    sum(u.by_warning.get("red", 0) for u in members), sums["tasks_overdue"],
-                    completion_rate(sums["on_time"], sums["due_or_closed"])],
-                   reverse("reports:round", args=[rnd.code]))
+        rnd = u.inspected_unit.round
+        sums = per_round.get(rnd.pk)
+        if sums is None:
+            sums = per_round[rnd.pk] = [rnd, 0, 0, 0, 0, 0, 0, 0]
+        sums[1] += 1
+        sums[2] += u.problems
+        sums[3] += u.completed
+        sums[4] += u.by_warning.get("red", 0)
+        sums[5] += u.tasks_overdue
+        sums[6] += u.on_time
+        sums[7] += u.due_or_closed
+    if len(per_round) > PROVINCE_ROUNDS_SHOWN:  # newest first; the export has every round
+        rounds.shown = PROVINCE_ROUNDS_SHOWN
+    for index, (rnd, n, problems, completed, red, overdue, on_time, due_or_closed) in enumerate(per_round.values()):
+        rounds.add([rnd.name, n, problems, completed, completion_rate(completed, problems), red, overdue,
+                    completion_rate(on_time, due_or_closed)],
+                   reverse("reports:round", args=[rnd.code]) if index < PROVINCE_ROUNDS_SHOWN else None)
     board.tables = [rounds, *board.tables]
     return board, rounds
 
