@@ -16,7 +16,7 @@ from rectify.accounts.models import Role
 from rectify.core import clock
 from rectify.core.errors import DomainError
 from rectify.inspections import services as inspection_services
-from rectify.inspections.models import InspectedUnit, Problem, ProblemCategory
+from rectify.inspections.models import InspectedUnit, Problem, ProblemCategory, ProblemCount
 from rectify.rectification import plan_services, rollups, selectors, services
 from rectify.rectification.models import (
     CloseOut,
@@ -148,11 +148,34 @@ def test_a_tampered_rollup_is_found_named_and_rebuilt(world, capsys):
 
 def test_a_units_wrong_problem_count_is_found_and_recounted(world):
     InspectedUnit.objects.filter(pk=world.iu_a.pk).update(self_found_problems=3)
-    assert rollups.verify() == (f"inspected unit {world.iu_a.pk}: problem counts should be "
-                                "{'fed_back_problems': 1, 'self_found_problems': 0}")
+    assert rollups.verify().startswith(f"inspected unit {world.iu_a.pk}: problem counts should be "
+                                       "{'fed_back_problems': 1, 'self_found_problems': 0}")
     assert cli.main(["rebuild-rollups"]) == 0
     assert rollups.verify() is None
     assert InspectedUnit.objects.get(pk=world.iu_a.pk).self_found_problems == 0
+    category = world.problem_a.category_id
+    ProblemCount.objects.filter(inspected_unit=world.iu_a).update(category=ProblemCategory.objects.get(code="3.2"))
+    assert rollups.verify().endswith(f"by kind and category {{('feedback', {category}): 1}}")
+    assert cli.main(["rebuild-rollups"]) == 0
+    assert rollups.verify() is None
+
+
+def test_counts_by_category_follow_a_problem_moved_to_another_category_and_back_to_none(world):
+    office = world[Role.INSPECTION_OFFICE]
+
+    def counts():
+        return {(c.kind, c.category.code if c.category else None): c.problems
+                for c in ProblemCount.objects.filter(inspected_unit=world.iu_a, problems__gt=0)}
+
+    assert counts() == {("feedback", "2.2"): 1}
+    problem = plan_services.problem_edit(actor=office, problem_id=world.problem_a.pk,
+                                         expected_version=world.problem_a.version, category="3.2")
+    assert counts() == {("feedback", "3.2"): 1}
+    plan_services.problem_edit(actor=office, problem_id=problem.pk, expected_version=problem.version, category=None)
+    assert counts() == {("feedback", None): 1}
+    inspection_services.problem_create(actor=office, inspected_unit=world.iu_a, description="新问题")
+    assert counts() == {("feedback", None): 2}
+    assert rollups.verify() is None
 
 
 @pytest.mark.django_db(transaction=True)

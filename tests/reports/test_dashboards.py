@@ -260,7 +260,7 @@ def test_the_province_lists_its_newest_rounds_each_summed_and_exports_every_one(
                                   due=dt.date(2026, 6, 1))
             Task.objects.filter(pk=done.pk).update(closed_at=dt.datetime(2026, 5, 20, tzinfo=dt.UTC))
             factories.refresh_rollups([done.problem_id])
-    board, rounds = selectors.province_dashboard_for(user=world[Role.LEADER])
+    _board, rounds = selectors.province_dashboard_for(user=world[Role.LEADER])
     assert len(rounds.rows) == shown + 1 and rounds.shown == shown  # the world's own round is the oldest
     assert rounds.rows[0][0] == made[-1].name
     assert world.round.name not in [r[0] for r, _link in rounds.page_row_links]

@@ -21,6 +21,7 @@ from rectify.inspections.models import (
     InspectionTeam,
     Problem,
     ProblemCategory,
+    ProblemCount,
     add_months,
 )
 
@@ -29,18 +30,25 @@ def inspected_units_for(*, user: User) -> QuerySet[InspectedUnit]:
     return InspectedUnit.objects.filter(unit_scope_q(user, unit_path_field="unit__path"))
 
 
-def problem_count_drift(units: QuerySet[InspectedUnit]) -> dict[int, dict[str, int]]:
-    """The inspected units among ``units`` whose stored problem counts (``PROBLEM_COUNTS``) differ from a count
-    of their problems, with the right counts: a system check for ``rectify verify-rollups`` and the recount."""
-    counted: dict[int, dict[str, int]] = defaultdict(lambda: dict.fromkeys(PROBLEM_COUNTS.values(), 0))
-    rows = (Problem.objects.filter(inspected_unit__in=units.order_by().values("pk")).order_by()
-            .values_list("inspected_unit_id", "kind").annotate(n=Count("pk")))
-    for pk, kind, n in rows:
-        counted[pk][PROBLEM_COUNTS[kind]] = n
+def problem_count_drift(units: QuerySet[InspectedUnit]) -> dict[int, tuple[dict[str, int], dict[tuple[str, int | None], int]]]:
+    """The inspected units among ``units`` whose stored problem counts (by kind on the unit, ``PROBLEM_COUNTS``;
+    by kind and category, ``ProblemCount``) differ from a count of their problems, with the right counts: a
+    system check for ``rectify verify-rollups`` and the recount."""
+    chosen = units.order_by().values("pk")
+    by_kind: dict[int, dict[str, int]] = defaultdict(lambda: dict.fromkeys(PROBLEM_COUNTS.values(), 0))
+    by_category: dict[int, dict[tuple[str, int | None], int]] = defaultdict(dict)
+    for pk, kind, category, n in (Problem.objects.filter(inspected_unit__in=chosen).order_by()
+                                  .values_list("inspected_unit_id", "kind", "category_id").annotate(n=Count("*"))):
+        by_kind[pk][PROBLEM_COUNTS[kind]] += n
+        by_category[pk][(kind, category)] = n
+    stored: dict[int, dict[tuple[str, int | None], int]] = defaultdict(dict)
+    for pk, kind, category, n in (ProblemCount.objects.filter(inspected_unit__in=chosen, problems__gt=0)
+                                  .values_list("inspected_unit_id", "kind", "category_id", "problems")):
+        stored[pk][(kind, category)] = n
     wrong = {}
-    for pk, *stored in units.order_by("pk").values_list("pk", *PROBLEM_COUNTS.values()):
-        if dict(zip(PROBLEM_COUNTS.values(), stored, strict=True)) != counted[pk]:
-            wrong[pk] = counted[pk]
+    for pk, *kept in units.order_by("pk").values_list("pk", *PROBLEM_COUNTS.values()):
+        if dict(zip(PROBLEM_COUNTS.values(), kept, strict=True)) != by_kind[pk] or stored[pk] != by_category[pk]:
+            wrong[pk] = (by_kind[pk], by_category[pk])
     return wrong
 
 

@@ -29,6 +29,7 @@ from rectify.inspections.models import (
     InspectionTeam,
     Problem,
     ProblemCategory,
+    ProblemCount,
     ProblemKind,
     RoundKind,
     RoundLevel,
@@ -473,7 +474,7 @@ def problem_create(
     _clean_period(occurred_from, occurred_to)
     problem.set_number(checked_number)
     problem.save()
-    problems_counted(inspected_unit.pk, Counter({kind: 1}))
+    problems_counted(inspected_unit.pk, Counter({(kind, problem.category_id): 1}))
     audit_record(actor=actor, action="problem.created", obj=problem, after=_problem_state(problem))
     return problem
 
@@ -501,7 +502,7 @@ def problem_update(
             raise PermissionDenied(_("反馈问题的内容由巡视办或纪委监委修改；本单位只能修改自查问题。"),
                                    code="feedback_only_office")
         _require_can_write_problem(actor, kind=problem.kind, inspected_unit=problem.inspected_unit)
-    before = _problem_state(problem)
+    before, category_before = _problem_state(problem), problem.category_id
     if number is not _UNSET:
         problem.set_number(_clean_number(number, inspected_unit=problem.inspected_unit,  # type: ignore[arg-type]
                                          exclude_pk=problem.pk))
@@ -527,6 +528,9 @@ def problem_update(
     if updated != 1:
         raise Conflict(_("该问题已被他人修改，请刷新页面后重新编辑。"), code="stale_version", details={"problem": problem.pk})
     problem.version = expected_version + 1
+    if problem.category_id != category_before:
+        problems_counted(problem.inspected_unit_id, Counter({(problem.kind, problem.category_id): 1}),
+                         Counter({(problem.kind, category_before): 1}))
     audit_record(actor=actor, action="problem.updated", obj=problem, before=before,
                  after={k: v for k, v in after.items() if before.get(k) != v} | {"version": problem.version})
     return problem
@@ -592,7 +596,17 @@ def problems_write_batch(
         problem.set_number(number)
         rows.append(problem)
     Problem.objects.bulk_create(rows, batch_size=BATCH)
-    problems_counted(inspected_unit.pk, Counter(p.kind for p in rows))
+    # The counts by category: the new problems, and those the batch moves to another category (read before).
+    added, removed = Counter((p.kind, p.category_id) for p in rows), Counter()
+    moving = {pk: values["category_id"] for pk, values in changed if "category_id" in values}
+    moving_ids = list(moving)
+    for start in range(0, len(moving_ids), BATCH):
+        for pk, kind, category in (Problem.objects.filter(pk__in=moving_ids[start:start + BATCH])
+                                   .values_list("pk", "kind", "category_id")):
+            if category != moving[pk]:
+                added[(kind, moving[pk])] += 1
+                removed[(kind, category)] += 1
+    problems_counted(inspected_unit.pk, added, removed)
     by_fields: dict[tuple[str, ...], list[Problem]] = {}
     for pk, values in changed:
         if set(values) - (allowed - {"kind"}):  # a problem's kind never changes through a batch
@@ -612,18 +626,42 @@ def problems_write_batch(
 
 # --- the problem counts kept on the inspected units ----------------------------------------------
 
-def problems_counted(inspected_unit_id: int, new: Counter[str]) -> None:
-    """Add the problems just created (numbers by kind) to their unit's counts, in the caller's transaction.
-    Every service that creates problems calls it; problems are never deleted and never change kind."""
+def problems_counted(inspected_unit_id: int, added: Counter[tuple[str, int | None]],
+                     removed: Counter[tuple[str, int | None]] | None = None) -> None:
+    """Keep the unit's problem counts (by kind on the unit, by kind and category in ``ProblemCount``) in the
+    caller's transaction: ``added`` the problems created or moved into a (kind, category id), ``removed`` those
+    moved out of one. Every service that creates problems or changes a category calls it; problems are never
+    deleted and never change kind."""
     if not transaction.get_connection().in_atomic_block:
-        raise RuntimeError("problems_counted must run inside the transaction that creates the problems")
-    added = {PROBLEM_COUNTS[kind]: F(PROBLEM_COUNTS[kind]) + n for kind, n in new.items() if n}
-    if added:
-        InspectedUnit.objects.filter(pk=inspected_unit_id).update(**added)
+        raise RuntimeError("problems_counted must run inside the transaction that changes the problems")
+    change = Counter(added)
+    change.subtract(removed or Counter())
+    change = Counter({key: n for key, n in change.items() if n})
+    if not change:
+        return
+    # The unit's row first: every writer of this unit's counts waits here in turn, so no two create one row.
+    by_kind: Counter[str] = Counter()
+    for (kind, _category), n in change.items():
+        by_kind[kind] += n
+    locked = InspectedUnit.objects.select_for_update().filter(pk=inspected_unit_id)
+    list(locked.values_list("pk", flat=True))
+    if any(by_kind.values()):
+        locked.update(**{PROBLEM_COUNTS[kind]: F(PROBLEM_COUNTS[kind]) + n for kind, n in by_kind.items() if n})
+    stored = {(c.kind, c.category_id): c for c in ProblemCount.objects.filter(inspected_unit_id=inspected_unit_id)}
+    for key, n in sorted(change.items(), key=lambda item: (item[0][0], item[0][1] or 0)):
+        row = stored.get(key)
+        if row is not None and row.problems + n >= 0:
+            ProblemCount.objects.filter(pk=row.pk).update(problems=F("problems") + n)
+        elif row is None and n > 0:
+            ProblemCount.objects.create(inspected_unit_id=inspected_unit_id, kind=key[0], category_id=key[1],
+                                        problems=n)
+        else:  # the stored counts were already wrong: count this unit's problems again
+            problem_counts_recount(inspected_unit_ids=[inspected_unit_id])
+            return
 
 
 def problem_counts_recount(*, inspected_unit_ids: Iterable[int] | None = None) -> int:
-    """Recount the problems of these inspected units (all when None) and store the counts: for loaders that
+    """Count the problems of these inspected units (all when None) again and store the counts: for loaders that
     write problems in bulk (the demo, the benchmarks) and for ``rectify rebuild-rollups``. Returns the number of
     units whose stored counts were wrong."""
     units = InspectedUnit.objects.all()
@@ -631,8 +669,11 @@ def problem_counts_recount(*, inspected_unit_ids: Iterable[int] | None = None) -
         units = units.filter(pk__in=list(inspected_unit_ids))
     wrong = inspection_selectors.problem_count_drift(units)
     with transaction.atomic():
-        for pk, counts in wrong.items():
-            InspectedUnit.objects.filter(pk=pk).update(**counts)
+        for pk, (by_kind, by_category) in wrong.items():
+            InspectedUnit.objects.filter(pk=pk).update(**by_kind)
+            ProblemCount.objects.filter(inspected_unit_id=pk).delete()
+            ProblemCount.objects.bulk_create([ProblemCount(inspected_unit_id=pk, kind=kind, category_id=category,
+                                                           problems=n) for (kind, category), n in by_category.items()])
     return len(wrong)
 
 

@@ -364,8 +364,6 @@ def rebuild(*, inspected_unit_ids: Iterable[int] | None = None, models: Models |
 def verify() -> str | None:
     """The first difference between the stored rollups (and the units' problem counts) and a full
     recomputation, or None."""
-    for unit_id, counts in inspection_selectors.problem_count_drift(InspectedUnit.objects.all()).items():
-        return f"inspected unit {unit_id}: problem counts should be {counts}"
     rollups, units, days = _expected(Models.current())
     stored = {r.problem_id: r for r in ProblemRollup.objects.all().iterator(chunk_size=CHUNK)}
     for problem_id in sorted(set(rollups) | set(stored)):
@@ -390,5 +388,8 @@ def verify() -> str | None:
     for key in sorted(set(+days) | set(stored_days)):
         if stored_days[key] != days[key]:
             return f"inspected unit {key[0]}: {key[1]} on {key[2]} is {stored_days[key]}, recomputed {days[key]}"
+    for unit_id, (by_kind, by_category) in inspection_selectors.problem_count_drift(InspectedUnit.objects.all()).items():
+        return (f"inspected unit {unit_id}: problem counts should be {by_kind}, by kind and category "
+                f"{dict(sorted(by_category.items(), key=str))}")
     return None
 

@@ -4,6 +4,7 @@ and a unit's cycles with the draft of its next report, pre-filled from its ledge
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import QuerySet
@@ -144,26 +145,35 @@ def report_colours(*, units: list[InspectedUnit], today: dt.date,
     rounds = {iu.round_id: iu.round for iu in units}
     stored = {p.round_id: p for p in ReportPolicy.objects.filter(round_id__in=list(rounds))}
     policies = {round_id: stored.get(round_id) or default_policy(rnd) for round_id, rnd in rounds.items()}
-    filed: dict[int, set[tuple[str, int]]] = {iu.pk: set() for iu in units}
+    filed: dict[int, set[tuple[str, int]]] = defaultdict(set)
     wanted = ids if ids is not None else [iu.pk for iu in units]
     for unit_id, kind, cycle in (UnitReport.objects.filter(inspected_unit_id__in=wanted).order_by()
                                  .values_list("inspected_unit_id", "kind", "cycle")):
-        if unit_id in filed:
-            filed[unit_id].add((kind, cycle))
+        filed[unit_id].add((kind, cycle))
     counts = {"red": 0, "yellow": 0, "green": 0}
     shared: dict[tuple[int, dt.date], list[Cycle]] = {}
-    judged: dict[tuple[int, dt.date, tuple[str, int]], str] = {}  # units missing the same report: one judgement
+    # Units of a round fed back on the same day that filed the same reports (most: none) share one colour;
+    # units missing the same report share one judgement.
+    colours: dict[tuple[int, dt.date, frozenset[tuple[str, int]]], str] = {}
+    judged: dict[tuple[int, dt.date, tuple[str, int]], str] = {}
+    nothing: frozenset[tuple[str, int]] = frozenset()
     for iu in units:
-        policy = policies[iu.round_id]
         key = (iu.round_id, iu.feedback_date)
-        if key not in shared:
-            shared[key] = all_cycles(iu, policy)
-        missing = earliest_missing(shared[key], filed[iu.pk], today=today)
-        if missing is None:
-            counts["green"] += 1
-            continue
-        seen = (*key, missing.key)
-        if seen not in judged:
-            judged[seen] = missing_colour(missing, policy=policy, today=today)
-        counts[judged[seen]] += 1
+        reports = filed.get(iu.pk)
+        memo = (*key, frozenset(reports) if reports else nothing)
+        colour = colours.get(memo)
+        if colour is None:
+            policy = policies[iu.round_id]
+            if key not in shared:
+                shared[key] = all_cycles(iu, policy)
+            missing = earliest_missing(shared[key], reports or nothing, today=today)
+            if missing is None:
+                colour = "green"
+            else:
+                seen = (*key, missing.key)
+                if seen not in judged:
+                    judged[seen] = missing_colour(missing, policy=policy, today=today)
+                colour = judged[seen]
+            colours[memo] = colour
+        counts[colour] += 1
     return counts

@@ -41,7 +41,8 @@ def _render(request: HttpRequest, board: Dashboard, *, tab: str, crumbs: list, e
         stamp = clock.today().isoformat()
         name = board.title if wanted == "all" else f"{board.title}-{chosen[0].title}"
         return _xlsx(to_xlsx(chosen, title=f"{board.title}（{stamp}）"), f"{name}-{stamp}.xlsx")
-    rounds = list(inspection_selectors.round_list_for(user=request.user)[:50])
+    # the round picker (the round page's alone)
+    rounds = list(inspection_selectors.round_list_for(user=request.user)[:50]) if tab == "round" else []
     context = {
         "board": board, "tab": tab, "crumbs": crumbs, "rounds": rounds, "echarts_path": ECHARTS_PATH,
         "round": board.round,
