@@ -11,6 +11,8 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from rectify.accounts.models import Role
 from rectify.inspections.models import Problem
@@ -20,6 +22,7 @@ from rectify.rectification.selectors import (
     COMPLETION_LABELS,
     ProblemFilters,
     annotate_problem_state,
+    completion_hundredths,
     completion_rate,
     problem_list_for,
     round_progress_for,
@@ -170,6 +173,12 @@ def test_completion_rate_of_the_districts_public_report():
 )
 def test_completion_rate_rounds_to_two_places(completed, problems, rate):
     assert completion_rate(completed, problems) == Decimal(rate)
+
+
+@given(problems=st.integers(min_value=0, max_value=10**7), data=st.data())
+def test_the_integer_rate_that_ranks_thousands_of_units_is_the_shown_rate(problems, data):
+    completed = data.draw(st.integers(min_value=0, max_value=problems))
+    assert Decimal(completion_hundredths(completed, problems)) / 100 == completion_rate(completed, problems)
 
 
 @pytest.fixture

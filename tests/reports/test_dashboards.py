@@ -182,6 +182,27 @@ def test_team_unit_and_category_pages(round_with_history, client):
     assert client.get(overdue.url).context["page_obj"].paginator.count == 1
 
 
+def test_a_categorys_overdue_card_sums_the_overdue_tasks_of_its_red_problems_as_the_list_shows(
+        round_with_history, client):
+    """Across the category and its sub-categories: each red problem's tasks past their deadline, not its tasks
+    still ahead, not a self-found problem's, in SQL from the rollups' open deadlines on both databases."""
+    w = round_with_history
+    several = factories.problem(iu=w.iu_b, category_code="3.2")
+    for due in (dt.date(2026, 7, 1), dt.date(2026, 7, 9), dt.date(2026, 7, 20)):
+        factories.task(prob=several, due=due)
+    other = factories.problem(iu=w.iu_b, category_code="3.1")
+    factories.task(prob=other, due=dt.date(2026, 6, 1))
+    own = factories.problem(iu=w.iu_b, category_code="3.2")
+    factories.task(prob=own, due=dt.date(2026, 6, 1))
+    factories.make_self_found(own)
+    factories.refresh_rollups([several.pk, other.pk, own.pk])
+    board = selectors.category_dashboard_for(user=w[Role.COMMISSION], code="3")
+    overdue = _card(board, "逾期任务")
+    assert overdue.value == 4  # unit A's 07-01, and unit B's 07-01, 07-09 and 06-01
+    client.force_login(w[Role.COMMISSION])
+    assert client.get(overdue.url).context["page_obj"].paginator.count == 4
+
+
 def test_a_problem_moved_to_another_category_takes_its_completion_with_it(round_with_history):
     """Counts by category read the category from the problems' rollups: editing a closed problem's category
     moves its problem and its completion to the new category on every page at once."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db import models
+from django.db import connections, models
 
 
 class DaysUntil(models.Func):
@@ -55,3 +55,20 @@ class ChinaDate(models.Func):
     def as_sqlite(self, compiler, connection, **extra_context):  # type: ignore[no-untyped-def]
         return super().as_sql(compiler, connection,
                               template=f"date(%(expressions)s, '+{CHINA_OFFSET_HOURS} hours')", **extra_context)
+
+
+def sum_json_values_below(rows: models.QuerySet[Any], field: str, below: str) -> int:
+    """The sum of the integer values of the JSON object column ``field``, over the rows of ``rows``, of the keys
+    that sort before ``below`` — in SQL (``jsonb_each_text`` / SQLite's ``json_each``), instead of decoding
+    every object in Python (24,000 of them cost 70 ms of a page at 10^6 tasks)."""
+    connection = connections[rows.db]
+    sql, params = rows.values(field).query.sql_with_params()
+    column = connection.ops.quote_name(field)
+    if connection.vendor == "postgresql":
+        each, value = f"jsonb_each_text(r.{column})", "e.value::integer"
+    else:
+        each, value = f"json_each(r.{column})", "e.value"
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COALESCE(SUM({value}), 0) FROM ({sql}) AS r, {each} AS e WHERE e.key < %s",
+                       [*params, below])
+        return int(cursor.fetchone()[0])
