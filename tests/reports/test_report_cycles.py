@@ -18,6 +18,7 @@ from rectify.reports import cycle_selectors, services
 from rectify.reports.cycles import (
     all_cycles,
     default_policy,
+    first_cycle,
     progress_cycles,
     rectification_cycle,
     unit_colour,
@@ -191,6 +192,7 @@ def test_the_dashboard_colour_is_the_colour_of_every_cycle_judged(world, cadence
     policy = ReportPolicy(round=world.round, cadence=cadence, weekly_first_month=weekly_first_month,
                           shift_to_workday=shift, grace_workdays=grace)
     cycles = all_cycles(world.iu_a, policy)
+    assert first_cycle(world.iu_a, policy) == cycles[0]  # what a unit that filed nothing is judged by
     rng = random.Random(seed)
     filed = [c for c in cycles if rng.random() < filed_share]
     reports = [UnitReport(inspected_unit=world.iu_a, kind=c.kind, cycle=c.number, due_date=c.due,

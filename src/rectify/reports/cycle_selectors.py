@@ -22,6 +22,7 @@ from rectify.reports.cycles import (
     all_cycles,
     default_policy,
     earliest_missing,
+    first_cycle,
     missing_colour,
     policy_of,
     unit_cycles,
@@ -164,9 +165,13 @@ def report_colours(*, units: list[InspectedUnit], today: dt.date,
         colour = colours.get(memo)
         if colour is None:
             policy = policies[iu.round_id]
-            if key not in shared:
-                shared[key] = all_cycles(iu, policy)
-            missing = earliest_missing(shared[key], reports or nothing, today=today)
+            if reports:
+                if key not in shared:
+                    shared[key] = all_cycles(iu, policy)
+                missing = earliest_missing(shared[key], reports, today=today)
+            else:  # nothing filed: the first cycle is missing once it is due
+                first = first_cycle(iu, policy)
+                missing = first if first.due < today else None
             if missing is None:
                 colour = "green"
             else:

@@ -66,13 +66,13 @@ def _due(day: dt.date, policy: ReportPolicy) -> dt.date:
     return workdays.next_workday(day) if policy.shift_to_workday else day
 
 
-def progress_cycles(iu: InspectedUnit, policy: ReportPolicy) -> list[Cycle]:
-    """Steps 1–2 of the module docstring."""
+def progress_cycles(iu: InspectedUnit, policy: ReportPolicy, *, limit: int | None = None) -> list[Cycle]:
+    """Steps 1–2 of the module docstring (the first ``limit`` cycles only, if given)."""
     feedback, last = iu.feedback_date, iu.rectification_end
     first_month_end = add_months(feedback, 1)
     cycles: list[Cycle] = []
     start = feedback
-    while start <= last:
+    while start <= last and (limit is None or len(cycles) < limit):
         if (policy.weekly_first_month and start < first_month_end) or policy.cadence == Cadence.WEEKLY:
             end = start + dt.timedelta(days=6)
         elif policy.cadence == Cadence.BIWEEKLY:
@@ -195,6 +195,13 @@ def earliest_missing(cycles: list[Cycle], filed: set[tuple[str, int]], *, today:
         if cycle.key not in filed:
             return cycle
     return None
+
+
+def first_cycle(iu: InspectedUnit, policy: ReportPolicy) -> Cycle:
+    """The cycle ``all_cycles`` lists first, without working out the others (progress cycles fall due in
+    their order): the earliest missing report of a unit that filed none, if it is due before today."""
+    return min([*progress_cycles(iu, policy, limit=1), rectification_cycle(iu, policy)],
+               key=lambda c: (c.due, c.number))
 
 
 def all_cycles(iu: InspectedUnit, policy: ReportPolicy) -> list[Cycle]:

@@ -360,16 +360,19 @@ def _waiting(units: list[UnitFacts], *, today: dt.date) -> Table:
 
 def _counted_by_category(units: list[UnitFacts], *, family: list[int] | None = None, by_unit: bool = False,
                          today: dt.date | None = None) -> list[tuple[Any, ...]]:
-    """Problems of these units by kind and category id (and by unit with ``by_unit``), of the categories in
-    ``family`` only if given: (…key, problems, completed[, red]) rows, red (an open task past its deadline)
-    with ``today``. Two aggregates: the units' problem counts by category and kind (kept beside the problems;
-    counting the problems read all 350,000 of the province at 10^6 tasks: 60 ms), and the problems' rollup
-    rows, which carry the category, on an index alone."""
-    keys = ("inspected_unit_id", "kind", "category_id") if by_unit else ("kind", "category_id")
+    """Problems of these units by kind and category id — or, ``by_unit``, their fed-back problems by unit — of
+    the categories in ``family`` only if given: (…key, problems, completed[, red]) rows, red (an open task past
+    its deadline) with ``today``. Two aggregates: the units' problem counts by category and kind (kept beside
+    the problems; counting the problems read all 350,000 of the province at 10^6 tasks: 60 ms), and the
+    problems' rollup rows, which carry the category, on an index alone. (By unit and category at once, a
+    category page across rounds took 34,000 rows to Python.)"""
+    keys = ("inspected_unit_id",) if by_unit else ("kind", "category_id")
     problems = ProblemCount.objects.filter(_in_units("inspected_unit_id", units), problems__gt=0)
     rolled = ProblemRollup.objects.filter(_in_units("inspected_unit_id", units))
     if family is not None:
         problems, rolled = problems.filter(category_id__in=family), rolled.filter(category_id__in=family)
+    if by_unit:
+        problems, rolled = problems.filter(kind=ProblemKind.FEEDBACK), rolled.filter(kind=ProblemKind.FEEDBACK)
     counted = {row[:-1]: [row[-1], 0, 0] for row in
                problems.order_by().values_list(*keys).annotate(n=Sum("problems"))}
     # COUNT(*) or of the unit (never null), not of the primary key: the key is not in the index that answers
@@ -380,10 +383,11 @@ def _counted_by_category(units: list[UnitFacts], *, family: list[int] | None = N
         rows = rolled.order_by().values_list(*keys).annotate(
             done=Count("inspected_unit_id", filter=Q(completion="completed")),
             red=Count("inspected_unit_id", filter=Q(earliest_open_due__lt=today)))
+    width = len(keys)
     for row in rows:
-        found = counted.get(row[:len(keys)])
+        found = counted.get(row[:width])
         if found is not None:  # (a problem added between the two queries is counted by the next request)
-            found[1:1 + len(row) - len(keys)] = row[len(keys):]
+            found[1:1 + len(row) - width] = row[width:]
     return [(*key, *values[:3 if today is not None else 2]) for key, values in counted.items()]
 
 
@@ -584,11 +588,9 @@ def category_dashboard_for(*, user: User, code: str, round_code: str = "",
     row_label = "unit" if rnd else "both"
     board = Dashboard(title=f"{category.code} {category.name}", scope="category", units=units, today=today,
                       task_filter=task_filter, round=rnd)
-    # One aggregate feeds both tables: the category's problems by unit, kind and sub-category.
-    counted = _counted_by_category(units, family=family, by_unit=True, today=today)
-    per_unit = _category_units(units, category=category, row_label=row_label, counted=counted)
-    sub = _categories(units, category=category, counted=[(kind, cat, n, done)
-                                                         for _iu, kind, cat, n, done, _red in counted])
+    per_unit = _category_units(units, category=category, row_label=row_label,
+                               counted=_counted_by_category(units, family=family, by_unit=True, today=today))
+    sub = _categories(units, category=category, counted=_counted_by_category(units, family=family))
     problems, done = sum(r[1] for r in per_unit.rows), sum(r[2] for r in per_unit.rows)
     task_url = f"{reverse('reports:tasks')}?{urlencode(task_filter)}"
     overdue = _overdue_tasks(units, family=family, today=today)
@@ -615,23 +617,19 @@ def _overdue_tasks(units: list[UnitFacts], *, family: list[int], today: dt.date)
 
 
 def _category_units(units: list[UnitFacts], *, category: ProblemCategory, row_label: str,
-                    counted: list[tuple[int, str, int | None, int, int, int]]) -> Table:
+                    counted: list[tuple[int, int, int, int]]) -> Table:
     """This category's fed-back problems per unit, with completion and red, from ``counted``: (inspected unit,
-    kind, category id, problems, completed, red) rows."""
+    problems, completed, red) rows."""
     table = Table("category_units", _("各单位该类问题"), [_("单位"), _("该类反馈问题"), _("已完成"), _("完成率（%）"),
                                                    _("红灯问题")], chart="bar", series=[1, 2, 4],
                   colors=[BLUE, GREEN, RED])
-    rows: dict[int, dict[str, int]] = defaultdict(lambda: {"n": 0, "done": 0, "red": 0})
-    for iu_id, kind, _category_id, n, done, red in counted:
-        if kind == ProblemKind.FEEDBACK:
-            row = rows[iu_id]
-            row["n"], row["done"], row["red"] = row["n"] + n, row["done"] + done, row["red"] + red
+    rows = {iu_id: figures for iu_id, *figures in counted}
     entries = []
     for u in units:
         iu = u.inspected_unit
-        row = rows[iu.pk]
+        n, done, red = rows.get(iu.pk, (0, 0, 0))
         name = iu.unit.name if row_label == "unit" else f"{iu.unit.name}（{iu.round.name}）"
-        entries.append(([name, row["n"], row["done"], completion_rate(row["done"], row["n"]), row["red"]], iu))
+        entries.append(([name, n, done, completion_rate(done, n), red], iu))
     capped = row_label == "both" and len(entries) > CATEGORY_UNITS_SHOWN
     if capped:  # every round: most problems first
         entries.sort(key=lambda e: (-e[0][1], -e[0][4], e[0][0]))
