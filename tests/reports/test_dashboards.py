@@ -255,7 +255,12 @@ def test_the_whole_province_counted_without_selecting_its_units_gives_the_same_f
     w = round_with_history
     task = factories.task(prob=factories.problem(iu=w.iu_b), status=TaskStatus.SUBMITTED)
     CloseOut.objects.create(task=task, submitted_by=w["unit_lead_b"], submitted_at=dt.datetime(2026, 7, 1, tzinfo=dt.UTC))
-    factories.refresh_rollups([task.problem_id])
+    own = factories.problem(iu=w.iu_b)
+    factories.task(prob=own, status=TaskStatus.CLOSED)
+    factories.make_self_found(own)
+    long_term = factories.problem(iu=w.iu_b)  # basically complete: a long-term task under way
+    factories.task(prob=long_term, status=TaskStatus.IN_PROGRESS, kind="long_term", due=dt.date(2026, 12, 31))
+    factories.refresh_rollups([task.problem_id, own.pk, long_term.pk])
     board, _rounds = selectors.province_dashboard_for(user=w[Role.LEADER])
     assert board.units.everything
     units = selectors.unit_facts(InspectedUnit.objects.filter(pk__in=[w.iu_a.pk, w.iu_b.pk]), today=board.today)
@@ -268,6 +273,9 @@ def test_the_whole_province_counted_without_selecting_its_units_gives_the_same_f
 
     assert figures(by_ids) == (figures(board)[0], figures(board)[1][1:])  # the province adds its rounds table
     assert sum(row[1] for row in board.table("ageing_close_outs").rows) == 1  # the pending close-out
+    assert _card(board, "自查问题").sub == "已完成 1，不计入完成率"
+    assert _card(board, "逾期任务").value == 1 and _card(board, "黄灯任务").value == 1
+    assert "基本完成 1" in _card(board, "整改完成率").sub
 
 
 def test_the_province_lists_its_newest_rounds_each_summed_and_exports_every_one(world, client, frozen_today):

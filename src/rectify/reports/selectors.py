@@ -1,17 +1,19 @@
 """统计分析: dashboards of a round, a unit, an inspection team, a problem category and the province.
 
-Every figure comes from the read model (``rectification.rollups``: unit rollups and deadline-day counts,
-verified by ``rectify verify-rollups``) or from stored facts (tasks' close-out times and deadlines, pending
-close-outs, problems' categories) aggregated in SQL — never from a counter kept on the side. Each dashboard
-costs a fixed number of queries whatever the number of tasks:
+Every figure comes from the read model (``rectification.rollups``: unit rollups and deadline-day counts; the
+inspected units' problem counts kept by ``inspections``; all verified by ``rectify verify-rollups``) or from
+stored facts (tasks' close-out times and deadlines, pending close-outs) aggregated in SQL — never from a counter
+nothing checks. Each dashboard costs a fixed number of queries whatever the number of tasks:
 
 1. the inspected units in scope with their rollup row (which counts, among others, the tasks closed by their
-   original deadline: the on-time ranking) and problem counts;
+   original deadline: the on-time ranking) and the problem counts they keep (as ``UnitFacts``; the province, with
+   thousands of units, reads a row of values per unit and sums it instead);
 2. today's warning and overdue figures: the deadline-day counts from today on (each round's own yellow
    period), subtracted from the totals the rollup row keeps;
 3. tasks closed per Beijing day, or per month over more than a year (the burn-down) and 4. open tasks by
-   deadline day over the last 90 days (ageing), both counts of the read model; 5. pending close-outs by day
-   submitted (waiting); 6. problems by category, and completed ones by category.
+   deadline day over the last 90 days (ageing), both counts of the read model; 5. pending close-outs by how
+   long they have waited (waiting); 6. problems by category (the units' problem counts by category and kind),
+   and completed ones by category (the problems' rollups).
 
 Rule 25: nothing here ranks by the number of people held accountable; rankings are by rectification results.
 """
@@ -21,6 +23,7 @@ from __future__ import annotations
 import datetime as dt
 import heapq
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from operator import attrgetter
@@ -216,42 +219,56 @@ def unit_facts(units: QuerySet[InspectedUnit], *, today: dt.date, everything: bo
     result.everything = everything
     if not facts or not figures:
         return result
-    # Today's judgements from the days ahead only: what is past its deadline is the total less what is not yet.
-    # One aggregate without joins: each unit's counts from today on by measure, the days within the widest
-    # yellow period apart (each unit's own round decides which of them are yellow) — joining the rounds for
-    # their yellow periods and filtering each sum cost twice as much at 10^6 tasks.
-    widest = today + dt.timedelta(days=max(r.yellow_days for r in rounds.values()))
-    near = Case(When(day__lte=widest, then=F("day")), default=None, output_field=DateField())
-    ahead: dict[int, dict[str, int]] = defaultdict(lambda: dict.fromkeys(AHEAD, 0))
-    for pk, measure, day, n in (UnitDueCount.objects.filter(_in_units("inspected_unit_id", result),
-                                                            measure__in=SUMMED_MEASURES, day__gte=today)
-                                .annotate(near=near).order_by().values_list("inspected_unit_id", "measure", "near")
-                                .annotate(n=Sum("count"))):
-        row = ahead[pk]
-        row[measure] += n
-        if day is not None and measure in YELLOW_OF and (day - today).days <= facts[pk].inspected_unit.round.yellow_days:
-            row[YELLOW_OF[measure]] += n
-    none = dict.fromkeys(AHEAD, 0)
-    for pk, (problems, tasks, original) in totals.items():
-        f, row = facts[pk], ahead.get(pk, none)
-        # (max: a change committed between the two reads must not show a negative count for one request)
-        red, yel = max(0, problems - row[DueMeasure.PROBLEM]), row["yellow"]
-        f.by_warning = {k: v for k, v in (("red", red), ("yellow", yel), ("green", problems - red - yel)) if v}
-        f.tasks_yellow, f.open_tasks = row["tasks_yellow"], tasks
-        f.tasks_overdue = max(0, tasks - row[DueMeasure.TASK])
-        f.tasks_overdue_original = max(0, original - row[DueMeasure.TASK_ORIGINAL])
+    ahead = _days_ahead(result, yellow_days={pk: f.inspected_unit.round.yellow_days for pk, f in facts.items()},
+                        today=today)
+    for pk, unit_totals in totals.items():
+        f = facts[pk]
+        red, yel, green, f.tasks_yellow, f.tasks_overdue, f.tasks_overdue_original = _judged(unit_totals, ahead.get(pk))
+        f.by_warning = {k: v for k, v in (("red", red), ("yellow", yel), ("green", green)) if v}
+        f.open_tasks = unit_totals[1]
     for f in facts.values():  # from the read model: closed by the original deadline, and closed or past it
         f.due_or_closed = f.tasks_closed + f.tasks_overdue_original
     return result
 
 
-def _sum(units: list[UnitFacts], name: str) -> int:
-    return sum(getattr(u, name) for u in units)
+def _days_ahead(units: list[UnitFacts], *, yellow_days: dict[int, int], today: dt.date) -> dict[int, dict[str, int]]:
+    """Each unit's deadline-day counts from today on (``AHEAD``: by measure, and the yellow ones by each unit's
+    round's ``yellow_days``). One aggregate without joins: the days within the widest yellow period apart —
+    joining the rounds for their yellow periods and filtering each sum cost twice as much at 10^6 tasks."""
+    if not yellow_days:
+        return {}
+    widest = today + dt.timedelta(days=max(yellow_days.values()))
+    near = Case(When(day__lte=widest, then=F("day")), default=None, output_field=DateField())
+    ahead: dict[int, dict[str, int]] = defaultdict(lambda: dict.fromkeys(AHEAD, 0))
+    for pk, measure, day, n in (UnitDueCount.objects.filter(_in_units("inspected_unit_id", units),
+                                                            measure__in=SUMMED_MEASURES, day__gte=today)
+                                .annotate(near=near).order_by().values_list("inspected_unit_id", "measure", "near")
+                                .annotate(n=Sum("count"))):
+        row = ahead[pk]
+        row[measure] += n
+        if day is not None and measure in YELLOW_OF and (day - today).days <= yellow_days.get(pk, -1):
+            row[YELLOW_OF[measure]] += n
+    return ahead
 
 
-TOTALLED = ("problems", "completed", "basic", "incomplete", "tasks", "tasks_overdue", "tasks_yellow",
+NOTHING_AHEAD = dict.fromkeys(AHEAD, 0)
+
+
+def _judged(totals: tuple[int, int, int], ahead: dict[str, int] | None) -> tuple[int, int, int, int, int, int]:
+    """Today's judgements of a unit from its deadline-day totals (problems, tasks, tasks by the original
+    deadline) and its counts from today on: what is past its deadline is the total less what is not yet.
+    (red, yellow and green problems, yellow tasks, overdue tasks, overdue by the original deadline.)"""
+    problems, tasks, original = totals
+    row = ahead or NOTHING_AHEAD
+    # (max: a change committed between the two reads must not show a negative count for one request)
+    red, yellow = max(0, problems - row[DueMeasure.PROBLEM]), row["yellow"]
+    return (red, yellow, problems - red - yellow, row["tasks_yellow"], max(0, tasks - row[DueMeasure.TASK]),
+            max(0, original - row[DueMeasure.TASK_ORIGINAL]))
+
+
+TOTALLED = ("problems", "completed", "basic", "incomplete", "tasks", "tasks_closed", "tasks_overdue", "tasks_yellow",
             "tasks_extended", "tasks_overdue_original", "self_found", "self_found_completed", "on_time",
-            "due_or_closed")
+            "due_or_closed", "open_tasks")
 
 
 def _totals(units: list[UnitFacts]) -> dict[str, int]:
@@ -261,16 +278,14 @@ def _totals(units: list[UnitFacts]) -> dict[str, int]:
     return dict(zip(TOTALLED, map(sum, zip(*map(attrgetter(*TOTALLED), units), strict=True)), strict=True))
 
 
-def _burn_down(units: list[UnitFacts], *, today: dt.date) -> Table:
+def _burn_down(units: list[UnitFacts], *, today: dt.date, start: dt.date | None, tasks: int, closed: int) -> Table:
     """Open tasks of fed-back problems at the end of each day since the first feedback (of each month's last
     day when that is more than a year ago): all tasks less those closed by then (query 3, the read model's
-    close-out day or month counts). Tasks count from the feedback on; a reopened task counts as open again."""
+    close-out day or month counts). Tasks count from the feedback on (``start``: the first one); a reopened task
+    counts as open again. ``tasks``, ``closed``: the units' tasks, and those closed."""
     table = Table("burn_down", _("未销号任务数变化（燃尽）"), [_("日期"), _("未销号任务")], chart="line",
                   colors=[RED], note=_("以反馈日期起的全部整改任务减去截至当日已销号的任务；重新打开的任务重新计为未销号。"))
-    if not units:
-        return table
-    start = min(u.inspected_unit.feedback_date for u in units)
-    if start > today:
+    if start is None or start > today:
         return table
     span = (today - start).days
     by_month = span > BURN_DAILY_SPAN  # years of history: a point at each month's end, from the month counts
@@ -286,18 +301,16 @@ def _burn_down(units: list[UnitFacts], *, today: dt.date) -> Table:
     # Each count by the day it was closed, or by its month's first day: closed by a point once that is on or
     # before it (a month's closes all fall on or before its end, and on or before today).
     measure = DueMeasure.TASK_CLOSED_MONTH if by_month else DueMeasure.TASK_CLOSED
-    closed = dict(UnitDueCount.objects.filter(_in_units("inspected_unit_id", units), measure=measure)
+    by_day = dict(UnitDueCount.objects.filter(_in_units("inspected_unit_id", units), measure=measure)
                   .order_by().values("day").annotate(n=Sum("count")).values_list("day", "n"))
     # closed tasks without a close-out time (e.g. imported as closed) count as closed from the start
-    undated = _sum(units, "tasks_closed") - sum(closed.values())
-    total = _sum(units, "tasks")
-    cumulative, i = undated, 0
-    ordered = sorted(closed.items())
+    cumulative, i = closed - sum(by_day.values()), 0
+    ordered = sorted(by_day.items())
     for day in points:
         while i < len(ordered) and ordered[i][0] <= day:
             cumulative += ordered[i][1]
             i += 1
-        table.add([day.isoformat(), max(0, total - cumulative)])
+        table.add([day.isoformat(), max(0, tasks - cumulative)])
     return table
 
 
@@ -312,9 +325,9 @@ def _month_ends(start: dt.date, today: dt.date) -> list[dt.date]:
         first = following
 
 
-def _ageing(units: list[UnitFacts], *, today: dt.date, task_url: str) -> Table:
+def _ageing(units: list[UnitFacts], *, today: dt.date, task_url: str, open_tasks: int) -> Table:
     """Open tasks by how long they are past their deadline (query 5: deadline-day counts of the days the
-    bounded buckets span; the last bucket is the units' open tasks less those)."""
+    bounded buckets span; the last bucket is the units' ``open_tasks`` less those)."""
     table = Table("ageing_tasks", _("未销号任务账龄（按逾期天数）"), [_("逾期时长"), _("任务数")], chart="bar",
                   colors=[RED])
     counts = [0] * len(AGEING_BUCKETS)
@@ -322,7 +335,7 @@ def _ageing(units: list[UnitFacts], *, today: dt.date, task_url: str) -> Table:
     rows = list(UnitDueCount.objects.filter(_in_units("inspected_unit_id", units), measure=DueMeasure.TASK,
                                             day__gte=since)
                 .order_by().values("day").annotate(n=Sum("count")).values_list("day", "n"))
-    counts[-1] = max(0, _sum(units, "open_tasks") - sum(n for _day, n in rows))
+    counts[-1] = max(0, open_tasks - sum(n for _day, n in rows))
     for day, n in rows:
         late = (today - day).days
         for index, (low, high, _label) in enumerate(AGEING_BUCKETS):
@@ -335,7 +348,7 @@ def _ageing(units: list[UnitFacts], *, today: dt.date, task_url: str) -> Table:
     return table
 
 
-def _waiting(units: list[UnitFacts], *, today: dt.date) -> Table:
+def _waiting(units: list[UnitFacts], *, today: dt.date, round_codes: set[str]) -> Table:
     """Close-outs waiting for review by days waited (query 6): one count per bucket, each a range of submission
     times from Beijing midnights, so the index on (state, submitted_at) answers alone (grouping by the Beijing
     day converted every pending close-out's time: 21 ms at 10^6 tasks)."""
@@ -351,8 +364,8 @@ def _waiting(units: list[UnitFacts], *, today: dt.date) -> Table:
     counted = (CloseOut.objects.filter(_in_units("task__problem__inspected_unit_id", units),
                                        state=CloseOutState.PENDING).aggregate(**buckets))
     counts = [counted[f"b{index}"] for index in range(len(WAITING_BUCKETS))]
-    rounds = sorted({u.inspected_unit.round.code for u in units})
-    queue = reverse("rectification:review_queue") + (f"?round={rounds[0]}" if len(rounds) == 1 else "")
+    queue = reverse("rectification:review_queue") + (f"?round={next(iter(round_codes))}" if len(round_codes) == 1
+                                                      else "")
     for index, (_low, _high, label) in enumerate(WAITING_BUCKETS):
         table.add([_(label), counts[index]], queue)
     return table
@@ -432,10 +445,71 @@ def _with(url: str, **params: str) -> str:
 
 # --- the dashboard ---------------------------------------------------------------------------
 
+def _cards(sums: dict[str, int], *, units: int, waiting: Table, task_url: str) -> list[Card]:
+    """The figure cards of a dashboard from its ``sums`` (``TOTALLED`` and the problems by warning)."""
+    problems, completed = sums["problems"], sums["completed"]
+    return [
+        Card(_("被巡视单位（次）"), units, url=None),  # a unit inspected in two rounds counts twice
+        Card(_("反馈问题"), problems, sub=_("整改任务 %(n)s 项") % {"n": sums["tasks"]}),
+        Card(_("整改完成率"), f"{completion_rate(completed, problems)}%", tone="success",
+             sub=_("已完成 %(c)s · 基本完成 %(b)s · 未完成 %(i)s") % {
+                 "c": completed, "b": sums["basic"], "i": sums["incomplete"]}),
+        Card(_("逾期任务"), sums["tasks_overdue"], url=_with(task_url, warning="red"), tone="danger",
+             sub=_("红灯问题 %(n)s 个") % {"n": sums["red"]}),
+        Card(_("黄灯任务"), sums["tasks_yellow"], url=_with(task_url, warning="yellow"), tone="warning",
+             sub=_("黄灯问题 %(n)s 个") % {"n": sums["yellow"]}),
+        Card(_("经批准延期的任务"), sums["tasks_extended"], url=_with(task_url, warning="all", extended="1"),
+             sub=_("按原定时限逾期 %(n)s 项，单独统计") % {"n": sums["tasks_overdue_original"]}),
+        Card(_("待审核的销号申请"), sum(row[1] for row in waiting.rows), url=waiting.links[0] if waiting.links else None,
+             sub=_("已等待 15 天以上 %(n)s 项") % {"n": sum(row[1] for row in waiting.rows[-2:])}),
+        Card(_("自查问题"), sums["self_found"],
+             sub=_("已完成 %(n)s，不计入完成率") % {"n": sums["self_found_completed"]}),
+    ]
+
+
+def _report_card(refs: list[UnitRef], *, ids: QuerySet[InspectedUnit] | list[int], round_codes: set[str],
+                 today: dt.date) -> Card:
+    """The units red or yellow for a missing report (their rounds' report cycles)."""
+    colours = cycle_selectors.report_colours(units=refs, ids=ids, today=today)  # type: ignore[arg-type]
+    cycles_url = (reverse("reports:cycles", args=[next(iter(round_codes))]) if len(round_codes) == 1
+                  else reverse("reports:cycles_index"))
+    return Card(_("报告逾期未报的单位"), colours["red"] + colours["yellow"], url=cycles_url,
+                tone="danger" if colours["red"] else "warning",
+                sub=_("超过宽限期 %(red)s · 宽限期内 %(yellow)s") % colours)
+
+
+# A ranked unit: its row's label, its round's and organisation's codes (the ledger link), tasks closed on time,
+# tasks closed or past their original deadline, completed and fed-back problems.
+Ranked = tuple[str, str, str, int, int, int, int]
+
+
+def _ranking(entries: Iterable[Ranked], *, lowest: int | None = None) -> Table:
+    """The on-time close-out ranking, best first; or, with ``lowest``, the units with the lowest rates only
+    (integer keys: a province ranks thousands of units)."""
+    table = Table("on_time", _("按期销号率排名"), [_("单位"), _("按期销号率（%）"), _("按期销号任务"),
+                                               _("已销号或已到原定时限的任务"), _("问题完成率（%）")], chart="hbar",
+                  series=[1], colors=[GREEN],
+                  note=_("按期销号率 = 在原定完成时限当日或之前销号的任务 ÷ 已销号或原定时限已过的任务。"
+                         "排名只看整改成效，不以问责人数排名（规则25）。"))
+    entries = list(entries)
+    if lowest is not None and len(entries) > lowest:
+        ranked = heapq.nsmallest(lowest, entries, key=lambda e: (completion_hundredths(e[3], e[4]),
+                                                                 completion_hundredths(e[5], e[6]), e[0]))[::-1]
+        table.title = _("按期销号率最低的%(n)s个单位") % {"n": lowest}
+    else:
+        ranked = sorted(entries, key=lambda e: (-completion_hundredths(e[3], e[4]),
+                                                -completion_hundredths(e[5], e[6]), e[0]))
+    for label, round_code, unit_code, on_time, due_or_closed, completed, problems in ranked:
+        table.add([label, completion_rate(on_time, due_or_closed), on_time, due_or_closed,
+                   completion_rate(completed, problems)],
+                  reverse("rectification:ledger", args=[round_code, unit_code]))
+    return table
+
+
 def build(*, title: str, scope: str, units: list[UnitFacts], today: dt.date, task_filter: dict[str, str],
           row_label: str = "unit") -> Dashboard:
     """The cards and tables of a dashboard over ``units``. ``row_label`` names each unit's row by its unit
-    ("unit") or by its round ("round": a unit's page across rounds)."""
+    ("unit"), by its round ("round": a unit's page across rounds) or by both."""
     board = Dashboard(title=title, scope=scope, units=units, today=today, task_filter=task_filter)
     task_url = f"{reverse('reports:tasks')}?{urlencode(task_filter)}"
 
@@ -452,35 +526,14 @@ def build(*, title: str, scope: str, units: list[UnitFacts], today: dt.date, tas
         return reverse("rectification:ledger", args=[iu.round.code, iu.unit.code])
 
     sums = _totals(units)
+    for colour in ("red", "yellow", "green"):
+        sums[colour] = sum(u.by_warning.get(colour, 0) for u in units)
     problems, completed = sums["problems"], sums["completed"]
-    red = sum(u.by_warning.get("red", 0) for u in units)
-    yellow = sum(u.by_warning.get("yellow", 0) for u in units)
-    green = sum(u.by_warning.get("green", 0) for u in units)
-    waiting = _waiting(units, today=today)
-    board.cards = [
-        Card(_("被巡视单位（次）"), len(units), url=None),  # a unit inspected in two rounds counts twice
-        Card(_("反馈问题"), problems, sub=_("整改任务 %(n)s 项") % {"n": sums["tasks"]}),
-        Card(_("整改完成率"), f"{completion_rate(completed, problems)}%", tone="success",
-             sub=_("已完成 %(c)s · 基本完成 %(b)s · 未完成 %(i)s") % {
-                 "c": completed, "b": sums["basic"], "i": sums["incomplete"]}),
-        Card(_("逾期任务"), sums["tasks_overdue"], url=_with(task_url, warning="red"), tone="danger",
-             sub=_("红灯问题 %(n)s 个") % {"n": red}),
-        Card(_("黄灯任务"), sums["tasks_yellow"], url=_with(task_url, warning="yellow"), tone="warning",
-             sub=_("黄灯问题 %(n)s 个") % {"n": yellow}),
-        Card(_("经批准延期的任务"), sums["tasks_extended"], url=_with(task_url, warning="all", extended="1"),
-             sub=_("按原定时限逾期 %(n)s 项，单独统计") % {"n": sums["tasks_overdue_original"]}),
-        Card(_("待审核的销号申请"), sum(row[1] for row in waiting.rows), url=waiting.links[0] if waiting.links else None,
-             sub=_("已等待 15 天以上 %(n)s 项") % {"n": sum(row[1] for row in waiting.rows[-2:])}),
-        Card(_("自查问题"), sums["self_found"],
-             sub=_("已完成 %(n)s，不计入完成率") % {"n": sums["self_found_completed"]}),
-    ]
-    colours = cycle_selectors.report_colours(units=[u.inspected_unit for u in units], ids=_ids(units), today=today)
-    rounds = {u.inspected_unit.round.code for u in units}
-    cycles_url = (reverse("reports:cycles", args=[rounds.pop()]) if len(rounds) == 1
-                  else reverse("reports:cycles_index"))
-    board.cards.append(Card(_("报告逾期未报的单位"), colours["red"] + colours["yellow"], url=cycles_url,
-                            tone="danger" if colours["red"] else "warning",
-                            sub=_("超过宽限期 %(red)s · 宽限期内 %(yellow)s") % colours))
+    round_codes = {u.inspected_unit.round.code for u in units}
+    waiting = _waiting(units, today=today, round_codes=round_codes)
+    board.cards = [*_cards(sums, units=len(units), waiting=waiting, task_url=task_url),
+                   _report_card([u.inspected_unit for u in units], ids=_ids(units), round_codes=round_codes,
+                                today=today)]
 
     progress = Table("progress", _("各单位问题整改状态"), [
         _("单位"), str(TaskStatus.PENDING.label), str(TaskStatus.IN_PROGRESS.label), str(TaskStatus.SUBMITTED.label),
@@ -494,9 +547,10 @@ def build(*, title: str, scope: str, units: list[UnitFacts], today: dt.date, tas
     extended = Table("extended", _("逾期与延期任务"), [_("单位"), _("逾期任务（按现行时限）"),
                                                   _("逾期任务（按原定时限）"), _("经批准延期")], chart="bar",
                      colors=[RED, "#e67e22", GREY], note=_("延期任务单独统计：按原定时限的逾期数保留延期前的记录（规则3）。"))
-    # The province page keeps the round summary, the rankings and the distributions: its per-unit tables would
+    # The province keeps the round summary, the rankings and the distributions: its per-unit tables would
     # list thousands of rows, so they are not built (each round's page has them).
-    for u in units if scope != "province" else ():
+    per_unit = [progress, warnings, kinds, extended] if scope != "province" else []
+    for u in units if per_unit else ():
         link = ledger(u)
         status = [u.by_status.get(s, 0) for s in STATUS_VALUES]
         progress.add([label(u), *status, u.rate], link)
@@ -506,30 +560,20 @@ def build(*, title: str, scope: str, units: list[UnitFacts], today: dt.date, tas
                   link)
         extended.add([label(u), u.tasks_overdue, u.tasks_overdue_original, u.tasks_extended],
                       _with(task_url, inspected_unit=str(u.inspected_unit.pk), warning="red"))
-    if scope != "province":
+    if per_unit:
         progress.total = [_("合计"), *[sum(u.by_status.get(s, 0) for u in units) for s in STATUS_VALUES],
                           completion_rate(completed, problems)]
-        warnings.total = [_("合计"), red, yellow, green]
+        warnings.total = [_("合计"), sums["red"], sums["yellow"], sums["green"]]
         kinds.total = [_("合计"), problems, completed, sums["self_found"], sums["self_found_completed"]]
         extended.total = [_("合计"), sums["tasks_overdue"], sums["tasks_overdue_original"], sums["tasks_extended"]]
 
-    ranking = Table("on_time", _("按期销号率排名"), [_("单位"), _("按期销号率（%）"), _("按期销号任务"),
-                                                 _("已销号或已到原定时限的任务"), _("问题完成率（%）")], chart="hbar",
-                    series=[1], colors=[GREEN],
-                    note=_("按期销号率 = 在原定完成时限当日或之前销号的任务 ÷ 已销号或原定时限已过的任务。"
-                           "排名只看整改成效，不以问责人数排名（规则25）。"))
-    if scope == "province" and len(units) > PROVINCE_RANKING:
-        ranked = heapq.nsmallest(PROVINCE_RANKING, units, key=lambda u: (
-            completion_hundredths(u.on_time, u.due_or_closed), completion_hundredths(u.completed, u.problems),
-            label(u)))[::-1]
-        ranking.title = _("按期销号率最低的%(n)s个单位") % {"n": PROVINCE_RANKING}
-    else:
-        ranked = sorted(units, key=lambda u: (-u.on_time_rate, -u.rate, label(u)))
-    for u in ranked:
-        ranking.add([label(u), u.on_time_rate, u.on_time, u.due_or_closed, u.rate], ledger(u))
-
-    per_unit = [progress, warnings, kinds, extended] if scope != "province" else []
-    board.tables = [*per_unit[:2], _burn_down(units, today=today), ranking, _ageing(units, today=today, task_url=task_url),
+    ranking = _ranking(((label(u), u.inspected_unit.round.code, u.inspected_unit.unit.code, u.on_time, u.due_or_closed,
+                         u.completed, u.problems) for u in units),
+                       lowest=PROVINCE_RANKING if scope == "province" else None)
+    start = min((u.inspected_unit.feedback_date for u in units), default=None)
+    board.tables = [*per_unit[:2], _burn_down(units, today=today, start=start, tasks=sums["tasks"],
+                                              closed=sums["tasks_closed"]),
+                    ranking, _ageing(units, today=today, task_url=task_url, open_tasks=sums["open_tasks"]),
                     waiting, _categories(units), *per_unit[2:]]
     return board
 
@@ -642,52 +686,86 @@ def _category_units(units: list[UnitFacts], *, category: ProblemCategory, row_la
     return table
 
 
-@dataclass
-class RoundLine:
-    round: InspectionRound
-    units: int
-    problems: int
-    completed: int
-    rate: Decimal
-    red: int
-    tasks_overdue: int
-    on_time_rate: Decimal
+# What the province reads of each unit: no figures object per unit (4,000 of them, each with its dicts, cost
+# more than the queries), a tuple of the values its sums, ranking and report card need.
+PROVINCE_VALUES = ("pk", "round_id", "feedback_date", "unit__code", "unit__name", "fed_back_problems",
+                   "self_found_problems", "rollup__completed", "rollup__basic", "rollup__tasks", "rollup__tasks_closed",
+                   "rollup__tasks_extended", "rollup__tasks_closed_on_time", "rollup__self_found_completed",
+                   *(f"rollup__{name}" for name in DUE_TOTALS))
 
 
 def province_dashboard_for(*, user: User, today: dt.date | None = None) -> tuple[Dashboard, Table]:
-    """The leader's one page: every round in scope summarised, and every unit's figures (units with the
-    lowest on-time rate ranked)."""
+    """The leader's one page: every round in scope summarised, and the figures of every unit summed (the units
+    with the lowest on-time rate ranked). The same figures as ``build`` over every unit's ``UnitFacts`` (a test
+    holds them equal), from one row of values per unit: its rollup's sums, and today's judgements from its
+    deadline-day counts ahead (query 2)."""
     today = today or clock.today()
-    units = unit_facts(inspection_selectors.inspected_units_for(user=user), today=today,
-                       everything=account_selectors.sees_every_unit(user))
-    board = build(title=_("全省整改总览"), scope="province", units=units, today=today, task_filter={},
-                  row_label="both")
-    rounds = Table("rounds", _("各轮次整改情况"), [_("轮次"), _("被巡视单位"), _("反馈问题"), _("已完成"),
-                                             _("完成率（%）"), _("红灯问题"), _("逾期任务"), _("按期销号率（%）")],
-                   chart="bar", series=[4, 7], colors=[GREEN, BLUE])
-    # Each round's sums in one pass over the units: problems, completed, red problems, overdue tasks, tasks
-    # closed on time, and tasks closed or past their original deadline.
-    per_round: dict[int, list[Any]] = {}
-    for u in units:
-        rnd = u.inspected_unit.round
-        sums = per_round.get(rnd.pk)
-        if sums is None:
-            sums = per_round[rnd.pk] = [rnd, 0, 0, 0, 0, 0, 0, 0]
-        sums[1] += 1
-        sums[2] += u.problems
-        sums[3] += u.completed
-        sums[4] += u.by_warning.get("red", 0)
-        sums[5] += u.tasks_overdue
-        sums[6] += u.on_time
-        sums[7] += u.due_or_closed
+    scope = inspection_selectors.inspected_units_for(user=user)
+    rounds = {r.pk: r for r in InspectionRound.objects.filter(pk__in=scope.values("round_id"))}
+    rows = list(scope.order_by("-round__start_date", "unit__path").values_list(*PROVINCE_VALUES))
+    selection = UnitList()
+    selection.ids = scope.order_by().values("pk") if len(rows) > MANY_UNITS else [row[0] for row in rows]
+    selection.everything = account_selectors.sees_every_unit(user)
+    ahead = _days_ahead(selection, yellow_days={row[0]: rounds[row[1]].yellow_days for row in rows}, today=today)
+    sums = dict.fromkeys((*TOTALLED, "red", "yellow", "green"), 0)
+    per_round: dict[int, list[int]] = {}  # units, problems, completed, red, overdue tasks, on time, due or closed
+    refs: list[UnitRef] = []
+    ranked: list[Ranked] = []
+    for (pk, round_id, feedback_date, code, name, problems, self_found, completed, basic, tasks, closed, extended,
+         on_time, self_found_completed, *due_totals) in rows:
+        rnd = rounds[round_id]
+        refs.append(UnitRef(pk, round_id, rnd, OrgRef(code, name), feedback_date, None))
+        if tasks is None:  # no task yet: every problem pending, incomplete and without a warning
+            completed = basic = tasks = closed = extended = on_time = self_found_completed = 0
+            red = yellow = green = tasks_yellow = overdue = overdue_original = open_tasks = 0
+        else:
+            red, yellow, green, tasks_yellow, overdue, overdue_original = _judged(due_totals, ahead.get(pk))
+            open_tasks = due_totals[1]
+        due_or_closed = closed + overdue_original
+        for key, value in (("problems", problems), ("completed", completed), ("basic", basic), ("tasks", tasks),
+                           ("tasks_closed", closed), ("tasks_overdue", overdue), ("tasks_yellow", tasks_yellow),
+                           ("tasks_extended", extended), ("tasks_overdue_original", overdue_original),
+                           ("self_found", self_found), ("self_found_completed", self_found_completed),
+                           ("on_time", on_time), ("due_or_closed", due_or_closed), ("open_tasks", open_tasks),
+                           ("red", red), ("yellow", yellow), ("green", green)):
+            sums[key] += value
+        line = per_round.get(round_id)
+        if line is None:
+            line = per_round[round_id] = [0] * 7
+        line[0] += 1
+        line[1] += problems
+        line[2] += completed
+        line[3] += red
+        line[4] += overdue
+        line[5] += on_time
+        line[6] += due_or_closed
+        ranked.append((f"{name}（{rnd.name}）", rnd.code, code, on_time, due_or_closed, completed, problems))
+    sums["incomplete"] = sums["problems"] - sums["completed"] - sums["basic"]
+
+    board = Dashboard(title=_("全省整改总览"), scope="province", units=selection, today=today, task_filter={})
+    task_url = f"{reverse('reports:tasks')}?"
+    round_codes = {rounds[round_id].code for round_id in per_round}
+    waiting = _waiting(selection, today=today, round_codes=round_codes)
+    board.cards = [*_cards(sums, units=len(rows), waiting=waiting, task_url=task_url),
+                   _report_card(refs, ids=selection.ids, round_codes=round_codes, today=today)]
+    table = Table("rounds", _("各轮次整改情况"), [_("轮次"), _("被巡视单位"), _("反馈问题"), _("已完成"),
+                                            _("完成率（%）"), _("红灯问题"), _("逾期任务"), _("按期销号率（%）")],
+                  chart="bar", series=[4, 7], colors=[GREEN, BLUE])
     if len(per_round) > PROVINCE_ROUNDS_SHOWN:  # newest first; the export has every round
-        rounds.shown = PROVINCE_ROUNDS_SHOWN
-    for index, (rnd, n, problems, completed, red, overdue, on_time, due_or_closed) in enumerate(per_round.values()):
-        rounds.add([rnd.name, n, problems, completed, completion_rate(completed, problems), red, overdue,
-                    completion_rate(on_time, due_or_closed)],
-                   reverse("reports:round", args=[rnd.code]) if index < PROVINCE_ROUNDS_SHOWN else None)
-    board.tables = [rounds, *board.tables]
-    return board, rounds
+        table.shown = PROVINCE_ROUNDS_SHOWN
+    for index, (round_id, (units, problems, completed, red, overdue, on_time, due_or_closed)) in enumerate(
+            per_round.items()):
+        rnd = rounds[round_id]
+        table.add([rnd.name, units, problems, completed, completion_rate(completed, problems), red, overdue,
+                   completion_rate(on_time, due_or_closed)],
+                  reverse("reports:round", args=[rnd.code]) if index < PROVINCE_ROUNDS_SHOWN else None)
+    start = min((ref.feedback_date for ref in refs), default=None)
+    board.tables = [table, _burn_down(selection, today=today, start=start, tasks=sums["tasks"],
+                                      closed=sums["tasks_closed"]),
+                    _ranking(ranked, lowest=PROVINCE_RANKING),
+                    _ageing(selection, today=today, task_url=task_url, open_tasks=sums["open_tasks"]),
+                    waiting, _categories(selection)]
+    return board, table
 
 
 def completion_labels() -> dict[str, str]:
