@@ -78,8 +78,10 @@ AGEING_BUCKETS = ((None, 0, gettext_noop("未到期")), (1, 7, gettext_noop("逾
 WAITING_BUCKETS = ((0, 3, gettext_noop("3天以内")), (4, 7, gettext_noop("4–7天")), (8, 14, gettext_noop("8–14天")),
                    (15, 30, gettext_noop("15–30天")), (31, None, gettext_noop("30天以上")))
 DUE_TOTALS = ("problem_due_total", "task_due_total", "task_original_due_total")  # UnitRollup, as SUMMED_MEASURES
-SUMMED_MEASURES = (DueMeasure.PROBLEM, DueMeasure.TASK, DueMeasure.TASK_ORIGINAL)  # not the close-out days
-YELLOW_OF = {DueMeasure.PROBLEM: "yellow", DueMeasure.TASK: "tasks_yellow"}  # the yellow ones of a measure
+# (plain strings: rows are keyed by them thousands of times a page, and an enum member hashes in Python)
+PROBLEM_DUE, TASK_DUE, TASK_ORIGINAL_DUE = DueMeasure.PROBLEM.value, DueMeasure.TASK.value, DueMeasure.TASK_ORIGINAL.value
+SUMMED_MEASURES = (PROBLEM_DUE, TASK_DUE, TASK_ORIGINAL_DUE)  # not the close-out days
+YELLOW_OF = {PROBLEM_DUE: "yellow", TASK_DUE: "tasks_yellow"}  # the yellow ones of a measure
 AHEAD = (*SUMMED_MEASURES, *YELLOW_OF.values())  # what unit_facts sums from today on
 BURN_POINTS = 60  # at most this many points on the burn-down line
 BURN_DAILY_SPAN = 366  # a burn-down over more days than this has a point at each month's end
@@ -261,9 +263,9 @@ def _judged(totals: tuple[int, int, int], ahead: dict[str, int] | None) -> tuple
     problems, tasks, original = totals
     row = ahead or NOTHING_AHEAD
     # (max: a change committed between the two reads must not show a negative count for one request)
-    red, yellow = max(0, problems - row[DueMeasure.PROBLEM]), row["yellow"]
-    return (red, yellow, problems - red - yellow, row["tasks_yellow"], max(0, tasks - row[DueMeasure.TASK]),
-            max(0, original - row[DueMeasure.TASK_ORIGINAL]))
+    red, yellow = max(0, problems - row[PROBLEM_DUE]), row["yellow"]
+    return (red, yellow, problems - red - yellow, row["tasks_yellow"], max(0, tasks - row[TASK_DUE]),
+            max(0, original - row[TASK_ORIGINAL_DUE]))
 
 
 TOTALLED = ("problems", "completed", "basic", "incomplete", "tasks", "tasks_closed", "tasks_overdue", "tasks_yellow",
@@ -694,6 +696,11 @@ PROVINCE_VALUES = ("pk", "round_id", "feedback_date", "unit__code", "unit__name"
                    *(f"rollup__{name}" for name in DUE_TOTALS))
 
 
+PROVINCE_SUMMED = ("problems", "completed", "basic", "tasks", "tasks_closed", "tasks_overdue", "tasks_yellow",
+                   "tasks_extended", "tasks_overdue_original", "self_found", "self_found_completed", "on_time",
+                   "due_or_closed", "open_tasks", "red", "yellow", "green")
+
+
 def province_dashboard_for(*, user: User, today: dt.date | None = None) -> tuple[Dashboard, Table]:
     """The leader's one page: every round in scope summarised, and the figures of every unit summed (the units
     with the lowest on-time rate ranked). The same figures as ``build`` over every unit's ``UnitFacts`` (a test
@@ -707,10 +714,10 @@ def province_dashboard_for(*, user: User, today: dt.date | None = None) -> tuple
     selection.ids = scope.order_by().values("pk") if len(rows) > MANY_UNITS else [row[0] for row in rows]
     selection.everything = account_selectors.sees_every_unit(user)
     ahead = _days_ahead(selection, yellow_days={row[0]: rounds[row[1]].yellow_days for row in rows}, today=today)
-    sums = dict.fromkeys((*TOTALLED, "red", "yellow", "green"), 0)
     per_round: dict[int, list[int]] = {}  # units, problems, completed, red, overdue tasks, on time, due or closed
     refs: list[UnitRef] = []
     ranked: list[Ranked] = []
+    summed: list[tuple[int, ...]] = []  # each unit's PROVINCE_SUMMED, added up column by column at the end
     for (pk, round_id, feedback_date, code, name, problems, self_found, completed, basic, tasks, closed, extended,
          on_time, self_found_completed, *due_totals) in rows:
         rnd = rounds[round_id]
@@ -722,13 +729,8 @@ def province_dashboard_for(*, user: User, today: dt.date | None = None) -> tuple
             red, yellow, green, tasks_yellow, overdue, overdue_original = _judged(due_totals, ahead.get(pk))
             open_tasks = due_totals[1]
         due_or_closed = closed + overdue_original
-        for key, value in (("problems", problems), ("completed", completed), ("basic", basic), ("tasks", tasks),
-                           ("tasks_closed", closed), ("tasks_overdue", overdue), ("tasks_yellow", tasks_yellow),
-                           ("tasks_extended", extended), ("tasks_overdue_original", overdue_original),
-                           ("self_found", self_found), ("self_found_completed", self_found_completed),
-                           ("on_time", on_time), ("due_or_closed", due_or_closed), ("open_tasks", open_tasks),
-                           ("red", red), ("yellow", yellow), ("green", green)):
-            sums[key] += value
+        summed.append((problems, completed, basic, tasks, closed, overdue, tasks_yellow, extended, overdue_original,
+                       self_found, self_found_completed, on_time, due_or_closed, open_tasks, red, yellow, green))
         line = per_round.get(round_id)
         if line is None:
             line = per_round[round_id] = [0] * 7
@@ -740,6 +742,8 @@ def province_dashboard_for(*, user: User, today: dt.date | None = None) -> tuple
         line[5] += on_time
         line[6] += due_or_closed
         ranked.append((f"{name}（{rnd.name}）", rnd.code, code, on_time, due_or_closed, completed, problems))
+    sums = dict(zip(PROVINCE_SUMMED, map(sum, zip(*summed, strict=True)) if summed else [0] * len(PROVINCE_SUMMED),
+                    strict=True))
     sums["incomplete"] = sums["problems"] - sums["completed"] - sums["basic"]
 
     board = Dashboard(title=_("全省整改总览"), scope="province", units=selection, today=today, task_filter={})
