@@ -41,7 +41,12 @@ class Table:
 
     @property
     def page_row_links(self) -> list[tuple[list[Any], str | None]]:
-        return self.row_links[:self.shown] if self.shown is not None else self.row_links
+        """The rows the page lists, with their links (the first ``shown``: a category across rounds has 4,000)."""
+        if self.shown is None:
+            return self.row_links
+        links = self.links[:self.shown]
+        return list(zip(self.rows[:self.shown], links + [None] * (len(self.rows[:self.shown]) - len(links)),
+                        strict=True))
 
     @property
     def rows_not_shown(self) -> int:
