@@ -203,6 +203,16 @@ def test_a_categorys_overdue_card_sums_the_overdue_tasks_of_its_red_problems_as_
     assert client.get(overdue.url).context["page_obj"].paginator.count == 4
 
 
+def test_a_category_none_of_whose_problems_is_in_scope_shows_an_empty_page(round_with_history, client):
+    """A round without problems of the category, or a unit lead whose unit has none: zero everywhere, no error."""
+    w = round_with_history
+    board = selectors.category_dashboard_for(user=w[Role.COMMISSION], code="1", round_code=w.round.code)
+    assert [c.value for c in board.cards] == [0, 0, "0.00%", 0, 0]
+    client.force_login(w[Role.UNIT_LEAD])
+    response = client.get(reverse("reports:category", args=["1"]))
+    assert response.status_code == 200 and _card(response.context["board"], "逾期任务").value == 0
+
+
 def test_a_problem_moved_to_another_category_takes_its_completion_with_it(round_with_history):
     """Counts by category read the category from the problems' rollups: editing a closed problem's category
     moves its problem and its completion to the new category on every page at once."""

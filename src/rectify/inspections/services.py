@@ -596,7 +596,8 @@ def problems_write_batch(
         problem.set_number(number)
         rows.append(problem)
     Problem.objects.bulk_create(rows, batch_size=BATCH)
-    # The counts by category: the new problems, and those the batch moves to another category (read before).
+    # The counts by category: the new problems, and those the batch moves to another category (read before the
+    # moves are written; counted after, so that a recount, if the stored counts had drifted, sees them).
     added, removed = Counter((p.kind, p.category_id) for p in rows), Counter()
     moving = {pk: values["category_id"] for pk, values in changed if "category_id" in values}
     moving_ids = list(moving)
@@ -606,7 +607,6 @@ def problems_write_batch(
             if category != moving[pk]:
                 added[(kind, moving[pk])] += 1
                 removed[(kind, category)] += 1
-    problems_counted(inspected_unit.pk, added, removed)
     by_fields: dict[tuple[str, ...], list[Problem]] = {}
     for pk, values in changed:
         if set(values) - (allowed - {"kind"}):  # a problem's kind never changes through a batch
@@ -620,6 +620,7 @@ def problems_write_batch(
     ids = [pk for pk, _values in changed]
     for start in range(0, len(ids), BATCH):
         Problem.objects.filter(pk__in=ids[start:start + BATCH]).update(version=F("version") + 1)
+    problems_counted(inspected_unit.pk, added, removed)
     return {identifier_key(number): pk for number, pk in
             Problem.objects.filter(inspected_unit=inspected_unit).values_list("number", "id")}
 
@@ -643,7 +644,9 @@ def problems_counted(inspected_unit_id: int, added: Counter[tuple[str, int | Non
     by_kind: Counter[str] = Counter()
     for (kind, _category), n in change.items():
         by_kind[kind] += n
-    locked = InspectedUnit.objects.select_for_update().filter(pk=inspected_unit_id)
+    # (FOR NO KEY UPDATE: a plain FOR UPDATE would wait on, and deadlock with, a transaction whose new rows refer
+    # to the unit — PostgreSQL checks their foreign keys with FOR KEY SHARE when it commits)
+    locked = InspectedUnit.objects.select_for_update(no_key=True).filter(pk=inspected_unit_id)
     list(locked.values_list("pk", flat=True))
     if any(by_kind.values()):
         locked.update(**{PROBLEM_COUNTS[kind]: F(PROBLEM_COUNTS[kind]) + n for kind, n in by_kind.items() if n})
@@ -667,8 +670,10 @@ def problem_counts_recount(*, inspected_unit_ids: Iterable[int] | None = None) -
     units = InspectedUnit.objects.all()
     if inspected_unit_ids is not None:
         units = units.filter(pk__in=list(inspected_unit_ids))
-    wrong = inspection_selectors.problem_count_drift(units)
     with transaction.atomic():
+        # the units first, in order, as problems_counted does: a problem created meanwhile waits for the recount
+        list(units.select_for_update(no_key=True).order_by("pk").values_list("pk", flat=True))
+        wrong = inspection_selectors.problem_count_drift(units)
         for pk, (by_kind, by_category) in wrong.items():
             InspectedUnit.objects.filter(pk=pk).update(**by_kind)
             ProblemCount.objects.filter(inspected_unit_id=pk).delete()
