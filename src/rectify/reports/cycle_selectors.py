@@ -21,10 +21,9 @@ from rectify.reports.cycles import (
     UnitCycles,
     all_cycles,
     default_policy,
-    earliest_missing,
     first_cycle,
-    missing_colour,
     policy_of,
+    unit_colour,
     unit_cycles,
 )
 from rectify.reports.models import ReportPolicy, UnitReport
@@ -153,32 +152,21 @@ def report_colours(*, units: list[InspectedUnit], today: dt.date,
         filed[unit_id].add((kind, cycle))
     counts = {"red": 0, "yellow": 0, "green": 0}
     shared: dict[tuple[int, dt.date], list[Cycle]] = {}
-    # Units of a round fed back on the same day that filed the same reports (most: none) share one colour;
-    # units missing the same report share one judgement.
+    # Units of a round fed back on the same day that filed the same reports (most: none) share one colour.
     colours: dict[tuple[int, dt.date, frozenset[tuple[str, int]]], str] = {}
-    judged: dict[tuple[int, dt.date, tuple[str, int]], str] = {}
     nothing: frozenset[tuple[str, int]] = frozenset()
     for iu in units:
         key = (iu.round_id, iu.feedback_date)
-        reports = filed.get(iu.pk)
-        memo = (*key, frozenset(reports) if reports else nothing)
-        colour = colours.get(memo)
+        reports = frozenset(filed.get(iu.pk, nothing))
+        colour = colours.get((*key, reports))
         if colour is None:
             policy = policies[iu.round_id]
             if reports:
                 if key not in shared:
                     shared[key] = all_cycles(iu, policy)
-                missing = earliest_missing(shared[key], reports, today=today)
-            else:  # nothing filed: the first cycle is missing once it is due
-                first = first_cycle(iu, policy)
-                missing = first if first.due < today else None
-            if missing is None:
-                colour = "green"
-            else:
-                seen = (*key, missing.key)
-                if seen not in judged:
-                    judged[seen] = missing_colour(missing, policy=policy, today=today)
-                colour = judged[seen]
-            colours[memo] = colour
+                cycles = shared[key]
+            else:  # nothing filed: the first cycle is the earliest missing once it is due
+                cycles = [first_cycle(iu, policy)]
+            colour = colours[(*key, reports)] = unit_colour(cycles, reports, policy=policy, today=today)
         counts[colour] += 1
     return counts

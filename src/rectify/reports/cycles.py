@@ -176,30 +176,20 @@ def unit_cycles(iu: InspectedUnit, reports: list[UnitReport], *, policy: ReportP
 
 
 def unit_colour(cycles: list[Cycle], filed: set[tuple[str, int]], *, policy: ReportPolicy, today: dt.date) -> str:
-    """``unit_cycles(…).colour`` without judging every cycle: ``cycles`` sorted by due date (``all_cycles``), the
-    keys of the reports filed. The earliest missing report is the latest one, so it alone sets the colour."""
-    missing = earliest_missing(cycles, filed, today=today)
-    return "green" if missing is None else missing_colour(missing, policy=policy, today=today)
-
-
-def missing_colour(cycle: Cycle, *, policy: ReportPolicy, today: dt.date) -> str:
-    """The colour of a unit whose earliest missing report is this cycle's."""
-    return judge(cycle, None, policy=policy, today=today).colour or "green"
-
-
-def earliest_missing(cycles: list[Cycle], filed: set[tuple[str, int]], *, today: dt.date) -> Cycle | None:
-    """The first cycle (``cycles`` by due date) due before today whose report was not filed, if any."""
+    """``unit_cycles(…).colour`` without judging every cycle: ``cycles`` sorted by due date (``all_cycles``, or
+    ``[first_cycle(…)]`` for a unit that filed nothing), the keys of the reports filed. The earliest missing
+    report is the latest one, so it alone sets the colour."""
     for cycle in cycles:
         if cycle.due >= today:
-            return None
+            return "green"
         if cycle.key not in filed:
-            return cycle
-    return None
+            return judge(cycle, None, policy=policy, today=today).colour or "green"
+    return "green"
 
 
 def first_cycle(iu: InspectedUnit, policy: ReportPolicy) -> Cycle:
     """The cycle ``all_cycles`` lists first, without working out the others (progress cycles fall due in
-    their order): the earliest missing report of a unit that filed none, if it is due before today."""
+    their order): all a unit that filed nothing is judged by."""
     return min([*progress_cycles(iu, policy, limit=1), rectification_cycle(iu, policy)],
                key=lambda c: (c.due, c.number))
 

@@ -41,12 +41,10 @@ class Table:
 
     @property
     def page_row_links(self) -> list[tuple[list[Any], str | None]]:
-        """The rows the page lists, with their links (the first ``shown``: a category across rounds has 4,000)."""
-        if self.shown is None:
-            return self.row_links
-        links = self.links[:self.shown]
-        return list(zip(self.rows[:self.shown], links + [None] * (len(self.rows[:self.shown]) - len(links)),
-                        strict=True))
+        """The rows the page lists (the first ``shown``: a category across rounds has 4,000), with their links."""
+        rows = self.rows if self.shown is None else self.rows[:self.shown]
+        links = self.links[:len(rows)]
+        return list(zip(rows, links + [None] * (len(rows) - len(links)), strict=True))
 
     @property
     def rows_not_shown(self) -> int:
@@ -55,11 +53,6 @@ class Table:
     def add(self, row: list[Any], link: str | None = None) -> None:
         self.rows.append(row)
         self.links.append(link)
-
-    @property
-    def row_links(self) -> list[tuple[list[Any], str | None]]:
-        links = self.links + [None] * (len(self.rows) - len(self.links))
-        return list(zip(self.rows, links, strict=True))
 
     def chart_data(self) -> dict[str, Any]:
         """What static/reports/charts.js draws: plain numbers, never HTML."""
