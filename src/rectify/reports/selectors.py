@@ -30,7 +30,7 @@ from operator import attrgetter
 from typing import Any, NamedTuple
 from urllib.parse import urlencode
 
-from django.db.models import Case, Count, DateField, F, Q, QuerySet, Sum, When
+from django.db.models import Count, F, Q, QuerySet, Sum
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -62,10 +62,13 @@ from rectify.rectification.models import (
 )
 from rectify.rectification.selectors import (
     COMPLETION_LABELS,
+    DUE_TOTALS,
     STATUS_VALUES,
     UnitProgress,
     completion_hundredths,
     completion_rate,
+    days_ahead,
+    judged,
 )
 from rectify.reports import cycle_selectors
 from rectify.reports.tables import Table
@@ -77,12 +80,6 @@ AGEING_BUCKETS = ((None, 0, gettext_noop("未到期")), (1, 7, gettext_noop("逾
                   (91, None, gettext_noop("逾期90天以上")))
 WAITING_BUCKETS = ((0, 3, gettext_noop("3天以内")), (4, 7, gettext_noop("4–7天")), (8, 14, gettext_noop("8–14天")),
                    (15, 30, gettext_noop("15–30天")), (31, None, gettext_noop("30天以上")))
-DUE_TOTALS = ("problem_due_total", "task_due_total", "task_original_due_total")  # UnitRollup, as SUMMED_MEASURES
-# (plain strings: rows are keyed by them thousands of times a page, and an enum member hashes in Python)
-PROBLEM_DUE, TASK_DUE, TASK_ORIGINAL_DUE = DueMeasure.PROBLEM.value, DueMeasure.TASK.value, DueMeasure.TASK_ORIGINAL.value
-SUMMED_MEASURES = (PROBLEM_DUE, TASK_DUE, TASK_ORIGINAL_DUE)  # not the close-out days
-YELLOW_OF = {PROBLEM_DUE: "yellow", TASK_DUE: "tasks_yellow"}  # the yellow ones of a measure
-AHEAD = (*SUMMED_MEASURES, *YELLOW_OF.values())  # what unit_facts sums from today on
 BURN_POINTS = 60  # at most this many points on the burn-down line
 BURN_DAILY_SPAN = 366  # a burn-down over more days than this has a point at each month's end
 PROVINCE_RANKING = 20  # the province page ranks the units with the lowest rates only
@@ -217,51 +214,16 @@ def unit_facts(units: QuerySet[InspectedUnit], *, today: dt.date, everything: bo
     result.everything = everything
     if not facts or not figures:
         return result
-    ahead = _days_ahead(result, yellow_days={pk: f.inspected_unit.round.yellow_days for pk, f in facts.items()},
-                        today=today)
+    ahead = days_ahead(_in_units("inspected_unit_id", result),
+                       yellow_days={pk: f.inspected_unit.round.yellow_days for pk, f in facts.items()}, today=today)
     for pk, unit_totals in totals.items():
         f = facts[pk]
-        red, yel, green, f.tasks_yellow, f.tasks_overdue, f.tasks_overdue_original = _judged(unit_totals, ahead.get(pk))
+        red, yel, green, f.tasks_yellow, f.tasks_overdue, f.tasks_overdue_original = judged(unit_totals, ahead.get(pk))
         f.by_warning = {k: v for k, v in (("red", red), ("yellow", yel), ("green", green)) if v}
         f.open_tasks = unit_totals[1]
     for f in facts.values():  # from the read model: closed by the original deadline, and closed or past it
         f.due_or_closed = f.tasks_closed + f.tasks_overdue_original
     return result
-
-
-def _days_ahead(units: list[UnitFacts], *, yellow_days: dict[int, int], today: dt.date) -> dict[int, dict[str, int]]:
-    """Each unit's deadline-day counts from today on (``AHEAD``: by measure, and the yellow ones by each unit's
-    round's ``yellow_days``). One aggregate without joins: the days within the widest yellow period apart —
-    joining the rounds for their yellow periods and filtering each sum cost twice as much at 10^6 tasks."""
-    if not yellow_days:
-        return {}
-    widest = today + dt.timedelta(days=max(yellow_days.values()))
-    near = Case(When(day__lte=widest, then=F("day")), default=None, output_field=DateField())
-    ahead: dict[int, dict[str, int]] = defaultdict(lambda: dict.fromkeys(AHEAD, 0))
-    for pk, measure, day, n in (UnitDueCount.objects.filter(_in_units("inspected_unit_id", units),
-                                                            measure__in=SUMMED_MEASURES, day__gte=today)
-                                .annotate(near=near).order_by().values_list("inspected_unit_id", "measure", "near")
-                                .annotate(n=Sum("count"))):
-        row = ahead[pk]
-        row[measure] += n
-        if day is not None and measure in YELLOW_OF and (day - today).days <= yellow_days.get(pk, -1):
-            row[YELLOW_OF[measure]] += n
-    return ahead
-
-
-NOTHING_AHEAD = dict.fromkeys(AHEAD, 0)
-
-
-def _judged(totals: tuple[int, int, int], ahead: dict[str, int] | None) -> tuple[int, int, int, int, int, int]:
-    """Today's judgements of a unit from its deadline-day totals (problems, tasks, tasks by the original
-    deadline) and its counts from today on: what is past its deadline is the total less what is not yet.
-    (red, yellow and green problems, yellow tasks, overdue tasks, overdue by the original deadline.)"""
-    problems, tasks, original = totals
-    row = ahead or NOTHING_AHEAD
-    # (max: a change committed between the two reads must not show a negative count for one request)
-    red, yellow = max(0, problems - row[PROBLEM_DUE]), row["yellow"]
-    return (red, yellow, problems - red - yellow, row["tasks_yellow"], max(0, tasks - row[TASK_DUE]),
-            max(0, original - row[TASK_ORIGINAL_DUE]))
 
 
 TOTALLED = ("problems", "completed", "basic", "incomplete", "tasks", "tasks_closed", "tasks_overdue", "tasks_yellow",
@@ -714,7 +676,8 @@ def province_dashboard_for(*, user: User, today: dt.date | None = None) -> tuple
     selection = UnitList()
     selection.ids = scope.order_by().values("pk") if len(rows) > MANY_UNITS else [row[0] for row in rows]
     selection.everything = account_selectors.sees_every_unit(user)
-    ahead = _days_ahead(selection, yellow_days={row[0]: rounds[row[1]].yellow_days for row in rows}, today=today)
+    ahead = days_ahead(_in_units("inspected_unit_id", selection),
+                       yellow_days={row[0]: rounds[row[1]].yellow_days for row in rows}, today=today)
     per_round: dict[int, list[int]] = {}  # units, problems, completed, red, overdue tasks, on time, due or closed
     refs: list[UnitRef] = []
     ranked: list[Ranked] = []
@@ -727,7 +690,7 @@ def province_dashboard_for(*, user: User, today: dt.date | None = None) -> tuple
             completed = basic = tasks = closed = extended = on_time = self_found_completed = 0
             red = yellow = green = tasks_yellow = overdue = overdue_original = open_tasks = 0
         else:
-            red, yellow, green, tasks_yellow, overdue, overdue_original = _judged(due_totals, ahead.get(pk))
+            red, yellow, green, tasks_yellow, overdue, overdue_original = judged(due_totals, ahead.get(pk))
             open_tasks = due_totals[1]
         due_or_closed = closed + overdue_original
         summed.append((problems, completed, basic, tasks, closed, overdue, tasks_yellow, extended, overdue_original,
