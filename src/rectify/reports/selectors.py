@@ -179,22 +179,16 @@ class Dashboard:
 
 # --- the facts of a set of inspected units -------------------------------------------------------
 
-def unit_facts(units: QuerySet[InspectedUnit], *, today: dt.date, everything: bool = False,
-               figures: bool = True) -> UnitList:
+def unit_facts(units: QuerySet[InspectedUnit], *, today: dt.date) -> UnitList:
     """Queries 1–2 of the module docstring (and the units' rounds): each unit's rollup figures and problem counts
-    as values, then today's warnings and overdue sums with each round's own yellow period (a unit page and the
-    province span rounds). ``everything``: the caller's scope is the whole province and the page spans every
-    round, so later queries need not select the units. ``figures=False``: the units alone, without their
-    rollups and sums (a category page counts its own problems)."""
+    as values, then today's warnings and overdue sums with each round's own yellow period (a unit page spans
+    rounds)."""
     rounds = {r.pk: r for r in InspectionRound.objects.filter(pk__in=units.values("round_id"))}
     figure_names = rectification_selectors.ROLLUP_FIGURES
-    refs = ("pk", "round_id", "feedback_date", "team_id", "unit__code", "unit__name")
-    if figures:
-        rows = (rectification_selectors.with_unit_facts(units).order_by("-round__start_date", "unit__path")
-                .values_list(*refs, "rollup__pk", *(f"rollup__{name}" for name in figure_names), "fed_back_problems",
-                             "self_found_problems", *(f"rollup__{name}" for name in DUE_TOTALS)))
-    else:
-        rows = units.order_by("-round__start_date", "unit__path").values_list(*refs)
+    rows = (rectification_selectors.with_unit_facts(units).order_by("-round__start_date", "unit__path")
+            .values_list("pk", "round_id", "feedback_date", "team_id", "unit__code", "unit__name", "rollup__pk",
+                         *(f"rollup__{name}" for name in figure_names), "fed_back_problems", "self_found_problems",
+                         *(f"rollup__{name}" for name in DUE_TOTALS)))
     facts: dict[int, UnitFacts] = {}
     totals: dict[int, tuple[int, int, int]] = {}  # each unit's deadline-day counts summed over every day
     n = len(figure_names)
@@ -203,16 +197,14 @@ def unit_facts(units: QuerySet[InspectedUnit], *, today: dt.date, everything: bo
     for pk, round_id, feedback_date, team_id, code, name, *rest in rows:
         f = facts[pk] = UnitFacts(inspected_unit=UnitRef(pk, round_id, rounds[round_id], OrgRef(code, name),
                                                          feedback_date, team_id))
-        if figures:
-            rollup = rest[1:n + 1] if rest[0] is not None else None  # (rest[0]: the rollup row's key)
-            fill(f, rollup, fed_back=rest[n + 1], self_found=rest[n + 2])
-            if rollup is not None:
-                f.on_time = rollup[on_time]
-                totals[pk] = tuple(rest[n + 3:])  # type: ignore[assignment]
+        rollup = rest[1:n + 1] if rest[0] is not None else None  # (rest[0]: the rollup row's key)
+        fill(f, rollup, fed_back=rest[n + 1], self_found=rest[n + 2])
+        if rollup is not None:
+            f.on_time = rollup[on_time]
+            totals[pk] = tuple(rest[n + 3:])  # type: ignore[assignment]
     result = UnitList(facts.values())
     result.ids = units.order_by().values("pk") if len(facts) > MANY_UNITS else list(facts)
-    result.everything = everything
-    if not facts or not figures:
+    if not facts:
         return result
     ahead = days_ahead(_in_units("inspected_unit_id", result),
                        yellow_days={pk: f.inspected_unit.round.yellow_days for pk, f in facts.items()}, today=today)
@@ -576,9 +568,11 @@ def team_dashboard_for(*, user: User, round_code: str, team_id: int, today: dt.d
     return board
 
 
-def category_dashboard_for(*, user: User, code: str, round_code: str = "",
-                           today: dt.date | None = None) -> Dashboard:
-    """A problem category: its problems per unit (of one round, or of every round in scope)."""
+def category_dashboard_for(*, user: User, code: str, round_code: str = "", today: dt.date | None = None,
+                           every_row: bool = False) -> Dashboard:
+    """A problem category: its problems per unit (of one round, or of every round in scope). Across rounds the
+    page lists the units with most problems and builds their rows alone; ``every_row`` (the export) builds the
+    rows of every unit."""
     today = today or clock.today()
     category = ProblemCategory.objects.filter(code=code).select_related("parent").first()
     if category is None:
@@ -590,29 +584,42 @@ def category_dashboard_for(*, user: User, code: str, round_code: str = "",
         qs = qs.filter(round=rnd)
     family = [category.pk, *ProblemCategory.objects.filter(parent=category).values_list("pk", flat=True)]
     wanted = ProblemCount.objects.filter(category_id__in=family, problems__gt=0).values("inspected_unit_id")
+    units = qs.filter(pk__in=wanted)
+    # (pk, round code, round name, unit code, unit name) in the pages' order: newest round first, units in order
+    listed = list(units.order_by("-round__start_date", "unit__path")
+                  .values_list("pk", "round__code", "round__name", "unit__code", "unit__name"))
     # Across every round for someone who sees every unit, the category alone selects the problems.
-    units = unit_facts(qs.filter(pk__in=wanted), today=today, figures=False,
-                       everything=rnd is None and account_selectors.sees_every_unit(user))
+    selection = _selection(units, [row[0] for row in listed],
+                           everything=rnd is None and account_selectors.sees_every_unit(user))
+    counted = {iu_id: figures for iu_id, *figures in
+               _counted_by_category(selection, family=family, by_unit=True, today=today)}
+    problems, done, red = (sum(column) for column in zip(*counted.values(), strict=True)) if counted else (0, 0, 0)
     task_filter = {"category": category.code, **({"round": rnd.code} if rnd else {})}
-    row_label = "unit" if rnd else "both"
-    board = Dashboard(title=f"{category.code} {category.name}", scope="category", units=units, today=today,
+    board = Dashboard(title=f"{category.code} {category.name}", scope="category", today=today,
                       task_filter=task_filter, round=rnd)
-    per_unit = _category_units(units, category=category, row_label=row_label,
-                               counted=_counted_by_category(units, family=family, by_unit=True, today=today))
-    sub = _categories(units, category=category, counted=_counted_by_category(units, family=family))
-    problems, done = sum(r[1] for r in per_unit.rows), sum(r[2] for r in per_unit.rows)
+    sub = _categories(selection, category=category, counted=_counted_by_category(selection, family=family))
     task_url = f"{reverse('reports:tasks')}?{urlencode(task_filter)}"
-    overdue = _overdue_tasks(units, family=family, today=today)
     board.cards = [
-        Card(_("涉及单位"), len(units)),
+        Card(_("涉及单位"), len(listed)),
         Card(_("该类反馈问题"), problems, sub=_("另有自查问题 %(n)s 个") % {"n": sum(r[4] for r in sub.rows)}),
         Card(_("整改完成率"), f"{completion_rate(done, problems)}%", tone="success",
              sub=_("已完成 %(n)s 个") % {"n": done}),
-        Card(_("红灯问题"), sum(r[4] for r in per_unit.rows), tone="danger"),
-        Card(_("逾期任务"), overdue, url=_with(task_url, warning="red"), tone="danger"),
+        Card(_("红灯问题"), red, tone="danger"),
+        Card(_("逾期任务"), _overdue_tasks(selection, family=family, today=today), url=_with(task_url, warning="red"),
+             tone="danger"),
     ]
-    board.tables = [per_unit, sub]
+    board.tables = [_category_units(listed, counted, category=category, across_rounds=rnd is None,
+                                    every_row=every_row), sub]
     return board
+
+
+def _selection(units: QuerySet[InspectedUnit], ids: list[int], *, everything: bool) -> UnitList:
+    """What selects these units in SQL (``_in_units``) for a page that reads them as values, not ``UnitFacts``:
+    their ids, or the query itself for many."""
+    selection = UnitList()
+    selection.ids = units.order_by().values("pk") if len(ids) > MANY_UNITS else ids
+    selection.everything = everything
+    return selection
 
 
 def _overdue_tasks(units: list[UnitFacts], *, family: list[int], today: dt.date) -> int:
@@ -625,29 +632,33 @@ def _overdue_tasks(units: list[UnitFacts], *, family: list[int], today: dt.date)
     return sum_json_values_below(red, "open_dues", today.isoformat())
 
 
-def _category_units(units: list[UnitFacts], *, category: ProblemCategory, row_label: str,
-                    counted: list[tuple[int, int, int, int]]) -> Table:
-    """This category's fed-back problems per unit, with completion and red, from ``counted``: (inspected unit,
-    problems, completed, red) rows."""
+def _category_units(listed: list[tuple[int, str, str, str, str]], counted: dict[int, list[int]], *,
+                    category: ProblemCategory, across_rounds: bool, every_row: bool) -> Table:
+    """This category's fed-back problems per unit, with completion and red: ``listed`` the units (pk, round code,
+    round name, unit code, unit name) in the pages' order, ``counted`` their (problems, completed, red). One
+    round lists every unit in order; across rounds the page lists the first ``CATEGORY_UNITS_SHOWN`` by most
+    problems, then most red, then in order, and builds those rows alone (a province has 4,000 units: their rows
+    cost most of the page), the export (``every_row``) every unit's."""
     table = Table("category_units", _("各单位该类问题"), [_("单位"), _("该类反馈问题"), _("已完成"), _("完成率（%）"),
                                                    _("红灯问题")], chart="bar", series=[1, 2, 4],
                   colors=[BLUE, GREEN, RED])
-    rows = {iu_id: figures for iu_id, *figures in counted}
-    entries = []
-    for u in units:
-        iu = u.inspected_unit
-        n, done, red = rows.get(iu.pk, (0, 0, 0))
-        name = iu.unit.name if row_label == "unit" else _in_round(iu.unit.name, iu.round.name)
-        entries.append(([name, n, done, completion_rate(done, n), red], iu))
-    capped = row_label == "both" and len(entries) > CATEGORY_UNITS_SHOWN
-    if capped:  # every round: most problems first
-        entries.sort(key=lambda e: (-e[0][1], -e[0][4], e[0][0]))
-        table.shown = CATEGORY_UNITS_SHOWN
+    none = (0, 0, 0)
+    order: Iterable[int] = range(len(listed))
+    if across_rounds and len(listed) > CATEGORY_UNITS_SHOWN:
+        figures = [counted.get(row[0], none) for row in listed]
+        ranked = [(-n, -red, index) for index, (n, _done, red) in enumerate(figures)]
+        ranked = sorted(ranked) if every_row else heapq.nsmallest(CATEGORY_UNITS_SHOWN, ranked)
+        order = [index for *_key, index in ranked]
+        table.shown, table.omitted = CATEGORY_UNITS_SHOWN, len(listed) - len(ranked)
         table.title = _("各单位该类问题（按问题数排序）")
-    for index, (row, iu) in enumerate(entries):  # links for the rows the page lists (the export has none)
-        listed = not capped or index < CATEGORY_UNITS_SHOWN
-        table.add(row, reverse("rectification:ledger", args=[iu.round.code, iu.unit.code])
-                  + f"?category={category.code}" if listed else None)
+    for position, index in enumerate(order):
+        pk, round_code, round_name, unit_code, unit_name = listed[index]
+        n, done, red = counted.get(pk, none)
+        name = _in_round(unit_name, round_name) if across_rounds else unit_name
+        shown = table.shown is None or position < table.shown  # links for the rows the page lists
+        table.add([name, n, done, completion_rate(done, n), red],
+                  reverse("rectification:ledger", args=[round_code, unit_code]) + f"?category={category.code}"
+                  if shown else None)
     return table
 
 
@@ -673,9 +684,7 @@ def province_dashboard_for(*, user: User, today: dt.date | None = None) -> tuple
     scope = inspection_selectors.inspected_units_for(user=user)
     rounds = {r.pk: r for r in InspectionRound.objects.filter(pk__in=scope.values("round_id"))}
     rows = list(scope.order_by("-round__start_date", "unit__path").values_list(*PROVINCE_VALUES))
-    selection = UnitList()
-    selection.ids = scope.order_by().values("pk") if len(rows) > MANY_UNITS else [row[0] for row in rows]
-    selection.everything = account_selectors.sees_every_unit(user)
+    selection = _selection(scope, [row[0] for row in rows], everything=account_selectors.sees_every_unit(user))
     ahead = days_ahead(_in_units("inspected_unit_id", selection),
                        yellow_days={row[0]: rounds[row[1]].yellow_days for row in rows}, today=today)
     per_round: dict[int, list[int]] = {}  # units, problems, completed, red, overdue tasks, on time, due or closed

@@ -38,6 +38,7 @@ class Table:
     links: list[str | None] = field(default_factory=list)
     total: list[Any] | None = None  # a last row in bold, not drawn
     shown: int | None = None  # rows the page lists and draws (the first ones); the export has every row
+    omitted: int = 0  # rows not even built for the page, which lists the first ``shown`` (the export builds them)
 
     @property
     def page_row_links(self) -> list[tuple[list[Any], str | None]]:
@@ -48,7 +49,7 @@ class Table:
 
     @property
     def rows_not_shown(self) -> int:
-        return max(0, len(self.rows) - self.shown) if self.shown is not None else 0
+        return max(0, len(self.rows) - self.shown) + self.omitted if self.shown is not None else 0
 
     def add(self, row: list[Any], link: str | None = None) -> None:
         self.rows.append(row)
