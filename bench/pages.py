@@ -7,7 +7,8 @@ Without ``--existing`` it loads the demo (20 units, 624 problems, ~1,900 tasks i
 original round) into a fresh data directory; with it, it reads the database ``RECTIFY_HOME``/``DATABASE_URL``
 name as it is (e.g. one filled by ``bench/generate.py``: the latest generated round and its big unit are the
 ones measured). Each page is requested through Django's test client (no network) as the user who would open
-it, API lists with a bearer token; one warm-up, then ``--repeat`` interleaved rounds over all pages. Reports
+it, API lists with a bearer token; the process's heap frozen as a served worker's is (``settle_heap``); one
+warm-up, then ``--repeat`` interleaved rounds over all pages. Reports
 the median and 95th percentile of the server time, the number of SQL queries, and the median CPU time of this
 process per request (``cpu_median_ms``: Python and, on SQLite, the SQL too; on PostgreSQL the server's own CPU
 is not in it) — a figure other work on a shared machine disturbs much less than the wall time. With ``--json`` prints
@@ -143,6 +144,7 @@ def measure(pages: list[tuple[str, str, str]], repeat: int) -> list[dict]:
 
     from rectify.accounts.models import User
     from rectify.accounts.services import api_token_create
+    from rectify.core.server import settle_heap
 
     settings.ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
     clients: dict[str, Client] = {}
@@ -161,6 +163,9 @@ def measure(pages: list[tuple[str, str, str]], repeat: int) -> list[dict]:
         headers = {"Authorization": f"Bearer {tokens[username]}"} if url.startswith("/api/") else {}
         return clients[username].get(url, headers=headers)
 
+    # As a served worker does once it has loaded the app (rectify.wsgi): its start-up heap frozen, so that a
+    # full collection inside a request scans only what was created since.
+    settle_heap()
     for username, url, _name in pages:  # warm-up: template compilation, session, connection
         response = get(username, url)
         assert response.status_code == 200, (url, response.status_code)
