@@ -20,7 +20,9 @@ and no users), then:
    with ``rollups.verify`` (the code of ``rectify verify-rollups``).
 
 Prints one JSON object with the counts and the time of each phase. Deterministic for a seed. Evidence rows
-point at one stored PDF per unit (the files are content-addressed, so many rows may share one).
+point at one stored PDF per inspected unit, or at one of three province-wide templates (``TEMPLATE_SHARE``);
+the files are content-addressed, so many rows share one. (Until stop 21 every row of the province pointed at
+one file: 606,875 rows of one content at 10^6 tasks, which made every round's red flags read them all.)
 Never run as a test.
 """
 
@@ -38,6 +40,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 TODAY = "2026-11-23"  # the demo's day; bench/pages.py and bench/load.py pin the same
+TEMPLATE_SHARE = 0.02  # evidence rows that are a province-wide template (the rest: their unit's own document)
 BIG_UNIT = "YN-JYT"  # the demo unit: its lead's workbench and ledger see the big unit
 BATCH = 2000
 
@@ -153,14 +156,24 @@ def generate(total_tasks: int, *, seed: int = 9, verify: bool = True, one_round:
             User.objects.bulk_create(leads, batch_size=BATCH)
         lead_of = {u.unit_id: u for u in User.objects.filter(unit__in=new_units, role=Role.UNIT_LEAD)}
         lead_of[big.pk] = big_lead
-        pdf = b"%PDF-1.4\n% rectify benchmark evidence\n%%EOF\n"
-        sha = hashlib.sha256(pdf).hexdigest()
         from django.core.files.base import ContentFile
         from django.core.files.storage import default_storage
 
-        evidence_name = f"evidence/{sha[:2]}/{sha}"
-        if not default_storage.exists(evidence_name):
-            default_storage.save(evidence_name, ContentFile(pdf))
+        def stored_pdf(label: str) -> tuple[str, str, int]:
+            """A small PDF of its own content, stored content-addressed as uploads are: (file, sha256, size)."""
+            pdf = f"%PDF-1.4\n% rectify benchmark evidence: {label}\n%%EOF\n".encode()
+            sha = hashlib.sha256(pdf).hexdigest()
+            name = f"evidence/{sha[:2]}/{sha}"
+            if not default_storage.exists(name):
+                default_storage.save(name, ContentFile(pdf))
+            return name, sha, len(pdf)
+
+        # Evidence contents: each inspected unit has its own document, which many of its tasks share (one
+        # meeting's minutes may prove several measures: never a red flag), and TEMPLATE_SHARE of the rows are
+        # one of a few province-wide templates (the same file for unrelated units: the reused-evidence red flag,
+        # at the size a popular file reaches — thousands of rows, not every row of the province).
+        templates = [stored_pdf(f"province template {i}") for i in range(3)]
+        unit_documents: dict[int, tuple[str, str, int]] = {}
         phase("units")
 
         # --- rounds and who they inspect ---------------------------------------------------------------
@@ -245,9 +258,18 @@ def generate(total_tasks: int, *, seed: int = 9, verify: bool = True, one_round:
                 if task.status in (TaskStatus.SUBMITTED, TaskStatus.CLOSED):
                     submitted = min(today - day, max(start + 30 * day, task.due_date - rng.randint(0, 20) * day))
                     if rng.random() < 0.7:
-                        evidence.append(Evidence(task=task, file=evidence_name, original_name="整改佐证材料.pdf",
-                                                 sha256=sha, size=len(pdf), content_type="application/pdf",
-                                                 uploaded_by=lead, uploaded_at=_at(submitted)))
+                        template = rng.random() < TEMPLATE_SHARE
+                        if template:
+                            name, sha, size = rng.choice(templates)
+                        else:
+                            document = unit_documents.get(iu.pk)
+                            if document is None:
+                                document = unit_documents[iu.pk] = stored_pdf(f"inspected unit {iu.pk}")
+                            name, sha, size = document
+                        evidence.append(Evidence(task=task, file=name, sha256=sha, size=size,
+                                                 original_name="整改情况报告模板.pdf" if template else "整改佐证材料.pdf",
+                                                 content_type="application/pdf", uploaded_by=lead,
+                                                 uploaded_at=_at(submitted)))
                     reviewer = rng.choice(reviewers)
                     if task.status == TaskStatus.SUBMITTED:
                         close_outs.append(CloseOut(task=task, note="已按完成标准整改到位。", submitted_by=lead,
