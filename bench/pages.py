@@ -144,7 +144,7 @@ def measure(pages: list[tuple[str, str, str]], repeat: int) -> list[dict]:
 
     from rectify.accounts.models import User
     from rectify.accounts.services import api_token_create
-    from rectify.core.server import settle_heap
+    from rectify.core.heap import settle_heap
 
     settings.ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
     clients: dict[str, Client] = {}

@@ -4,7 +4,7 @@ import os
 
 from django.core.wsgi import get_wsgi_application
 
-from rectify.core.server import settle_heap
+from rectify.core.heap import settle_heap
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rectify.settings")
 application = get_wsgi_application()

@@ -260,3 +260,17 @@ def test_round_totals_hide_clues_from_those_who_may_not_see_them(world):
 def test_round_totals_of_nothing_is_zero():
     totals = round_totals([])
     assert (totals.units, totals.problems, totals.rate, totals.clues) == (0, 0, Decimal("0.00"), None)
+
+
+
+@given(problems=st.integers(0, 40), ahead=st.integers(0, 50), yellow=st.integers(0, 50))
+def test_a_change_between_the_two_reads_of_todays_warnings_never_shows_a_negative_count(problems, ahead, yellow):
+    """Today's warnings subtract the problems due from today on (one read) from the rollup's total (another): a
+    problem added or closed between the two reads must not show a negative colour, nor more colours than
+    problems; reads that agree give red = past due, yellow as counted, green the rest."""
+    from rectify.rectification.selectors import NOTHING_AHEAD, PROBLEM_DUE, judged
+
+    red, yel, green, *_tasks = judged((problems, 0, 0), {**NOTHING_AHEAD, PROBLEM_DUE: ahead, "yellow": yellow})
+    assert min(red, yel, green) >= 0 and red + yel + green == problems
+    if yellow <= ahead <= problems:
+        assert (red, yel, green) == (problems - ahead, yellow, ahead - yellow)

@@ -237,29 +237,33 @@ def test_a_problem_moved_to_another_category_takes_its_completion_with_it(round_
 def test_a_category_across_rounds_lists_the_units_with_most_problems_and_exports_them_all(
         round_with_history, client, monkeypatch):
     """Across every round a category page would list thousands of units: the page lists and draws the first
-    ``CATEGORY_UNITS_SHOWN`` by number of problems and says how many it left out; the export has every unit,
-    in the same order."""
+    ``CATEGORY_UNITS_SHOWN`` by number of problems (ties in the pages' order: newest round first, then the
+    units' order) and says how many it left out; the export has every unit, in the same order."""
     w = round_with_history
-    factories.task(prob=factories.problem(iu=w.iu_b))  # unit B: one problem of category 2.2, unit A has five
+    for _ in range(6):  # unit B: six problems of category 2.2; unit A, listed before it, has five
+        factories.task(prob=factories.problem(iu=w.iu_b))
     client.force_login(w[Role.LEADER])
     url = reverse("reports:category", args=["2"])
     every = client.get(url).context["board"].table("category_units")
-    assert len(every.rows) == 2 and every.shown is None
-    assert [r[1] for r in every.rows] == [5, 1] and every.rows[0][0].startswith("省教育厅")
+    assert every.shown is None and [r[1] for r in every.rows] == [5, 6]  # few units: all, in the pages' order
+    assert every.rows[0][0].startswith("省教育厅") and every.rows[1][0].startswith("省财政厅")
     monkeypatch.setattr(selectors, "CATEGORY_UNITS_SHOWN", 1)
     response = client.get(url)
     table = response.context["board"].table("category_units")
-    assert [r[1] for r in table.rows] == [5]  # most problems first; the page builds the rows it lists alone
+    assert [r[:2] for r in table.rows] == [every.rows[1][:2]]  # most problems first; only the listed row built
+    assert table.links == [every.links[1]]
     assert table.shown == 1 and table.rows_not_shown == 1 and table.chart_data()["labels"] == [str(table.rows[0][0])]
-    assert table.rows[0][0] == every.rows[0][0] and table.links[0] == every.links[0]
     one_round = client.get(url, {"round": w.round.code}).context["board"].table("category_units")
     assert one_round.shown is None and len(one_round.rows) == 2  # one round lists every unit, in its order
     html = response.content.decode()
-    assert "图表和数据表列出前 1 行，另有 1 行未列出" in html and str(every.rows[1][0]) not in html
-    assert _card(response.context["board"], "该类反馈问题").value == 6  # the cards count every unit
+    assert "图表和数据表列出前 1 行，另有 1 行未列出" in html and str(every.rows[0][0]) not in html
+    assert _card(response.context["board"], "该类反馈问题").value == 11  # the cards count every unit
     sheet = load_workbook(io.BytesIO(client.get(url + "?export=category_units").content)).worksheets[0]
-    rows = [row for row in sheet.iter_rows(values_only=True)][2:]
-    assert [(r[0], r[1]) for r in rows] == [(str(r[0]), r[1]) for r in every.rows]
+    assert [r[:2] for r in sheet.iter_rows(min_row=3, values_only=True)] == [(every.rows[1][0], 6),
+                                                                              (every.rows[0][0], 5)]
+    factories.task(prob=factories.problem(iu=w.iu_a))  # six each: the tie keeps the pages' order
+    tied = client.get(url).context["board"].table("category_units")
+    assert [r[0] for r in tied.rows] == [every.rows[0][0]]
 
 
 def test_the_whole_province_counted_without_selecting_its_units_gives_the_same_figures(round_with_history):

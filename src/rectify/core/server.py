@@ -3,7 +3,6 @@ alive, with no separate process manager."""
 
 from __future__ import annotations
 
-import gc
 import logging
 import multiprocessing
 import os
@@ -29,20 +28,7 @@ class _Gunicorn(BaseApplication):  # type: ignore[misc]
         # The project's WSGI_APPLICATION, by its dotted path: core does not import the project modules.
         from django.core.servers.basehttp import get_internal_wsgi_application
 
-        return get_internal_wsgi_application()  # rectify.wsgi, which settles the worker's heap
-
-
-def settle_heap() -> None:
-    """Load every view (the URLconf imports them), then move every object alive into the garbage collector's
-    permanent generation (``gc.freeze``): what a worker loads at start-up lives as long as the worker, and a full
-    collection scanning it — 170,000 objects, 90–100 ms on the benchmark machine — fell inside every fifth
-    request of a province dashboard (its p95 250 ms against a median of 150; 162 ms once frozen). Objects
-    created later are collected as usual."""
-    from django.urls import get_resolver
-
-    get_resolver().url_patterns  # noqa: B018 — the property imports the URLconf
-    gc.collect()
-    gc.freeze()
+        return get_internal_wsgi_application()  # rectify.wsgi, which settles the worker's heap (core.heap)
 
 
 def run_gunicorn(*, host: str, port: int, workers: int | None = None) -> None:

@@ -540,8 +540,8 @@ class UnitProgress:
 
 def round_progress_for(*, user: User, round: InspectionRound, today: dt.date | None = None) -> list[UnitProgress]:
     """Progress of every inspected unit of the round in the user's scope, from the read model: the units with
-    their rollups and problem counts, then today's red/yellow/overdue sums over the deadline-day counts — two
-    queries whatever the size of the round (three with clues)."""
+    their rollups and problem counts, then today's red/yellow/overdue from the rollups' deadline-day totals less
+    the counts from today on — two queries whatever the size of the round (three with clues)."""
     today = today or clock.today()
     units = list(with_unit_facts(inspection_selectors.inspected_units_of_round_for(user=user, round=round)))
     progress = {iu.pk: UnitProgress(inspected_unit=iu) for iu in units}
@@ -610,7 +610,7 @@ def unit_facts_into(progress: dict[int, UnitProgress], *, yellow_days: int, toda
         p = progress[pk]
         red, yellow, green, _tasks_yellow, p.tasks_overdue, p.tasks_overdue_original = judged(unit_totals,
                                                                                                ahead.get(pk))
-        p.by_warning = {k: v for k, v in (("red", red), ("yellow", yellow), ("green", green)) if v}
+        p.by_warning = warning_counts(red, yellow, green)
 
 
 # --- today's judgements from the deadline-day counts -------------------------------------------
@@ -657,10 +657,16 @@ def judged(totals: Sequence[int], ahead: dict[str, int] | None) -> tuple[int, in
     deadline.)"""
     problems, tasks, original = totals
     row = ahead or NOTHING_AHEAD
-    # (max: a change committed between the two reads must not show a negative count for one request)
-    red, yellow = max(0, problems - row[PROBLEM_DUE]), row["yellow"]
+    # (max, min: a change committed between the two reads must not show a negative count for one request)
+    red = max(0, problems - row[PROBLEM_DUE])
+    yellow = min(row["yellow"], problems - red)
     return (red, yellow, problems - red - yellow, row["tasks_yellow"], max(0, tasks - row[TASK_DUE]),
             max(0, original - row[TASK_ORIGINAL_DUE]))
+
+
+def warning_counts(red: int, yellow: int, green: int) -> dict[str, int]:
+    """A unit's problems by warning colour, the colours it has none of left out (``UnitProgress.by_warning``)."""
+    return {k: v for k, v in (("red", red), ("yellow", yellow), ("green", green)) if v}
 
 
 @dataclass

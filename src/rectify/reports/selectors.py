@@ -69,6 +69,7 @@ from rectify.rectification.selectors import (
     completion_rate,
     days_ahead,
     judged,
+    warning_counts,
 )
 from rectify.reports import cycle_selectors
 from rectify.reports.tables import Table
@@ -202,8 +203,7 @@ def unit_facts(units: QuerySet[InspectedUnit], *, today: dt.date) -> UnitList:
         if rollup is not None:
             f.on_time = rollup[on_time]
             totals[pk] = tuple(rest[n + 3:])  # type: ignore[assignment]
-    result = UnitList(facts.values())
-    result.ids = units.order_by().values("pk") if len(facts) > MANY_UNITS else list(facts)
+    result = _selection(units, list(facts), everything=False, facts=facts.values())
     if not facts:
         return result
     ahead = days_ahead(_in_units("inspected_unit_id", result),
@@ -211,7 +211,7 @@ def unit_facts(units: QuerySet[InspectedUnit], *, today: dt.date) -> UnitList:
     for pk, unit_totals in totals.items():
         f = facts[pk]
         red, yel, green, f.tasks_yellow, f.tasks_overdue, f.tasks_overdue_original = judged(unit_totals, ahead.get(pk))
-        f.by_warning = {k: v for k, v in (("red", red), ("yellow", yel), ("green", green)) if v}
+        f.by_warning = warning_counts(red, yel, green)
         f.open_tasks = unit_totals[1]
     for f in facts.values():  # from the read model: closed by the original deadline, and closed or past it
         f.due_or_closed = f.tasks_closed + f.tasks_overdue_original
@@ -613,10 +613,11 @@ def category_dashboard_for(*, user: User, code: str, round_code: str = "", today
     return board
 
 
-def _selection(units: QuerySet[InspectedUnit], ids: list[int], *, everything: bool) -> UnitList:
-    """What selects these units in SQL (``_in_units``) for a page that reads them as values, not ``UnitFacts``:
-    their ids, or the query itself for many."""
-    selection = UnitList()
+def _selection(units: QuerySet[InspectedUnit], ids: list[int], *, everything: bool,
+               facts: Iterable[UnitFacts] = ()) -> UnitList:
+    """The units' ``facts`` (none for a page that reads the units as values) with what selects them in SQL
+    (``_in_units``): their ids, or the query itself for many."""
+    selection = UnitList(facts)
     selection.ids = units.order_by().values("pk") if len(ids) > MANY_UNITS else ids
     selection.everything = everything
     return selection

@@ -37,8 +37,8 @@ class Table:
     note: str = ""
     links: list[str | None] = field(default_factory=list)
     total: list[Any] | None = None  # a last row in bold, not drawn
-    shown: int | None = None  # rows the page lists and draws (the first ones); the export has every row
-    omitted: int = 0  # rows not even built for the page, which lists the first ``shown`` (the export builds them)
+    shown: int | None = None  # rows the page lists and draws (the first ones); the export has every row built
+    omitted: int = 0  # rows not even built, for a page that lists the first ``shown`` (its export builds them)
 
     @property
     def page_row_links(self) -> list[tuple[list[Any], str | None]]:

@@ -88,7 +88,7 @@ def unit_dashboard(request: HttpRequest, unit_code: str) -> HttpResponse:
 @login_required
 def category_dashboard(request: HttpRequest, code: str) -> HttpResponse:
     board = selectors.category_dashboard_for(user=request.user, code=code, round_code=request.GET.get("round", ""),
-                                             every_row=bool(request.GET.get("export")))
+                                             every_row=request.GET.get("export") in ("category_units", "all"))
     return _render(request, board, tab="category", crumbs=[(_("统计分析"), "/stats/"), (board.title, None)])
 
 
