@@ -158,13 +158,13 @@ def test_file_created_reads_pdf_and_docx_dates() -> None:
 
 def test_query_count_does_not_grow_with_the_round(planted, django_assert_max_num_queries) -> None:
     user = planted.world[Role.COMMISSION]
-    with django_assert_max_num_queries(13):
+    with django_assert_max_num_queries(14):
         _rnd, before = redflag_selectors.red_flags_for(user=user, round_code="R-TEST", state="all")
     for i in range(8):  # more of everything: closed tasks without progress in a new unit
         unit = factories.org_unit(name=f"省单位{i}", parent=planted.world.unit_a.parent)
         iu = factories.inspected_unit(rnd=planted.world.round, unit=unit)
         factories.task(prob=factories.problem(iu=iu), status="closed")
-    with django_assert_max_num_queries(13):
+    with django_assert_max_num_queries(14):
         _rnd, after = redflag_selectors.red_flags_for(user=user, round_code="R-TEST", state="all")
     assert len(after) == len(before) + 8
 

@@ -82,9 +82,11 @@ def red_flag_out(flag: RedFlag) -> dict[str, Any]:
 def red_flags(request: HttpRequest, filters: Annotated[RedFlagFilters, Query()]) -> dict:
     redflag_selectors.require_supervisor(request.user)
     rnd = inspection_selectors.round_get_for(user=request.user, code=filters.round)
-    redflag_services.evidence_facts_catch_up(round_id=rnd.pk)
+    contents = redflag_selectors.evidence_contents_of_round(rnd)
+    redflag_services.evidence_facts_catch_up(round=rnd, contents=contents)
     _rnd, flags = redflag_selectors.red_flags_for(user=request.user, round_code=filters.round, kind=filters.kind or None,
-                                                  unit=filters.unit or None, state=filters.state, every_task=True)
+                                                  unit=filters.unit or None, state=filters.state, every_task=True,
+                                                  contents=contents)
     page = flags[filters.offset:filters.offset + filters.limit]
     return {"items": [red_flag_out(f) for f in page], "count": len(flags)}
 

@@ -62,8 +62,10 @@ def red_flag_list(request: HttpRequest) -> HttpResponse:
     rnd = None
     if code:
         rnd = inspection_selectors.round_get_for(user=request.user, code=code)
-        redflag_services.evidence_facts_catch_up(round_id=rnd.pk)
-        _rnd, everything = redflag_selectors.red_flags_for(user=request.user, round_code=code, state=state)
+        contents = redflag_selectors.evidence_contents_of_round(rnd)
+        redflag_services.evidence_facts_catch_up(round=rnd, contents=contents)
+        _rnd, everything = redflag_selectors.red_flags_for(user=request.user, round_code=code, state=state,
+                                                           contents=contents)
         units = sorted({(f.unit, f.unit_name) for f in everything})
         counts = {k: sum(f.kind == k for f in everything) for k in RedFlagKind.values}
         flags = [f for f in everything if (not kind or f.kind == kind) and (not unit or f.unit == unit)]

@@ -10,12 +10,14 @@ from typing import IO
 from xml.etree import ElementTree
 
 from django.db import transaction
+from django.db.models import Min
 from django.utils.translation import gettext as _
 
 from rectify.accounts.models import User
 from rectify.audit.services import audit_record
 from rectify.core import clock
 from rectify.core.errors import Conflict, DomainError, NotFound
+from rectify.inspections.models import InspectionRound
 from rectify.rectification.models import Evidence
 from rectify.supervision import redflag_selectors
 from rectify.supervision.models import EvidenceFileFacts, RedFlagDismissal
@@ -113,12 +115,27 @@ def file_created(name: str, file: IO[bytes]) -> tuple[dt.datetime | None, str]:
 
 
 @transaction.atomic
-def evidence_facts_catch_up(*, round_id: int, limit: int = 5000) -> int:
-    """Read the metadata dates of the round's evidence files not read yet (each content once). Safe to run
-    twice; a missing or unreadable file is recorded as carrying no date. Returns how many were read."""
-    missing = (Evidence.objects.filter(task__problem__inspected_unit__round_id=round_id)
-               .exclude(sha256__in=EvidenceFileFacts.objects.values("sha256"))
-               .values_list("sha256", "file", "original_name").order_by("sha256").distinct()[:limit])
+def evidence_facts_catch_up(*, round: InspectionRound, contents: list[str] | None = None, limit: int = 5000) -> int:
+    """Read the metadata dates of the round's evidence files not read yet (each content once): of its
+    ``contents`` (``redflag_selectors.evidence_contents_of_round``, read here when not given), the first
+    ``limit`` without facts. Safe to run twice; a missing or unreadable file is recorded as carrying no date.
+    Returns how many were read."""
+    if contents is None:
+        contents = redflag_selectors.evidence_contents_of_round(round)
+    unread: list[str] = []
+    for start in range(0, len(contents), redflag_selectors.SHA_CHUNK):
+        chunk = contents[start:start + redflag_selectors.SHA_CHUNK]
+        known = set(EvidenceFileFacts.objects.filter(sha256__in=chunk).values_list("sha256", flat=True))
+        unread += [sha for sha in chunk if sha not in known]
+        if len(unread) >= limit:
+            break
+    unread = unread[:limit]
+    missing = []
+    for start in range(0, len(unread), redflag_selectors.SHA_CHUNK):  # each content's file, by its first row
+        first = (Evidence.objects.filter(sha256__in=unread[start:start + redflag_selectors.SHA_CHUNK])
+                 .values("sha256").annotate(first=Min("id")).values_list("first", flat=True))
+        missing += list(Evidence.objects.filter(pk__in=list(first)).values_list("sha256", "file", "original_name")
+                        .order_by("sha256"))
     seen: set[str] = set()
     now = clock.now()
     rows = []
