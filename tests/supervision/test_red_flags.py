@@ -62,6 +62,7 @@ def test_every_planted_flag_is_found_and_none_on_the_clean_unit(planted, client_
     [late] = by_kind["last_minute_close_outs"]
     assert sorted(late["tasks"]) == sorted(t.pk for t in planted.late_tasks)
     assert all(r["submitted_at"].startswith("2026-07-30") for r in late["rows"])
+    assert {(r["deadline"], r["deadline_kind"]) for r in late["rows"]} == {("2026-07-31", "due")}
 
     [back] = by_kind["reappeared_in_look_back"]
     assert back["task"] == planted.original_task.pk

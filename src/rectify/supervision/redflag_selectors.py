@@ -222,27 +222,26 @@ def _closed_without_progress(rnd: InspectionRound) -> list[RedFlag]:
 def _last_minute_close_outs(rnd: InspectionRound, units: dict[int, InspectedUnit]) -> list[RedFlag]:
     days = settings.RECTIFY_RED_FLAG_LAST_MINUTE_DAYS
     rows = (CloseOut.objects.filter(task__problem__inspected_unit__round=rnd)
-            .values("id", "task_id", "submitted_at", "task__due_date", "task__original_due_date", "task__number",
-                    "task__problem__number", "task__problem__inspected_unit_id")
+            .values_list("id", "task_id", "submitted_at", "task__due_date", "task__original_due_date", "task__number",
+                         "task__problem__number", "task__problem__inspected_unit_id")
             .order_by("task__problem__inspected_unit_id", "submitted_at", "id"))
+    period_end = {pk: iu.rectification_end for pk, iu in units.items()}  # once a unit, not once a close-out
     submitted: dict[int, set[int]] = defaultdict(set)
     late: dict[int, list[dict[str, Any]]] = defaultdict(list)
     late_tasks: dict[int, set[int]] = defaultdict(set)
-    for r in rows:
-        iu = units.get(r["task__problem__inspected_unit_id"])
-        if iu is None:
+    for close_out, task_id, submitted_at, due, original, task_number, problem_number, iu_id in rows:
+        end = period_end.get(iu_id)
+        if end is None:
             continue
-        submitted[iu.pk].add(r["task_id"])
-        day = _local(r["submitted_at"]).date()  # type: ignore[union-attr]
-        ends = {("due", r["task__due_date"]), ("due", r["task__original_due_date"]),
-                ("period_end", iu.rectification_end)}
-        hit = sorted((end, what) for what, end in ends if 0 <= (end - day).days < days)
-        if hit and r["task_id"] not in late_tasks[iu.pk]:
-            late_tasks[iu.pk].add(r["task_id"])
-            late[iu.pk].append({"close_out": r["id"], "task": r["task_id"], "problem": r["task__problem__number"],
-                                "task_number": r["task__number"], "submitted_at": _fmt(r["submitted_at"]),
-                                "deadline": hit[0][0].isoformat(),
-                                "deadline_kind": "period_end" if hit[0][1] == "period_end" else "due"})
+        submitted[iu_id].add(task_id)
+        day = submitted_at.astimezone(clock.SHANGHAI).date()
+        hit = min(((deadline, what) for what, deadline in (("due", due), ("due", original), ("period_end", end))
+                   if 0 <= (deadline - day).days < days), default=None)
+        if hit is not None and task_id not in late_tasks[iu_id]:
+            late_tasks[iu_id].add(task_id)
+            late[iu_id].append({"close_out": close_out, "task": task_id, "problem": problem_number,
+                                "task_number": task_number, "submitted_at": _fmt(submitted_at),
+                                "deadline": hit[0].isoformat(), "deadline_kind": hit[1]})
     flags = []
     for iu_id, items in late.items():
         total = len(submitted[iu_id])
