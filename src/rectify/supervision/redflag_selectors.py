@@ -116,10 +116,6 @@ def _local(moment: dt.datetime | None) -> dt.datetime | None:
     return moment.astimezone(clock.SHANGHAI) if moment is not None else None
 
 
-def _day_start(day: dt.date) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time(0, 0), tzinfo=clock.SHANGHAI)
-
-
 def _fmt(moment: dt.datetime | None) -> str:
     local = _local(moment)
     return local.strftime("%Y-%m-%d %H:%M") if local else ""
@@ -234,7 +230,7 @@ def _last_minute_close_outs(rnd: InspectionRound, units: dict[int, InspectedUnit
         if end is None:
             continue
         submitted[iu_id].add(task_id)
-        day = submitted_at.astimezone(clock.SHANGHAI).date()
+        day = _local(submitted_at).date()  # type: ignore[union-attr]
         hit = min(((deadline, what) for what, deadline in (("due", due), ("due", original), ("period_end", end))
                    if 0 <= (deadline - day).days < days), default=None)
         if hit is not None and task_id not in late_tasks[iu_id]:
@@ -307,7 +303,7 @@ def _reappeared(rnd: InspectionRound) -> list[RedFlag]:
 def _evidence_predates_feedback(rnd: InspectionRound, units: dict[int, InspectedUnit]) -> list[RedFlag]:
     if not units:
         return []
-    latest = _day_start(max(iu.feedback_date for iu in units.values()))
+    latest = clock.day_start(max(iu.feedback_date for iu in units.values()))
     created = EvidenceFileFacts.objects.filter(sha256=OuterRef("sha256")).values("created")[:1]
     first_upload = Evidence.objects.filter(sha256=OuterRef("sha256")).order_by("uploaded_at").values("uploaded_at")[:1]
     rows = (Evidence.objects.filter(task__problem__inspected_unit__round=rnd)
@@ -321,7 +317,7 @@ def _evidence_predates_feedback(rnd: InspectionRound, units: dict[int, Inspected
         iu = units.get(r["task__problem__inspected_unit_id"])
         if iu is None:
             continue
-        feedback = _day_start(iu.feedback_date)
+        feedback = clock.day_start(iu.feedback_date)
         if r["meta_created"] is not None:
             if r["meta_created"] >= feedback:
                 continue
